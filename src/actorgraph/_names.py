@@ -1,0 +1,72 @@
+"""Name normalisation shared by :func:`actorgraph.resolve`, the importers and the page's search.
+
+The same rules are ported to JavaScript in ``viz/viewer.js`` (``normalizeName``); a browser test checks
+that both give the same keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["name_keys", "normalize_name"]
+
+# Every dash and hyphen a source may use, folded to a space.
+_DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DASH_RE = re.compile(f"[{_DASHES}_/]")
+_PUNCT_RE = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACE_RE = re.compile(r"\s+")
+_PAREN_RE = re.compile(r"\(([^()]*)\)")
+
+# Transliteration variants folded to one spelling (whole words only).
+_WORD_FOLDS = {
+    "tehreek": "tehrik",
+    "tahrik": "tehrik",
+    "tahreek": "tehrik",
+    "e": "i",  # Tehrik-e-Taliban / Tehrik-i-Taliban, Lashkar-e / Lashkar-i
+    "khurasan": "khorasan",
+    "khurasani": "khorasani",
+}
+
+
+def normalize_name(name: str) -> str:
+    """Return the comparison key of a name.
+
+    Folds case, diacritics, dashes and hyphens, punctuation, and the transliteration variants
+    Tehreek/Tehrik and -e-/-i-.
+
+    Examples
+    --------
+    >>> normalize_name("Tehreek-e-Taliban Pakistan")
+    'tehrik i taliban pakistan'
+    >>> normalize_name("ISIS–K") == normalize_name("isis-k")
+    True
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    text = text.replace("\u2019", "").replace("'", "")
+    text = _DASH_RE.sub(" ", text)
+    text = _PUNCT_RE.sub(" ", text)
+    words = [_WORD_FOLDS.get(word, word) for word in _SPACE_RE.split(text.strip()) if word]
+    return " ".join(words)
+
+
+def name_keys(name: str) -> set[str]:
+    """Return every key under which a name is found.
+
+    A parenthesised acronym is a key of its own and the name without it is another:
+    "Islamic State Khorasan Province (ISKP)" is found as "ISKP" and as "Islamic State Khorasan Province".
+
+    Examples
+    --------
+    >>> sorted(name_keys("Islamic State Khorasan Province (ISKP)"))
+    ['iskp', 'islamic state khorasan province', 'islamic state khorasan province iskp']
+    """
+    keys = {normalize_name(name)}
+    inner = _PAREN_RE.findall(name)
+    if inner:
+        keys.add(normalize_name(_PAREN_RE.sub(" ", name)))
+        keys.update(normalize_name(part) for part in inner)
+    keys.discard("")
+    return keys
