@@ -1,0 +1,488 @@
+"""The SHACL shapes (ontology/shapes.ttl): each catches what it is for and passes good data.
+
+Each bad case is a small hand-written graph with one thing wrong; the test checks that validation
+fails on the expected focus node with a message that explains the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+
+ONTOLOGY_DIR = Path(__file__).parents[1] / "ontology"
+
+AG = Namespace("https://w3id.org/actorgraph/ontology#")
+AGD = Namespace("https://w3id.org/actorgraph/data/")
+AGSH = Namespace("https://w3id.org/actorgraph/shapes#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES = """\
+@prefix ag: <https://w3id.org/actorgraph/ontology#> .
+@prefix agd: <https://w3id.org/actorgraph/data/> .
+@prefix ags: <https://w3id.org/actorgraph/source/> .
+@prefix agst: <https://w3id.org/actorgraph/statement/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+SHA = "5b0c" + "0" * 60
+
+SOURCE = """
+ags:seed a ag:Source ;
+    dcterms:title "An article" ; dcterms:creator "An author" ; dcterms:publisher "A publisher" ;
+    schema:url <https://example.org/article> .
+"""
+
+# A small graph in the shape the loader writes: entities, direct triples, one statement per claim.
+GOOD = (
+    PREFIXES
+    + SOURCE
+    + f"""
+ags:ged a ag:Source ; dcterms:title "A dataset" ; dcterms:creator "A programme" ;
+    dcterms:publisher "A university" .
+agd:iskp a ag:ArmedGroup ; rdfs:label "Islamic State Khorasan Province"@en ;
+    skos:altLabel "ISKP"@en, "ISIS-K"@en .
+agd:jui-f a ag:PoliticalParty ; rdfs:label "Jamiat Ulema-e-Islam (F)"@en .
+agd:pakistan a ag:State, ag:Place ; rdfs:label "Pakistan"@en .
+agd:bajaur a ag:Place ; rdfs:label "Bajaur"@en ; schema:containedInPlace agd:pakistan .
+agd:cleric a ag:Cleric ; rdfs:label "A cleric"@en ; ag:deathDate "2023"^^xsd:gYear .
+agd:takfirism a ag:Ideology ; rdfs:label "Takfirism"@en .
+agd:civilians a ag:TargetCategory ; rdfs:label "civilians"@en .
+agd:bajaur-rally-bombing-2023 a ag:Attack ; rdfs:label "Bajaur rally bombing"@en ;
+    ag:date "2023-07-30"^^xsd:date ; ag:killed 63 ; ag:injured 0 ;
+    ag:claimedBy agd:iskp ; ag:target agd:jui-f .
+agd:killing-2023 a ag:Assassination ; rdfs:label "A killing"@en ; ag:dateText "mid-2023"@en ;
+    ag:victim agd:cleric .
+agd:pakistan-2024 a ag:Observation ; rdfs:label "Pakistan in 2024"@en ;
+    ag:date "2024"^^xsd:gYear ; ag:attackCount 444 ; ag:killed 0 .
+agd:ucdp-ged-1 a ag:Attack ; rdfs:label "An imported event"@en ; ag:date "2014-12"^^xsd:gYearMonth ;
+    prov:wasDerivedFrom ags:ged ; ag:sourceRecord "1" ; ag:attributedTo agd:iskp ;
+    ag:killedLow 1 ; ag:killedHigh 3 .
+
+agst:0000000000000001 a rdf:Statement ;
+    rdf:subject agd:bajaur-rally-bombing-2023 ; rdf:predicate ag:claimedBy ; rdf:object agd:iskp ;
+    prov:wasDerivedFrom ags:seed ; ag:claimText "The article says ISIS-K claimed the attack."@en ;
+    ag:rank ag:PreferredRank ; ag:charStart 10 ; ag:charEnd 20 ; ag:spanSha256 "{SHA}" .
+agst:0000000000000002 a rdf:Statement ;
+    rdf:subject agd:bajaur-rally-bombing-2023 ; rdf:predicate ag:target ; rdf:object agd:jui-f ;
+    prov:wasDerivedFrom ags:seed ; ag:claimText "The rally was a party's."@en ;
+    ag:rank ag:NormalRank ; ag:sourceFact "dni-nctc-ttp#8" .
+agst:0000000000000003 a rdf:Statement ;
+    rdf:subject agd:bajaur-rally-bombing-2023 ; rdf:predicate ag:killed ; rdf:object 54 ;
+    prov:wasDerivedFrom ags:seed ; ag:claimText "An early toll, later revised."@en ;
+    ag:rank ag:DeprecatedRank ; ag:lowerBound true .
+agst:0000000000000004 a rdf:Statement ;
+    rdf:subject agd:killing-2023 ; rdf:predicate ag:victim ; rdf:object agd:cleric ;
+    prov:wasDerivedFrom ags:seed ; ag:claimText "The cleric was killed."@en ;
+    ag:rank ag:NormalRank ; ag:startDate "2023"^^xsd:gYear .
+agst:0000000000000005 a rdf:Statement ;
+    rdf:subject agd:bajaur ; rdf:predicate schema:containedInPlace ; rdf:object agd:pakistan ;
+    prov:wasDerivedFrom ags:seed ; ag:claimText "Bajaur is in Pakistan."@en ;
+    ag:rank ag:NormalRank .
+"""
+)
+
+
+def statement(**fields: str) -> str:
+    """A statement in Turtle, about agd:a ag:alliedWith agd:b unless fields say otherwise.
+
+    A field set to "" is left out; the relation's entities and direct triple come with it.
+    """
+    values = {
+        "rdf:subject": "agd:a",
+        "rdf:predicate": "ag:alliedWith",
+        "rdf:object": "agd:b",
+        "prov:wasDerivedFrom": "ags:seed",
+        "ag:claimText": '"A claim in our words."@en',
+        "ag:rank": "ag:NormalRank",
+    }
+    values.update({key.replace("__", ":"): value for key, value in fields.items()})
+    body = " ;\n    ".join(f"{key} {value}" for key, value in values.items() if value)
+    return (
+        PREFIXES
+        + SOURCE
+        + f"""
+agd:a a ag:ArmedGroup ; rdfs:label "A"@en ; ag:alliedWith agd:b .
+agd:b a ag:ArmedGroup ; rdfs:label "B"@en .
+agst:s a rdf:Statement ;
+    {body} .
+"""
+    )
+
+
+def entity(extra: str = "", type_: str = "ag:ArmedGroup", label: str = '"A"@en') -> str:
+    label_part = f" ; rdfs:label {label}" if label else ""
+    extra_part = f" ; {extra}" if extra else ""
+    return PREFIXES + f"agd:x a {type_}{label_part}{extra_part} .\n"
+
+
+def attack(extra: str) -> str:
+    return entity(f'ag:date "2023"^^xsd:gYear ; {extra}', type_="ag:Attack")
+
+
+def source(**fields: str) -> str:
+    values = {
+        "dcterms:title": '"T"',
+        "dcterms:creator": '"C"',
+        "dcterms:publisher": '"P"',
+        "schema:url": "<https://example.org/>",
+    }
+    values.update({key.replace("__", ":"): value for key, value in fields.items()})
+    body = " ;\n    ".join(f"{key} {value}" for key, value in values.items() if value)
+    return PREFIXES + f"ags:seed a ag:Source ;\n    {body} .\n"
+
+
+X = str(AGD.x)
+A = str(AGD.a)
+S = "https://w3id.org/actorgraph/statement/s"
+SEED = "https://w3id.org/actorgraph/source/seed"
+
+# (Turtle, focus node, a fragment every matching message contains)
+BAD_CASES = [
+    pytest.param(entity(label=""), X, "exactly one rdfs:label", id="label-missing"),
+    pytest.param(
+        entity(label='"A"@en, "Another A"@en'), X, "exactly one rdfs:label", id="label-twice"
+    ),
+    pytest.param(entity(label='"A"@ur'), X, "English string tagged @en", id="label-not-english"),
+    pytest.param(entity(label='"A"'), X, "English string tagged @en", id="label-untagged"),
+    pytest.param(
+        entity(type_="ag:Cleric", label=""), X, "exactly one rdfs:label", id="label-on-subclass"
+    ),
+    pytest.param(
+        entity(type_="ag:Practice", label=""), X, "exactly one rdfs:label", id="label-on-concept"
+    ),
+    pytest.param(
+        entity(type_="ag:Observation", label=""),
+        X,
+        "exactly one rdfs:label",
+        id="label-on-observation",
+    ),
+    pytest.param(attack("ag:killed -1"), X, "ag:killed must be", id="count-negative"),
+    pytest.param(attack('ag:killed "63"'), X, "ag:killed must be", id="count-string"),
+    pytest.param(attack("ag:killed 6.5"), X, "ag:killed must be", id="count-decimal"),
+    pytest.param(
+        statement(rdf__predicate="ag:killed", rdf__object="-4"),
+        S,
+        "must be a whole number of 0 or more",
+        id="statement-count-negative",
+    ),
+    pytest.param(
+        statement(rdf__predicate="ag:injured", rdf__object='"many"@en'),
+        S,
+        "must be a whole number of 0 or more",
+        id="statement-count-not-a-number",
+    ),
+    pytest.param(entity(type_="ag:Attack"), X, "has no date", id="attack-undated"),
+    pytest.param(entity(type_="ag:Assassination"), X, "has no date", id="assassination-undated"),
+    pytest.param(
+        entity(type_="ag:Attack", extra='ag:endDate "2023"^^xsd:gYear'),
+        X,
+        "has no date",
+        id="attack-with-end-date-only",
+    ),
+    pytest.param(
+        entity(type_="ag:Attack", extra='ag:date "30 July 2023"'),
+        X,
+        "ag:date must be",
+        id="date-as-plain-string",
+    ),
+    pytest.param(
+        entity(type_="ag:Attack", extra='ag:date "2023-07-30T08:00:00"^^xsd:dateTime'),
+        X,
+        "ag:date must be",
+        id="date-finer-than-a-day",
+    ),
+    pytest.param(
+        entity(extra='ag:foundingDate "2007"'), X, "ag:foundingDate must be", id="founding-untyped"
+    ),
+    pytest.param(
+        statement(ag__startDate='"2020"'), S, "ag:startDate must be", id="statement-start-untyped"
+    ),
+    pytest.param(
+        statement(prov__wasDerivedFrom=""), S, "exactly one source", id="statement-without-source"
+    ),
+    pytest.param(
+        statement(prov__wasDerivedFrom="ags:seed, ags:other"),
+        S,
+        "exactly one source",
+        id="statement-with-two-sources",
+    ),
+    pytest.param(
+        statement(prov__wasDerivedFrom='"the article"'),
+        S,
+        "exactly one source",
+        id="statement-source-a-literal",
+    ),
+    pytest.param(
+        statement(ag__claimText=""), S, "must have an ag:claimText", id="statement-without-claim"
+    ),
+    pytest.param(
+        statement(ag__claimText='"untagged"'),
+        S,
+        "must have an ag:claimText",
+        id="statement-claim-untagged",
+    ),
+    pytest.param(
+        statement(rdf__subject=""), A, "has no rdf:Statement", id="statement-without-subject"
+    ),
+    pytest.param(
+        statement(rdf__subject="agd:a, agd:b"),
+        S,
+        "exactly one rdf:subject",
+        id="statement-with-two-subjects",
+    ),
+    pytest.param(
+        statement(rdf__predicate=""),
+        S,
+        "exactly one rdf:predicate",
+        id="statement-without-predicate",
+    ),
+    pytest.param(
+        statement(rdf__object="agd:b, agd:c"),
+        S,
+        "exactly one rdf:object",
+        id="statement-with-two-objects",
+    ),
+    pytest.param(statement(ag__rank=""), S, "exactly one ag:rank", id="statement-without-rank"),
+    pytest.param(
+        statement(ag__rank="ag:TopRank"), S, "exactly one ag:rank", id="statement-unknown-rank"
+    ),
+    pytest.param(
+        statement(ag__rank="ag:NormalRank, ag:PreferredRank"),
+        S,
+        "exactly one ag:rank",
+        id="statement-with-two-ranks",
+    ),
+    pytest.param(
+        statement(rdf__object="agd:c"), A, "has no rdf:Statement", id="relation-without-statement"
+    ),
+    pytest.param(
+        statement(rdf__predicate="ag:rivalOf"),
+        A,
+        "has no rdf:Statement",
+        id="relation-with-statement-of-another-property",
+    ),
+    pytest.param(
+        statement(ag__charStart="3"), S, "all three", id="pinpoint-start-without-end-or-digest"
+    ),
+    pytest.param(
+        statement(ag__charStart="3", ag__charEnd="9"),
+        S,
+        "all three",
+        id="pinpoint-without-digest",
+    ),
+    pytest.param(statement(ag__spanSha256=f'"{SHA}"'), S, "all three", id="pinpoint-digest-alone"),
+    pytest.param(
+        statement(ag__charStart="-1", ag__charEnd="9", ag__spanSha256=f'"{SHA}"'),
+        S,
+        "ag:charStart must be",
+        id="pinpoint-negative-start",
+    ),
+    pytest.param(
+        statement(ag__charStart="9", ag__charEnd="9", ag__spanSha256=f'"{SHA}"'),
+        S,
+        "less than ag:charEnd",
+        id="pinpoint-empty-span",
+    ),
+    pytest.param(
+        statement(ag__charStart="12", ag__charEnd="9", ag__spanSha256=f'"{SHA}"'),
+        S,
+        "less than ag:charEnd",
+        id="pinpoint-reversed",
+    ),
+    pytest.param(
+        statement(ag__charStart='"3"', ag__charEnd="9", ag__spanSha256=f'"{SHA}"'),
+        S,
+        "ag:charStart must be",
+        id="pinpoint-start-a-string",
+    ),
+    pytest.param(
+        statement(ag__charStart="3", ag__charEnd="9", ag__spanSha256=f'"{SHA.upper()}"'),
+        S,
+        "64 lower-case hex digits",
+        id="pinpoint-digest-upper-case",
+    ),
+    pytest.param(
+        statement(ag__charStart="3", ag__charEnd="9", ag__spanSha256='"5b0c"'),
+        S,
+        "64 lower-case hex digits",
+        id="pinpoint-digest-short",
+    ),
+    pytest.param(
+        statement(ag__sourceFact='"dni-nctc-ttp-8"'),
+        S,
+        "ag:sourceFact must name",
+        id="source-fact-without-number",
+    ),
+    pytest.param(
+        statement(ag__sourceFact='"DNI-NCTC-TTP#8"'),
+        S,
+        "ag:sourceFact must name",
+        id="source-fact-upper-case",
+    ),
+    pytest.param(source(dcterms__title=""), SEED, "dcterms:title", id="source-without-title"),
+    pytest.param(source(dcterms__creator=""), SEED, "dcterms:creator", id="source-without-creator"),
+    pytest.param(
+        source(dcterms__publisher=""), SEED, "dcterms:publisher", id="source-without-publisher"
+    ),
+    pytest.param(
+        source(schema__url='"https://example.org/"'),
+        SEED,
+        "schema:url must be an IRI",
+        id="source-url-a-string",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY_DIR / "actorgraph.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+
+
+def _results(data: str, shapes: Graph, ontology: Graph) -> tuple[bool, list[tuple[str, str]]]:
+    """Validate Turtle text; return (conforms, [(focus node, message), ...])."""
+    graph = Graph().parse(data=data, format="turtle")
+    conforms, report, _ = validate(
+        graph, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=False
+    )
+    assert isinstance(report, Graph)
+    found = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        message = report.value(result, SH.resultMessage)
+        found.append((str(focus), str(message) if message is not None else ""))
+    return bool(conforms), found
+
+
+def test_good_graph_conforms(shapes: Graph, ontology: Graph) -> None:
+    conforms, found = _results(GOOD, shapes, ontology)
+    assert conforms, found
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(statement(), id="relation-with-statement"),
+        pytest.param(
+            statement(ag__charStart="0", ag__charEnd="9", ag__spanSha256=f'"{SHA}"'),
+            id="pinpoint-complete",
+        ),
+        pytest.param(statement(ag__sourceFact='"dni-nctc-ttp#12"'), id="source-fact"),
+        pytest.param(source(schema__url=""), id="source-without-url"),
+        pytest.param(
+            entity(type_="ag:Attack", extra='ag:startDate "2014-12"^^xsd:gYearMonth'),
+            id="attack-with-start-date",
+        ),
+        pytest.param(entity(extra='skos:altLabel "تحریک طالبان پاکستان"@ur'), id="alias-in-urdu"),
+    ],
+)
+def test_good_variants_conform(data: str, shapes: Graph, ontology: Graph) -> None:
+    conforms, found = _results(data, shapes, ontology)
+    assert conforms, found
+
+
+@pytest.mark.parametrize(("data", "focus", "fragment"), BAD_CASES)
+def test_bad_graph_is_caught_with_a_helpful_message(
+    data: str, focus: str, fragment: str, shapes: Graph, ontology: Graph
+) -> None:
+    conforms, found = _results(data, shapes, ontology)
+    assert not conforms
+    assert any(node == focus and fragment in message for node, message in found), found
+
+
+@pytest.mark.parametrize(
+    "prop",
+    [
+        "killed",
+        "injured",
+        "civilianDeaths",
+        "securityForceDeaths",
+        "militantDeaths",
+        "killedLow",
+        "killedHigh",
+        "attackCount",
+        "incidentCount",
+    ],
+)
+def test_every_count_must_be_a_non_negative_integer(
+    prop: str, shapes: Graph, ontology: Graph
+) -> None:
+    conforms, _ = _results(attack(f"ag:{prop} 0"), shapes, ontology)
+    assert conforms
+    conforms, found = _results(attack(f"ag:{prop} -3"), shapes, ontology)
+    assert not conforms
+    assert any(f"ag:{prop} must be" in message for _, message in found), found
+
+
+def test_every_constraint_has_a_message(shapes: Graph) -> None:
+    """Node shapes, property shapes and SPARQL constraints all explain themselves."""
+    node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
+    constrained = set(node_shapes)
+    for node_shape in node_shapes:
+        constrained |= set(shapes.objects(node_shape, SH.property))
+        constrained |= set(shapes.objects(node_shape, SH.sparql))
+    assert len(constrained) > 20
+    for node in constrained:
+        messages = list(shapes.objects(node, SH.message))
+        assert messages, node
+        assert all(isinstance(m, Literal) and m.language == "en" for m in messages), node
+
+
+def _ontology_properties(ontology: Graph, kind: URIRef) -> set[URIRef]:
+    return {
+        p
+        for p in ontology.subjects(RDF.type, kind)
+        if isinstance(p, URIRef) and str(p).startswith(str(AG))
+    }
+
+
+def test_relation_shape_targets_every_object_property(shapes: Graph, ontology: Graph) -> None:
+    """A property added to the ontology must be added to the shape's targets too."""
+    targets = set(shapes.objects(AGSH.DirectTripleHasStatementShape, SH.targetSubjectsOf))
+    statement_level = {AG.rank}
+    assert targets == _ontology_properties(ontology, OWL.ObjectProperty) - statement_level
+
+
+def test_count_shape_covers_every_integer_property(shapes: Graph, ontology: Graph) -> None:
+    integers = {
+        p
+        for p in _ontology_properties(ontology, OWL.DatatypeProperty)
+        if (p, SCHEMA.rangeIncludes, XSD.integer) in ontology
+    } - {AG.charStart, AG.charEnd}
+    targets = set(shapes.objects(AGSH.CountShape, SH.targetSubjectsOf))
+    paths = {
+        shapes.value(prop_shape, SH.path)
+        for prop_shape in shapes.objects(AGSH.CountShape, SH.property)
+    }
+    assert targets == integers
+    assert paths == integers
+
+
+def test_date_shape_covers_every_date_property(shapes: Graph, ontology: Graph) -> None:
+    dates = {
+        p
+        for p in _ontology_properties(ontology, OWL.DatatypeProperty)
+        if (p, SCHEMA.rangeIncludes, XSD.gYear) in ontology
+    }
+    assert set(shapes.objects(AGSH.DateShape, SH.targetSubjectsOf)) == dates
+
+
+def test_shapes_are_not_blank_at_the_top(shapes: Graph) -> None:
+    """Named node shapes, so a report's sh:sourceShape says which rule failed."""
+    for node in shapes.subjects(RDF.type, SH.NodeShape):
+        assert not isinstance(node, BNode)
+        assert shapes.value(node, RDFS.label) is not None, node
