@@ -1,0 +1,447 @@
+"""SPARQL queries: the query guard, parameters, timeouts that really stop, and :class:`QueryResult`.
+
+Queries run in Oxigraph. A query with a timeout runs in a forked worker process that is killed when the
+time is up, because Oxigraph's evaluation (in Rust) cannot be cancelled from Python.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.query import ResultRow
+
+from actorgraph._errors import QueryError, QueryTimeout
+from actorgraph._namespaces import AGG, PREFIXES
+
+__all__ = ["QueryResult", "check_query", "parse_param", "run_local"]
+
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+_TOKEN_RE = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\s]*>)
+    | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.]*)?)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ERROR_POS_RE = re.compile(r"error at (\d+):(\d+)")
+
+
+def check_query(text: str, *, allow_remote: bool = False) -> None:
+    """Refuse what reaches outside the store unless the caller opts in.
+
+    ``SERVICE`` (federation), ``LOAD`` and ``FROM``/``FROM NAMED`` of a graph outside actorgraph's
+    ``agg:`` graphs are refused; comments, strings and IRIs are skipped so that a word inside them is
+    not mistaken for a keyword.
+
+    Raises
+    ------
+    QueryError
+        Naming the keyword, its line and column, and the opt-in.
+    """
+    if allow_remote:
+        return
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN_RE.finditer(text)]
+    significant = [t for t in tokens if t[0] in {"iri", "word", "string"}]
+    for index, (kind, value, offset) in enumerate(significant):
+        if kind != "word":
+            continue
+        keyword = value.upper()
+        if keyword in {"SERVICE", "LOAD"}:
+            raise _refused(text, offset, f"{keyword} reaches outside the store")
+        if keyword == "FROM":
+            following = significant[index + 1 : index + 3]
+            if following and following[0][1].upper() == "NAMED":
+                following = following[1:]
+            if following and not _is_local_graph(following[0]):
+                raise _refused(
+                    text, offset, f"FROM {following[0][1]} names a graph outside actorgraph"
+                )
+
+
+def _is_local_graph(token: tuple[str | None, str, int]) -> bool:
+    kind, value, _ = token
+    if kind == "iri":
+        return value[1:-1].startswith(str(AGG))
+    return kind == "word" and value.startswith("agg:")
+
+
+def _refused(text: str, offset: int, what: str) -> QueryError:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return QueryError(
+        f"line {line}, column {column}: {what}, which is refused by default; "
+        "pass allow_remote=True (--allow-remote) to allow it",
+        line=line,
+        column=column,
+    )
+
+
+def parse_param(value: str) -> ox.NamedNode | ox.Literal:
+    """Turn a ``--param`` value into a term.
+
+    A CURIE with a known prefix or an ``<IRI>`` is an IRI; ``2014-12-16`` an ``xsd:date``; ``2014`` an
+    ``xsd:integer``; ``"text"`` (quoted) or anything else a plain string.
+
+    Examples
+    --------
+    >>> parse_param("agd:ttp")
+    <NamedNode value=https://w3id.org/actorgraph/data/ttp>
+    >>> parse_param("2012-06-01")
+    <Literal value=2012-06-01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
+    """
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return ox.NamedNode(text[1:-1])
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return ox.NamedNode(PREFIXES[prefix] + local)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return ox.Literal(text, datatype=ox.NamedNode(str(XSD.date)))
+    if re.fullmatch(r"-?\d+", text):
+        return ox.Literal(text, datatype=ox.NamedNode(str(XSD.integer)))
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return ox.Literal(text[1:-1])
+    return ox.Literal(text)
+
+
+def _to_param_term(value: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value
+    if isinstance(value, URIRef):
+        return ox.NamedNode(str(value))
+    if isinstance(value, Literal):
+        if value.language:
+            return ox.Literal(str(value), language=value.language)
+        if value.datatype:
+            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
+        return ox.Literal(str(value))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(str(XSD.boolean)))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(str(XSD.integer)))
+    return parse_param(str(value))
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != str(XSD.string):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _evaluate(
+    store: ox.Store, text: str, substitutions: dict[ox.Variable, Any], limit: int | None
+) -> tuple[str, bytes, bool]:
+    """Run a query; return its kind, its results (SPARQL JSON or N-Triples) and whether cut at ``limit``."""
+    try:
+        result = store.query(
+            text,
+            prefixes=PREFIXES,
+            use_default_graph_as_union=True,
+            substitutions=substitutions or None,
+        )
+    except SyntaxError as exc:
+        raise _syntax_error(str(exc)) from None
+    if isinstance(result, ox.QueryBoolean):
+        return "ASK", json.dumps({"head": {}, "boolean": bool(result)}).encode(), False
+    truncated = False
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        bindings = []
+        for count, solution in enumerate(result):
+            if limit is not None and count >= limit:
+                truncated = True
+                break
+            bindings.append(
+                {name: _json_term(solution[name]) for name in names if solution[name] is not None}
+            )
+        doc = {"head": {"vars": names}, "results": {"bindings": bindings}}
+        return "SELECT", json.dumps(doc, ensure_ascii=False).encode("utf-8"), truncated
+    triples = []
+    for count, triple in enumerate(result):
+        if limit is not None and count >= limit:
+            truncated = True
+            break
+        triples.append(triple)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return "CONSTRUCT", data, truncated
+
+
+def _syntax_error(message: str) -> QueryError:
+    match = _ERROR_POS_RE.search(message)
+    line = int(match.group(1)) if match else None
+    column = int(match.group(2)) if match else None
+    detail = _ERROR_POS_RE.sub("", message).lstrip(": ")
+    where = f"line {line}, column {column}: " if match else ""
+    return QueryError(f"SPARQL syntax error at {where}{detail}", line=line, column=column)
+
+
+def _worker(
+    conn: Any, store: ox.Store, text: str, subs: dict[ox.Variable, Any], limit: int | None
+) -> None:
+    try:
+        conn.send(("ok", _evaluate(store, text, subs, limit)))
+    except QueryError as exc:
+        conn.send(("query-error", (str(exc), exc.line, exc.column)))
+    except Exception as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_local(
+    store: ox.Store,
+    text: str,
+    *,
+    params: Mapping[str, object] | None = None,
+    timeout: float | None = None,
+    allow_remote: bool = False,
+    limit: int | None = None,
+) -> QueryResult:
+    """Run a query on an Oxigraph store (the work behind :meth:`KnowledgeGraph.query`)."""
+    check_query(text, allow_remote=allow_remote)
+    subs = {ox.Variable(name.lstrip("?$")): _to_param_term(v) for name, v in (params or {}).items()}
+    if timeout is None:
+        kind, payload, truncated = _evaluate(store, text, subs, limit)
+        return QueryResult(kind, payload, truncated=truncated)
+    if timeout <= 0:
+        raise QueryError(f"the timeout must be positive, got {timeout}")
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_worker, args=(sender, store, text, subs, limit), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(
+                f"the query ran past its {timeout:g} s limit and was stopped; "
+                "narrow it (LIMIT, more specific patterns) or raise the timeout (--timeout)"
+            )
+        status, payload = receiver.recv()
+    except EOFError:
+        raise QueryError("the query worker died without an answer (out of memory?)") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if status == "query-error":
+        message, line, column = payload
+        raise QueryError(message, line=line, column=column)
+    if status == "error":
+        raise QueryError(f"the query failed: {payload}")
+    kind, data, truncated = payload
+    return QueryResult(kind, data, truncated=truncated)
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+def _rdflib_term(binding: Mapping[str, Any]) -> URIRef | BNode | Literal:
+    kind = binding["type"]
+    if kind == "uri":
+        return URIRef(binding["value"])
+    if kind == "bnode":
+        return BNode(binding["value"])
+    if kind in {"literal", "typed-literal"}:
+        datatype = binding.get("datatype")
+        return Literal(
+            binding["value"],
+            lang=binding.get("xml:lang"),
+            datatype=URIRef(datatype) if datatype else None,
+        )
+    return Literal(json.dumps(binding["value"]))
+
+
+class QueryResult:
+    """The result of a SPARQL query, shaped like rdflib's.
+
+    Iterating a SELECT result gives rows (rdflib ``ResultRow``: by index, by name, ``.asdict()``);
+    ``bool()`` answers an ASK; ``.graph`` holds a CONSTRUCT or DESCRIBE result. ``serialize(fmt)``
+    writes the W3C formats (``json``, ``xml``, ``csv``, ``tsv``; ``turtle``, ``nt``, ``jsonld`` for
+    graphs).
+
+    Examples
+    --------
+    >>> import actorgraph
+    >>> result = actorgraph.load().query("SELECT ?label WHERE { agd:ttp rdfs:label ?label }")
+    >>> [str(row.label) for row in result]
+    ['Tehrik-i-Taliban Pakistan']
+    """
+
+    def __init__(self, kind: str, payload: bytes, *, truncated: bool = False) -> None:
+        #: ``SELECT``, ``ASK`` or ``CONSTRUCT`` (CONSTRUCT stands for DESCRIBE too).
+        self.type = kind
+        #: Whether a row limit cut the result short.
+        self.truncated = truncated
+        self._payload = payload
+        self._doc: dict[str, Any] | None = None
+        self._graph: Graph | None = None
+
+    @property
+    def _json(self) -> dict[str, Any]:
+        if self._doc is None:
+            self._doc = json.loads(self._payload) if self.type != "CONSTRUCT" else {}
+        return self._doc
+
+    @property
+    def vars(self) -> list[Variable]:
+        """The projected variables of a SELECT (empty for other forms)."""
+        return [Variable(v) for v in self._json.get("head", {}).get("vars", [])]
+
+    @property
+    def bindings(self) -> list[dict[str, Any]]:
+        """The rows as SPARQL JSON bindings."""
+        bindings: list[dict[str, Any]] = self._json.get("results", {}).get("bindings", [])
+        return bindings
+
+    def __iter__(self) -> Iterator[ResultRow]:
+        if self.type == "CONSTRUCT":
+            raise TypeError("a CONSTRUCT/DESCRIBE result is a graph: use result.graph")
+        labels = self.vars
+        for binding in self.bindings:
+            values = {Variable(k): _rdflib_term(v) for k, v in binding.items()}
+            yield ResultRow(values, labels)
+
+    def __len__(self) -> int:
+        if self.type == "CONSTRUCT":
+            return len(self.graph)
+        if self.type == "ASK":
+            return 1
+        return len(self.bindings)
+
+    def __bool__(self) -> bool:
+        if self.type == "ASK":
+            return bool(self._json["boolean"])
+        return len(self) > 0
+
+    @property
+    def askAnswer(self) -> bool:
+        """The answer of an ASK query (rdflib's attribute name)."""
+        if self.type != "ASK":
+            raise TypeError(f"a {self.type} result has no ASK answer")
+        return bool(self._json["boolean"])
+
+    @property
+    def graph(self) -> Graph:
+        """The graph of a CONSTRUCT or DESCRIBE result."""
+        if self.type != "CONSTRUCT":
+            raise TypeError(f"a {self.type} result is not a graph")
+        if self._graph is None:
+            graph = Graph()
+            for prefix, namespace in PREFIXES.items():
+                graph.bind(prefix, namespace, override=True)
+            graph.parse(data=self._payload.decode("utf-8"), format="nt")
+            self._graph = graph
+        return self._graph
+
+    def serialize(self, format: str = "json") -> bytes:
+        """Write the result in a W3C format: ``json``, ``xml``, ``csv``, ``tsv`` for SELECT and ASK;
+        ``turtle``, ``nt``, ``jsonld`` for CONSTRUCT and DESCRIBE.
+
+        The W3C CSV/TSV formats define no form for ASK; actorgraph writes what Oxigraph writes: the bare
+        answer, ``true`` or ``false``, on one line.
+        """
+        if self.type == "CONSTRUCT":
+            if format not in _GRAPH_FORMATS:
+                raise QueryError(
+                    f"a {self.type} result is a graph: use --format turtle, nt or jsonld, not {format!r}"
+                )
+            if format == "nt":
+                return self._payload
+            if format == "turtle":
+                return self.graph.serialize(format="turtle").encode("utf-8")
+            triples = ox.parse(self._payload, format=ox.RdfFormat.N_TRIPLES)
+            return ox.serialize(triples, format=_GRAPH_FORMATS[format]) or b""
+        if format not in _RESULT_FORMATS:
+            raise QueryError(
+                f"a {self.type} result is a table: use --format table, csv, tsv, json or xml, not {format!r}"
+            )
+        if format == "json":
+            return self._payload
+        parsed = ox.parse_query_results(self._payload, format=ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=_RESULT_FORMATS[format]) or b""
+
+    def to_dataframe(self, *, curies: bool = False) -> Any:
+        """The rows as a pandas DataFrame (needs ``pip install 'actorgraph[pandas]'``)."""
+        try:
+            import pandas as pd  # noqa: PLC0415 - optional extra
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError(
+                "to_dataframe needs pandas: pip install 'actorgraph[pandas]'"
+            ) from None
+        from actorgraph._namespaces import curie  # noqa: PLC0415
+
+        names = [str(v) for v in self.vars]
+        rows = []
+        for row in self:
+            values = []
+            for term in row:
+                if term is None:
+                    values.append(None)
+                elif isinstance(term, Literal):
+                    values.append(term.toPython())
+                elif curies and isinstance(term, URIRef):
+                    values.append(curie(str(term)))
+                else:
+                    values.append(str(term))
+            rows.append(values)
+        return pd.DataFrame(rows, columns=names)
+
+    def __repr__(self) -> str:
+        if self.type == "ASK":
+            return f"<QueryResult ASK {self.askAnswer}>"
+        return f"<QueryResult {self.type} {len(self)} {'triples' if self.type == 'CONSTRUCT' else 'rows'}>"
