@@ -1,0 +1,625 @@
+"""The analyst's page: one self-contained, offline HTML file drawn with pyvis and vis-network.
+
+The page is built from any NetworkX graph that follows the projection's conventions
+(``docs/design.md``): node ids are CURIEs with ``label``, ``type``, ``types``, ``aliases``,
+``search``, literal attributes, ``earliest``/``latest`` and ``statements``; edges are keyed by
+the property CURIE with ``label``, ``statements``, ``start``, ``end`` and ``sources``; and
+``G.graph["sources"]`` describes each source.
+
+What this module does differently from a plain pyvis page, and why:
+
+- vis-network is inlined from the installed pyvis package, unmodified and with its licence
+  header; no CDN link (pyvis's template links Bootstrap) and no ``lib/`` folder is written.
+- The node and edge lists are filled directly: ``Network.add_edge`` checks every node, which
+  makes building a large graph quadratic.
+- The layout is computed here with igraph (seeded), so the first draw needs no physics.
+- Every string from data travels as JSON inside ``<script type="application/json">`` with
+  ``<``, ``>``, ``&`` and U+2028/U+2029 escaped, and the viewer builds the DOM with
+  ``textContent`` only. A Content-Security-Policy allows only the page's own scripts (by hash)
+  and no network request of any kind.
+- The search box uses :func:`actorgraph._names.normalize_name`'s rules: the word folds, dashes
+  and Unicode tables the JavaScript port needs are generated from the Python implementation
+  and shipped in the page, so both sides compute the same keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import html
+import json
+import math
+import os
+import random
+import re
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from actorgraph import _names
+
+__all__ = ["render_html"]
+
+# vis-network as pyvis ships it; the page inlines this file unmodified (its header carries the
+# licence: Apache-2.0 or MIT).
+_VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
+
+# Classes whose instances the time slider hides: things that happen at a time, not actors.
+_TIMED_CLASSES = frozenset(
+    {
+        "ag:Event",
+        "ag:Attack",
+        "ag:Assassination",
+        "ag:Negotiation",
+        "ag:Ceasefire",
+        "ag:MilitaryOperation",
+        "ag:Advisory",
+        "ag:Fatwa",
+        "ag:Designation",
+        "ag:Declaration",
+        "ag:Observation",
+    }
+)
+
+# Colour and shape by class. Unknown classes take colours from _PALETTE in sorted order.
+_CLASS_STYLE: dict[str, tuple[str, str]] = {
+    "ag:ArmedGroup": ("#d62728", "dot"),
+    "ag:PoliticalParty": ("#1f77b4", "dot"),
+    "ag:State": ("#2ca02c", "dot"),
+    "ag:GovernmentBody": ("#17becf", "dot"),
+    "ag:ReligiousOrganization": ("#9467bd", "dot"),
+    "ag:InternationalOrganization": ("#8c564b", "dot"),
+    "ag:Organization": ("#7f7f7f", "dot"),
+    "ag:Actor": ("#7f7f7f", "dot"),
+    "ag:Person": ("#ff7f0e", "triangle"),
+    "ag:Cleric": ("#bcbd22", "triangle"),
+    "ag:Attack": ("#e377c2", "square"),
+    "ag:Assassination": ("#c7417b", "square"),
+    "ag:Event": ("#f7b6d2", "square"),
+    "ag:Negotiation": ("#98df8a", "square"),
+    "ag:Ceasefire": ("#b5cf6b", "square"),
+    "ag:MilitaryOperation": ("#637939", "square"),
+    "ag:Advisory": ("#dbdb8d", "square"),
+    "ag:Fatwa": ("#c5b0d5", "diamond"),
+    "ag:Declaration": ("#aec7e8", "diamond"),
+    "ag:Designation": ("#ff9896", "diamond"),
+    "ag:Observation": ("#c49c94", "star"),
+    "ag:Place": ("#9edae5", "triangleDown"),
+    "ag:Source": ("#525252", "hexagon"),
+    "ag:Ideology": ("#6b6ecf", "hexagon"),
+    "ag:Practice": ("#9c9ede", "hexagon"),
+    "ag:TargetCategory": ("#e7969c", "hexagon"),
+    "ag:ActorCategory": ("#de9ed6", "hexagon"),
+    "ag:AttackType": ("#cedb9c", "hexagon"),
+}
+_PALETTE = (
+    "#393b79",
+    "#5254a3",
+    "#8ca252",
+    "#bd9e39",
+    "#ad494a",
+    "#a55194",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+    "#fd8d3c",
+)
+# Edge style by relation: (colour, dash pattern or None). Unknown relations: palette, solid.
+_RELATION_STYLE: dict[str, tuple[str, list[int] | None]] = {
+    "ag:claimedBy": ("#d62728", None),
+    "ag:attributedTo": ("#ff7f0e", [6, 4]),
+    "ag:disownedBy": ("#7f7f7f", [2, 4]),
+    "ag:target": ("#8c564b", None),
+    "ag:victim": ("#8c564b", [2, 3]),
+    "ag:place": ("#17becf", [1, 3]),
+    "ag:alliedWith": ("#2ca02c", None),
+    "ag:rivalOf": ("#9467bd", [8, 4]),
+    "ag:opposes": ("#9467bd", None),
+    "ag:splinterOf": ("#e377c2", [6, 3]),
+    "ag:mergedInto": ("#e377c2", None),
+    "ag:memberOf": ("#1f77b4", None),
+    "ag:leaderOf": ("#1f77b4", [6, 3]),
+    "ag:founderOf": ("#1f77b4", [2, 3]),
+    "ag:issuedBy": ("#bcbd22", None),
+    "ag:condemns": ("#bcbd22", [6, 3]),
+    "ag:designatedBy": ("#ff9896", None),
+    "ag:designatedGroup": ("#ff9896", [6, 3]),
+    "ag:participant": ("#637939", None),
+    "ag:mediator": ("#637939", [6, 3]),
+    "ag:activeIn": ("#9edae5", [1, 3]),
+    "ag:adheresTo": ("#6b6ecf", [6, 3]),
+    "ag:recruitsFrom": ("#ad494a", [6, 3]),
+    "ag:modeledOn": ("#a55194", [2, 3]),
+    "ag:sameEventAs": ("#636363", [2, 2]),
+}
+
+# Node attributes with a role of their own; every other attribute is shown as a literal.
+_RESERVED_NODE_KEYS = frozenset(
+    {"label", "type", "types", "aliases", "search", "statements", "earliest", "latest"}
+)
+_YEAR_RE = re.compile(r"^(-?\d{4})")
+# Above this many nodes the page hides edges while dragging or zooming, and offers no physics.
+_LARGE = 2000
+_PHYSICS_LIMIT = 1000
+
+
+def render_html(
+    graph: nx.Graph,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str = "actorgraph",
+    physics: bool | None = None,
+    seed: int = 0,
+    height: str = "100vh",
+) -> str:
+    """Render a graph as one self-contained HTML page and return its text.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        A graph following the projection's conventions (see ``docs/design.md``); one that was
+        filtered, edited or built by hand works as long as it keeps them. Other NetworkX graph
+        classes work too (edges then take their relation from a ``key`` or ``label`` attribute).
+    path : str or os.PathLike, optional
+        Where to write the page. The file is written to a temporary file in the same directory
+        and renamed, so a reader never sees half a page. ``None`` only returns the text.
+    title : str
+        The page's title, shown in the browser tab and the side bar.
+    physics : bool, optional
+        ``None`` (default): the first draw uses the precomputed layout and small graphs
+        (at most 1,000 nodes) get a physics toggle. ``True``: physics starts on after the first
+        draw. ``False``: no physics and no toggle.
+    seed : int
+        Seed of the layout; the same graph and seed give the same page.
+    height : str
+        CSS height of the drawing area.
+
+    Returns
+    -------
+    str
+        The HTML text.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("agd:ttp", label="Tehrik-i-Taliban Pakistan", type="ag:ArmedGroup")
+    >>> page = render_html(g, title="TTP")
+    >>> page.startswith("<!DOCTYPE html>") and "https://cdn" not in page
+    True
+    """
+    if not isinstance(graph, nx.Graph):
+        raise TypeError(f"render_html needs a networkx graph, not {type(graph).__name__}")
+    payload, nodes, edges, options = _build(graph, physics=physics, seed=seed)
+    page = _page(payload, nodes, edges, options, title=title, height=height)
+    if path is not None:
+        _write_atomically(Path(path), page)
+    return page
+
+
+# --------------------------------------------------------------------------- graph -> data
+
+
+def _build(
+    graph: nx.Graph, *, physics: bool | None, seed: int
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """Turn the graph into pyvis node and edge lists, vis options and the viewer's data."""
+    # pyvis takes a quarter of a second to import; only the page needs it.
+    from pyvis.network import Network  # noqa: PLC0415
+
+    ids = list(graph.nodes)
+    index = {node: i for i, node in enumerate(ids)}
+    type_ids: dict[str, int] = {}
+    node_types: list[int] = []
+    details: list[dict[str, Any]] = []
+    search: list[list[str]] = []
+    node_time: list[list[int] | None] = []
+    for node in ids:
+        attrs = graph.nodes[node]
+        label = _text(attrs.get("label")) or str(node)
+        type_ = _text(attrs.get("type")) or "(untyped)"
+        types = [_text(t) for t in _as_list(attrs.get("types"))] or [type_]
+        aliases = [_text(a) for a in _as_list(attrs.get("aliases")) if _text(a)]
+        keys = attrs.get("search")
+        if keys is None:
+            key_set: set[str] = set()
+            for name in [label, *aliases]:
+                key_set |= _names.name_keys(name)
+            keys = sorted(key_set)
+        search.append(sorted({_text(k) for k in _as_list(keys) if _text(k)}))
+        node_types.append(type_ids.setdefault(type_, len(type_ids)))
+        detail: dict[str, Any] = {"id": str(node), "label": label, "type": type_}
+        if types != [type_]:
+            detail["types"] = types
+        if aliases:
+            detail["aliases"] = aliases
+        literals = [
+            [str(k), _display(v)]
+            for k, v in sorted(attrs.items(), key=lambda kv: str(kv[0]))
+            if str(k) not in _RESERVED_NODE_KEYS
+        ]
+        if literals:
+            detail["attrs"] = literals
+        for key in ("earliest", "latest"):
+            if attrs.get(key) is not None:
+                detail[key] = _text(attrs[key])
+        statements = _statements(attrs.get("statements"))
+        if statements:
+            detail["statements"] = statements
+        details.append(detail)
+        timed = bool(_TIMED_CLASSES.intersection([type_, *types]))
+        lo, hi = _year(attrs.get("earliest")), _year(attrs.get("latest"))
+        node_time.append(
+            _interval(lo if lo is not None else hi, hi if hi is not None else lo)
+            if timed and (lo is not None or hi is not None)
+            else None
+        )
+
+    rel_ids: dict[str, int] = {}
+    rel_labels: dict[str, str] = {}
+    pairs: list[tuple[int, int]] = []
+    edge_rel: list[int] = []
+    edge_details: list[dict[str, Any]] = []
+    edge_time: list[list[int] | None] = []
+    for u, v, key, attrs in _edges(graph):
+        rel = _text(key) or "(related)"
+        rel_labels.setdefault(rel, _text(attrs.get("label")) or _local_name(rel))
+        pairs.append((index[u], index[v]))
+        edge_rel.append(rel_ids.setdefault(rel, len(rel_ids)))
+        statements = _statements(attrs.get("statements"))
+        edge_detail: dict[str, Any] = {"rel": rel}
+        if statements:
+            edge_detail["statements"] = statements
+        edge_sources = [_text(s) for s in _as_list(attrs.get("sources")) if _text(s)]
+        if edge_sources:
+            edge_detail["sources"] = edge_sources
+        for k in ("start", "end"):
+            if attrs.get(k) is not None:
+                edge_detail[k] = _text(attrs[k])
+        edge_details.append(edge_detail)
+        starts = [_year(attrs.get("start"))] + [_year(s.get("start")) for s in statements]
+        ends = [_year(attrs.get("end"))] + [_year(s.get("end")) for s in statements]
+        lo_e = min((y for y in starts if y is not None), default=None)
+        hi_e = max((y for y in ends if y is not None), default=None)
+        edge_time.append(None if lo_e is None and hi_e is None else _interval(lo_e, hi_e))
+
+    xs, ys = _layout(len(ids), pairs, seed)
+    type_order = sorted(type_ids, key=lambda t: (t not in _CLASS_STYLE, t))
+    type_style = _styles(type_order, {k: v[0] for k, v in _CLASS_STYLE.items()})
+    rel_order = sorted(rel_ids, key=lambda r: (r not in _RELATION_STYLE, r))
+    rel_style = _styles(rel_order, {k: v[0] for k, v in _RELATION_STYLE.items()})
+    counts = [0] * len(type_ids)
+    for t in node_types:
+        counts[t] += 1
+    rel_counts = [0] * len(rel_ids)
+    for r in edge_rel:
+        rel_counts[r] += 1
+
+    # pyvis holds the node and edge lists; filled directly because Network.add_node and
+    # add_edge scan every node on each call.
+    net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+    net.nodes = [
+        {
+            "id": i,
+            "label": details[i]["label"],
+            "x": xs[i],
+            "y": ys[i],
+            "group": f"t{node_types[i]}",
+        }
+        for i in range(len(ids))
+    ]
+    net.node_ids = list(range(len(ids)))
+    net.edges = [{"id": j, "from": a, "to": b} for j, (a, b) in enumerate(pairs)]
+    large = len(ids) > _LARGE
+    toggle = physics is not False and (physics is True or len(ids) <= _PHYSICS_LIMIT)
+    net.options = {
+        "autoResize": True,
+        "layout": {"improvedLayout": False, "randomSeed": seed},
+        "physics": {"enabled": False, "stabilization": {"enabled": False}},
+        "nodes": {"shape": "dot", "size": 10, "font": {"size": 14}},
+        "edges": {
+            "smooth": False,
+            "width": 1,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        },
+        "interaction": {
+            "hover": False,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+        },
+        "groups": {
+            f"t{type_ids[t]}": {
+                "color": {"background": type_style[t], "border": type_style[t]},
+                "shape": _CLASS_STYLE.get(t, (None, "dot"))[1],
+            }
+            for t in type_order
+        },
+    }
+    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
+    options = json.loads(options_json)
+
+    sources_in = graph.graph.get("sources") or {}
+    sources: dict[str, dict[str, str]] = {}
+    if isinstance(sources_in, Mapping):
+        for curie, meta in sources_in.items():
+            if isinstance(meta, Mapping):
+                info = {str(k): _text(v) for k, v in meta.items() if v is not None}
+                url = info.pop("url", "")
+                if _safe_url(url):
+                    info["url"] = url
+                sources[str(curie)] = info
+    payload: dict[str, Any] = {
+        "types": [
+            {
+                "id": t,
+                "index": type_ids[t],
+                "label": _local_name(t),
+                "color": type_style[t],
+                "shape": _CLASS_STYLE.get(t, (None, "dot"))[1],
+                "count": counts[type_ids[t]],
+            }
+            for t in type_order
+        ],
+        "relations": [
+            {
+                "id": r,
+                "index": rel_ids[r],
+                "label": rel_labels[r],
+                "color": rel_style[r],
+                "dashes": _RELATION_STYLE.get(r, ("", None))[1],
+                "count": rel_counts[rel_ids[r]],
+            }
+            for r in rel_order
+        ],
+        "nodeType": node_types,
+        "nodeTime": node_time,
+        "edgeRel": edge_rel,
+        "edgeTime": edge_time,
+        "details": details,
+        "edgeDetails": edge_details,
+        "search": search,
+        "sources": sources,
+        "physics": {"toggle": toggle, "start": physics is True},
+        "normalize": _normalize_tables(),
+    }
+    return payload, nodes, edges, options
+
+
+def _edges(graph: nx.Graph) -> Iterable[tuple[Any, Any, Any, Mapping[str, Any]]]:
+    if graph.is_multigraph():
+        yield from graph.edges(keys=True, data=True)
+    else:
+        for u, v, attrs in graph.edges(data=True):
+            yield u, v, attrs.get("key") or attrs.get("label"), attrs
+
+
+def _statements(value: Any) -> list[dict[str, Any]]:
+    """Keep statement dicts, with JSON-safe values."""
+    return [
+        {str(k): _json_value(v) for k, v in item.items() if v is not None}
+        for item in _as_list(value)
+        if isinstance(item, Mapping)
+    ]
+
+
+def _json_value(value: Any) -> bool | int | float | str:
+    if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    return _text(value)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str | bytes | Mapping):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    return [value]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_text(v) for v in value)
+    return _text(value)
+
+
+def _year(value: Any) -> int | None:
+    if value is None:
+        return None
+    match = _YEAR_RE.match(_text(value).strip())
+    return int(match.group(1)) if match else None
+
+
+def _interval(lo: int | None, hi: int | None) -> list[int]:
+    # Open ends become the widest years JSON carries without ceremony.
+    return [lo if lo is not None else -9999, hi if hi is not None else 9999]
+
+
+def _local_name(curie: str) -> str:
+    name = curie.rsplit(":", 1)[-1].rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    # camelCase -> words, for legends: "ArmedGroup" -> "Armed group"
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).split(" ")
+    text = " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
+    return text or curie
+
+
+def _styles(order: list[str], fixed: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    spare = 0
+    for key in order:
+        if key in fixed:
+            out[key] = fixed[key]
+        else:
+            out[key] = _PALETTE[spare % len(_PALETTE)]
+            spare += 1
+    return out
+
+
+def _safe_url(url: str) -> bool:
+    return bool(re.match(r"^https?://[^\s]+$", url, re.IGNORECASE))
+
+
+def _layout(n: int, pairs: list[tuple[int, int]], seed: int) -> tuple[list[float], list[float]]:
+    """Seeded Fruchterman-Reingold (igraph) scaled to vis-network's pixel units."""
+    if n == 0:
+        return [], []
+    if n == 1:
+        return [0.0], [0.0]
+    import igraph  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    start = [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in range(n)]
+    simple = sorted({(a, b) if a < b else (b, a) for a, b in pairs if a != b})
+    g = igraph.Graph(n=n, edges=simple, directed=False)
+    # igraph draws from a global generator; give it a seeded one for this call only.
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        coords = g.layout_fruchterman_reingold(seed=start, niter=500, grid="auto").coords
+    finally:
+        igraph.set_random_number_generator(random)
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    size = max(400.0, 60.0 * math.sqrt(n))
+    scale = size / span
+    return (
+        [round((x - cx) * scale, 1) for x in xs],
+        [round((y - cy) * scale, 1) for y in ys],
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _normalize_tables() -> dict[str, Any]:
+    """The data :func:`actorgraph._names.normalize_name`'s JavaScript port needs.
+
+    Python's ``unicodedata.combining``, ``str.casefold`` and ``str.isspace`` have no exact
+    JavaScript counterpart, so their tables are taken from this Python and shipped.
+    """
+    combining: list[list[int]] = []
+    fold: dict[str, str] = {}
+    space: list[int] = []
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            if combining and combining[-1][1] == cp - 1:
+                combining[-1][1] = cp
+            else:
+                combining.append([cp, cp])
+        folded = ch.casefold()
+        if folded != ch.lower():
+            fold[ch] = folded
+        if ch.isspace():
+            space.append(cp)
+    return {
+        "combining": combining,
+        "fold": fold,
+        "space": space,
+        "dashes": _names._DASHES + "_/",
+        "drop": "\u2019'",
+        "words": dict(_names._WORD_FOLDS),
+    }
+
+
+# --------------------------------------------------------------------------- data -> page
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that cannot end its ``<script>`` element or be read as HTML."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _viz_file(name: str) -> str:
+    """Read a file of the viewer from the package (wheel) or the source tree."""
+    packaged = resources.files("actorgraph").joinpath("viz", name)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    source_tree = Path(__file__).resolve().parents[2] / "viz" / name
+    return source_tree.read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _vis_network_js() -> str:
+    return resources.files("pyvis").joinpath(*_VIS_JS).read_text(encoding="utf-8")
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _page(
+    payload: dict[str, Any],
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
+    options: dict[str, Any],
+    *,
+    title: str,
+    height: str,
+) -> str:
+    template = _viz_file("template.html")
+    vis_js = _vis_network_js()
+    viewer_js = _viz_file("viewer.js")
+    payload = {**payload, "title": title, "options": options}
+    graph_json = _json_for_script({"nodes": nodes, "edges": edges})
+    meta_json = _json_for_script(payload)
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(vis_js)} {_csp_hash(viewer_js)}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
+        "form-action 'none'; base-uri 'none'"
+    )
+    css_height = height if re.fullmatch(r"[0-9.]+(px|vh|%|em|rem)", height) else "100vh"
+    replacements = {
+        "{{csp}}": html.escape(csp, quote=True),
+        "{{title}}": html.escape(title, quote=True),
+        "{{height}}": css_height,
+        "{{css}}": _viz_file("viewer.css").replace("</", "<\\/"),
+        "{{graph_json}}": graph_json,
+        "{{meta_json}}": meta_json,
+        "{{vis_js}}": vis_js,
+        "{{viewer_js}}": viewer_js,
+    }
+    # One pass, so text inserted for one placeholder is never searched for another.
+    pattern = re.compile("|".join(re.escape(k) for k in replacements))
+    return pattern.sub(lambda m: replacements[m.group(0)], template)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        # mkstemp creates the file private; a page is an ordinary document.
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

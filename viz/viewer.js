@@ -1,0 +1,588 @@
+/* actorgraph viewer: filters, time slider, search, details panel, trace and shortest path.
+ *
+ * Every string from data reaches the DOM through textContent (never innerHTML), links only
+ * when they are http(s), and vis-network's tooltips as plain strings (vis-network 9 renders a
+ * string title with innerText).
+ */
+(function () {
+  "use strict";
+
+  var graph = JSON.parse(document.getElementById("graph-data").textContent);
+  var meta = JSON.parse(document.getElementById("meta-data").textContent);
+  var N = graph.nodes.length;
+  var E = graph.edges.length;
+  var details = meta.details;
+  var edgeDetails = meta.edgeDetails;
+  var typeByIndex = [];
+  meta.types.forEach(function (t) { typeByIndex[t.index] = t; });
+  var relByIndex = [];
+  meta.relations.forEach(function (r) { relByIndex[r.index] = r; });
+  var relById = {};
+  meta.relations.forEach(function (r) { relById[r.id] = r; });
+
+  // ------------------------------------------------------------------ name normalisation
+  // A port of actorgraph._names.normalize_name; the Unicode tables come from Python.
+  var NORM = meta.normalize;
+  var spaceSet = new Set(NORM.space);
+  var dashSet = new Set(Array.from(NORM.dashes));
+  var dropSet = new Set(Array.from(NORM.drop));
+  var LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+
+  function isCombining(cp) {
+    var ranges = NORM.combining, lo = 0, hi = ranges.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (cp < ranges[mid][0]) hi = mid - 1;
+      else if (cp > ranges[mid][1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  function normalizeName(name) {
+    var chars = Array.from(String(name).normalize("NFKD"));
+    var folded = "";
+    chars.forEach(function (ch) {
+      if (isCombining(ch.codePointAt(0))) return;
+      folded += Object.prototype.hasOwnProperty.call(NORM.fold, ch) ? NORM.fold[ch] : ch.toLowerCase();
+    });
+    var text = "";
+    Array.from(folded).forEach(function (ch) {
+      var cp = ch.codePointAt(0);
+      if (dropSet.has(ch)) return;
+      if (dashSet.has(ch)) { text += " "; return; }
+      if (spaceSet.has(cp) || LETTER_OR_NUMBER.test(ch)) { text += ch; return; }
+      text += " ";
+    });
+    var words = [], word = "";
+    Array.from(text).forEach(function (ch) {
+      if (spaceSet.has(ch.codePointAt(0))) {
+        if (word) words.push(word);
+        word = "";
+      } else {
+        word += ch;
+      }
+    });
+    if (word) words.push(word);
+    return words.map(function (w) {
+      return Object.prototype.hasOwnProperty.call(NORM.words, w) ? NORM.words[w] : w;
+    }).join(" ");
+  }
+
+  // ------------------------------------------------------------------ safe text helpers
+  var BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+  function visibleControls(text) {
+    // Bidirectional overrides in data are shown, not obeyed.
+    return String(text).replace(BIDI_CONTROLS, function (ch) {
+      return "[U+" + ch.codePointAt(0).toString(16).toUpperCase() + "]";
+    });
+  }
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = visibleControls(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function dataEl(tag, text, className) {
+    return el(tag, text, className ? className + " d" : "d");
+  }
+
+  function safeUrl(url) {
+    return typeof url === "string" && /^https?:\/\/\S+$/i.test(url) ? url : null;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  // ------------------------------------------------------------------ vis data
+  graph.nodes.forEach(function (n) {
+    n.label = visibleControls(n.label);
+    var t = typeByIndex[meta.nodeType[n.id]];
+    n.title = n.label + "\n" + (t ? t.label : "");
+  });
+  graph.edges.forEach(function (e) {
+    var rel = relByIndex[meta.edgeRel[e.id]];
+    e.color = { color: rel.color, highlight: rel.color, opacity: 0.8 };
+    if (rel.dashes) e.dashes = rel.dashes;
+    e.title = rel.label;
+  });
+
+  var container = document.getElementById("graph");
+  var nodes = new vis.DataSet(graph.nodes);
+  var edges = new vis.DataSet(graph.edges);
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, meta.options);
+
+  // Undirected adjacency for trace and shortest path: adj[i] = [neighbour, edge, ...].
+  var adj = [];
+  for (var i = 0; i < N; i++) adj.push([]);
+  graph.edges.forEach(function (e) {
+    adj[e.from].push(e.to, e.id);
+    if (e.to !== e.from) adj[e.to].push(e.from, e.id);
+  });
+
+  // ------------------------------------------------------------------ filters
+  var typeOn = meta.types.map(function () { return true; });
+  var relOn = meta.relations.map(function () { return true; });
+  var nodeShown = new Uint8Array(N).fill(1);
+  var edgeShown = new Uint8Array(E).fill(1);
+  var years = { from: -Infinity, to: Infinity };
+
+  function inYears(interval) {
+    return !interval || (interval[0] <= years.to && interval[1] >= years.from);
+  }
+
+  function applyFilters() {
+    var nodeChanges = [], edgeChanges = [];
+    for (var n = 0; n < N; n++) {
+      var show = typeOn[meta.nodeType[n]] && inYears(meta.nodeTime[n]) ? 1 : 0;
+      if (show !== nodeShown[n]) { nodeShown[n] = show; nodeChanges.push({ id: n, hidden: !show }); }
+    }
+    for (var e = 0; e < E; e++) {
+      var edge = graph.edges[e];
+      var ok = relOn[meta.edgeRel[e]] && nodeShown[edge.from] && nodeShown[edge.to] &&
+        inYears(meta.edgeTime[e]) ? 1 : 0;
+      if (ok !== edgeShown[e]) { edgeShown[e] = ok; edgeChanges.push({ id: e, hidden: !ok }); }
+    }
+    if (nodeChanges.length) nodes.update(nodeChanges);
+    if (edgeChanges.length) edges.update(edgeChanges);
+    updateStatus();
+  }
+
+  function counts() {
+    var n = 0, e = 0, k;
+    for (k = 0; k < N; k++) n += nodeShown[k];
+    for (k = 0; k < E; k++) e += edgeShown[k];
+    return { nodes: n, edges: e };
+  }
+
+  var statusEl = document.getElementById("status");
+  function updateStatus() {
+    var c = counts();
+    statusEl.dataset.nodes = String(c.nodes);
+    statusEl.dataset.edges = String(c.edges);
+    statusEl.textContent = c.nodes + " of " + N + " nodes, " + c.edges + " of " + E + " relations shown";
+  }
+
+  function svgSwatch(shape, color, dashes, isEdge) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "22");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("aria-hidden", "true");
+    var s;
+    if (isEdge) {
+      s = document.createElementNS(ns, "line");
+      s.setAttribute("x1", "1"); s.setAttribute("y1", "7"); s.setAttribute("x2", "21"); s.setAttribute("y2", "7");
+      s.setAttribute("stroke", color); s.setAttribute("stroke-width", "2");
+      if (dashes) s.setAttribute("stroke-dasharray", dashes.join(" "));
+    } else if (shape === "dot") {
+      s = document.createElementNS(ns, "circle");
+      s.setAttribute("cx", "11"); s.setAttribute("cy", "7"); s.setAttribute("r", "6");
+    } else {
+      var points = {
+        square: "5,1 17,1 17,13 5,13",
+        diamond: "11,0 18,7 11,14 4,7",
+        triangle: "11,0 18,13 4,13",
+        triangleDown: "4,1 18,1 11,14",
+        star: "11,0 13,5 18,5 14,8 16,13 11,10 6,13 8,8 4,5 9,5",
+        hexagon: "7,1 15,1 19,7 15,13 7,13 3,7"
+      }[shape] || "5,1 17,1 17,13 5,13";
+      s = document.createElementNS(ns, "polygon");
+      s.setAttribute("points", points);
+    }
+    if (!isEdge) s.setAttribute("fill", color);
+    svg.appendChild(s);
+    return svg;
+  }
+
+  function legend(listId, items, state, isEdge) {
+    var list = document.getElementById(listId);
+    items.forEach(function (item) {
+      var li = el("li");
+      var label = el("label");
+      var box = el("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.dataset.id = item.id;
+      box.addEventListener("change", function () {
+        state[item.index] = box.checked;
+        applyFilters();
+      });
+      label.appendChild(box);
+      label.appendChild(svgSwatch(item.shape, item.color, item.dashes, isEdge));
+      label.appendChild(dataEl("span", item.label));
+      label.title = item.id;
+      label.appendChild(el("span", String(item.count), "count"));
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+  }
+  legend("type-filters", meta.types, typeOn, false);
+  legend("relation-filters", meta.relations, relOn, true);
+
+  // ------------------------------------------------------------------ time slider
+  (function setUpYears() {
+    var lo = Infinity, hi = -Infinity;
+    function take(iv) {
+      if (!iv) return;
+      iv.forEach(function (y) {
+        if (y > -9999 && y < 9999) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+      });
+    }
+    meta.nodeTime.forEach(take);
+    meta.edgeTime.forEach(take);
+    var section = document.getElementById("time-section");
+    if (lo === Infinity) { section.hidden = true; return; }
+    var from = document.getElementById("year-from");
+    var to = document.getElementById("year-to");
+    var label = document.getElementById("year-label");
+    [from, to].forEach(function (input) { input.min = String(lo); input.max = String(hi); input.step = "1"; });
+    from.value = String(lo);
+    to.value = String(hi);
+    function changed(which) {
+      var a = Number(from.value), b = Number(to.value);
+      if (a > b) { if (which === from) to.value = String(a); else from.value = String(b); }
+      a = Number(from.value); b = Number(to.value);
+      years.from = a === lo ? -Infinity : a;
+      years.to = b === hi ? Infinity : b;
+      label.textContent = a + " – " + b;
+      applyFilters();
+    }
+    from.addEventListener("input", function () { changed(from); });
+    to.addEventListener("input", function () { changed(to); });
+    label.textContent = lo + " – " + hi;
+  })();
+
+  // ------------------------------------------------------------------ search
+  var searchInput = document.getElementById("search");
+  var resultsEl = document.getElementById("search-results");
+
+  function search(query) {
+    var q = normalizeName(query);
+    if (!q) return [];
+    var hits = [];
+    for (var n = 0; n < N; n++) {
+      var best = 9;
+      meta.search[n].forEach(function (key) {
+        var score = key === q ? 0 : key.indexOf(q) === 0 ? 1 : (" " + key).indexOf(" " + q) >= 0 ? 2 : key.indexOf(q) >= 0 ? 3 : 9;
+        if (score < best) best = score;
+      });
+      if (best < 9) hits.push([best, details[n].label.length, n]);
+    }
+    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+    return hits.map(function (h) { return h[2]; });
+  }
+
+  searchInput.addEventListener("input", function () {
+    clear(resultsEl);
+    var found = search(searchInput.value);
+    found.slice(0, 30).forEach(function (n) {
+      var li = el("li");
+      var button = el("button");
+      button.type = "button";
+      button.dataset.node = details[n].id;
+      button.appendChild(dataEl("span", details[n].label));
+      button.appendChild(document.createTextNode(" "));
+      var t = typeByIndex[meta.nodeType[n]];
+      button.appendChild(el("span", t ? t.label : "", "type"));
+      button.addEventListener("click", function () { focusNode(n); });
+      li.appendChild(button);
+      resultsEl.appendChild(li);
+    });
+    if (searchInput.value && !found.length) resultsEl.appendChild(el("li", "No match", "muted"));
+  });
+  searchInput.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      var first = search(searchInput.value)[0];
+      if (first !== undefined) focusNode(first);
+    }
+  });
+
+  function focusNode(n) {
+    network.selectNodes([n], true);
+    network.focus(n, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    showNode(n);
+  }
+
+  // ------------------------------------------------------------------ side panel
+  var panel = document.getElementById("panel");
+  var body = document.getElementById("panel-body");
+  document.getElementById("panel-close").addEventListener("click", function () { panel.hidden = true; });
+
+  function typeLabel(curie) {
+    for (var k = 0; k < meta.types.length; k++) if (meta.types[k].id === curie) return meta.types[k].label;
+    // "ag:GovernmentBody" -> "Government body", as the legend names them.
+    var words = String(curie).split(/[:#/]/).pop().replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(" ");
+    return [words[0]].concat(words.slice(1).map(function (w) { return w.toLowerCase(); })).join(" ") || curie;
+  }
+
+  function definitionList(rows) {
+    var dl = el("dl");
+    rows.forEach(function (row) {
+      if (row[1] === undefined || row[1] === null || row[1] === "") return;
+      dl.appendChild(el("dt", row[0]));
+      dl.appendChild(dataEl("dd", row[1]));
+    });
+    return dl;
+  }
+
+  function sourceBlock(curie) {
+    var src = meta.sources[curie];
+    var p = el("p", null, "source");
+    p.appendChild(el("span", "Source: "));
+    if (!src) { p.appendChild(dataEl("span", curie)); return p; }
+    var url = safeUrl(src.url);
+    var titleText = src.title || curie;
+    if (url) {
+      var a = dataEl("a", titleText);
+      a.href = url;
+      a.rel = "noopener noreferrer";
+      a.target = "_blank";
+      p.appendChild(a);
+    } else {
+      p.appendChild(dataEl("cite", titleText));
+    }
+    var bits = [src.creator, src.publisher, src.date].filter(function (x) { return x; });
+    if (bits.length) p.appendChild(dataEl("span", " — " + bits.join(", ")));
+    if (url) p.appendChild(dataEl("span", " (" + url + ")", "muted"));
+    return p;
+  }
+
+  function claimBlock(st) {
+    var div = el("div", null, "claim" + (st.rank && /Deprecated/.test(st.rank) ? " deprecated" : ""));
+    div.appendChild(dataEl("p", st.claim || "(no claim text)", "text"));
+    var metaBits = [];
+    if (st.rank) metaBits.push("rank " + String(st.rank).replace(/^ag:/, "").replace(/Rank$/, ""));
+    if (st.start || st.end) metaBits.push((st.start || "…") + " – " + (st.end || "…"));
+    if (st.lower_bound) metaBits.push("at least");
+    if (st.uncertain) metaBits.push("uncertain");
+    if (st.disowned_date) metaBits.push("disowned " + st.disowned_date);
+    if (metaBits.length) div.appendChild(dataEl("p", metaBits.join(" · "), "meta"));
+    if (st.source) div.appendChild(sourceBlock(st.source));
+    var pin = null;
+    if (st.char_start !== undefined && st.char_end !== undefined) {
+      pin = "characters " + st.char_start + "–" + st.char_end;
+      if (st.span_sha256) pin += " (SHA-256 " + String(st.span_sha256).slice(0, 12) + "…)";
+    } else if (st.source_fact) {
+      pin = "fact " + st.source_fact;
+    }
+    if (pin) div.appendChild(dataEl("p", "Pinpoint: " + pin, "pinpoint"));
+    if (st.note) div.appendChild(dataEl("p", "Note: " + st.note, "meta"));
+    if (st.id) div.appendChild(dataEl("p", st.id, "meta muted"));
+    return div;
+  }
+
+  function edgeLine(e) {
+    var edge = graph.edges[e];
+    var rel = relByIndex[meta.edgeRel[e]];
+    var p = el("p");
+    var button = el("button", null, "link-button");
+    button.type = "button";
+    button.dataset.edge = String(e);
+    button.appendChild(dataEl("span", details[edge.from].label));
+    button.appendChild(el("span", " — " + rel.label + " → "));
+    button.appendChild(dataEl("span", details[edge.to].label));
+    button.addEventListener("click", function () { network.selectEdges([e]); showEdge(e); });
+    p.appendChild(button);
+    return p;
+  }
+
+  function showNode(n) {
+    var d = details[n];
+    clear(body);
+    body.dataset.node = d.id;
+    delete body.dataset.edge;
+    body.appendChild(dataEl("h2", d.label, "title"));
+    body.appendChild(dataEl("p", (d.types || [d.type]).map(typeLabel).join(", ") + " · " + d.id, "muted"));
+    if (d.aliases && d.aliases.length) {
+      body.appendChild(el("h3", "Also known as"));
+      var ul = el("ul", null, "aliases");
+      d.aliases.forEach(function (a) { ul.appendChild(dataEl("li", a)); });
+      body.appendChild(ul);
+    }
+    var rows = [];
+    if (d.earliest || d.latest) rows.push(["dated", (d.earliest || "…") + " – " + (d.latest || "…")]);
+    (d.attrs || []).forEach(function (kv) { rows.push(kv); });
+    if (rows.length) {
+      body.appendChild(el("h3", "Attributes"));
+      body.appendChild(definitionList(rows));
+    }
+    var actions = el("div", null, "actions");
+    var hops = el("select");
+    hops.id = "trace-hops";
+    [1, 2, 3].forEach(function (k) { var o = el("option", k + " hop" + (k > 1 ? "s" : "")); o.value = String(k); hops.appendChild(o); });
+    var trace = el("button", "Trace");
+    trace.type = "button";
+    trace.id = "trace";
+    trace.addEventListener("click", function () { traceFrom(n, Number(hops.value)); });
+    actions.appendChild(trace);
+    actions.appendChild(hops);
+    var start = el("button", "Path from here");
+    start.type = "button";
+    start.id = "path-start";
+    start.addEventListener("click", function () {
+      pathStart = n;
+      setPathStatus("Path from " + details[n].label + ": select another node and press “Path to here”.");
+    });
+    actions.appendChild(start);
+    if (pathStart !== null && pathStart !== n) {
+      var end = el("button", "Path to here");
+      end.type = "button";
+      end.id = "path-end";
+      end.addEventListener("click", function () { showPath(pathStart, n); });
+      actions.appendChild(end);
+    }
+    body.appendChild(actions);
+    if (d.statements && d.statements.length) {
+      body.appendChild(el("h3", "Claims about it"));
+      d.statements.forEach(function (st) { body.appendChild(claimBlock(st)); });
+    }
+    var incident = [];
+    for (var k = 1; k < adj[n].length; k += 2) if (incident.indexOf(adj[n][k]) < 0) incident.push(adj[n][k]);
+    if (incident.length) {
+      body.appendChild(el("h3", "Relations (" + incident.length + ")"));
+      incident.slice(0, 200).forEach(function (e) {
+        body.appendChild(edgeLine(e));
+        (edgeDetails[e].statements || []).slice(0, 3).forEach(function (st) { body.appendChild(claimBlock(st)); });
+      });
+      if (incident.length > 200) body.appendChild(el("p", "… and " + (incident.length - 200) + " more", "muted"));
+    }
+    panel.hidden = false;
+  }
+
+  function showEdge(e) {
+    var edge = graph.edges[e];
+    var d = edgeDetails[e];
+    var rel = relById[d.rel];
+    clear(body);
+    body.dataset.edge = String(e);
+    delete body.dataset.node;
+    var h = el("h2", null, "title");
+    h.appendChild(dataEl("span", details[edge.from].label));
+    h.appendChild(el("span", " — " + rel.label + " → "));
+    h.appendChild(dataEl("span", details[edge.to].label));
+    body.appendChild(h);
+    body.appendChild(dataEl("p", d.rel, "muted"));
+    var ends = el("div", null, "actions");
+    [edge.from, edge.to].forEach(function (n) {
+      var b = dataEl("button", details[n].label, "link-button");
+      b.type = "button";
+      b.addEventListener("click", function () { focusNode(n); });
+      ends.appendChild(b);
+    });
+    body.appendChild(ends);
+    if (d.start || d.end) body.appendChild(definitionList([["start", d.start], ["end", d.end]]));
+    var statements = d.statements || [];
+    body.appendChild(el("h3", "Claims (" + statements.length + ")"));
+    statements.forEach(function (st) { body.appendChild(claimBlock(st)); });
+    var listed = statements.map(function (st) { return st.source; });
+    var others = (d.sources || []).filter(function (s) { return listed.indexOf(s) < 0; });
+    if (others.length) {
+      body.appendChild(el("h3", "Other sources"));
+      others.forEach(function (s) { body.appendChild(sourceBlock(s)); });
+    }
+    panel.hidden = false;
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) showNode(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
+  });
+
+  // ------------------------------------------------------------------ trace and path
+  var pathStart = null;
+  var pathStatus = document.getElementById("path-status");
+  function setPathStatus(text) { pathStatus.textContent = visibleControls(text); }
+
+  function bfs(from, maxDepth) {
+    var dist = new Int32Array(N).fill(-1);
+    var via = new Int32Array(N).fill(-1);
+    var viaEdge = new Int32Array(N).fill(-1);
+    var queue = [from];
+    dist[from] = 0;
+    for (var head = 0; head < queue.length; head++) {
+      var u = queue[head];
+      if (maxDepth !== undefined && dist[u] >= maxDepth) continue;
+      var list = adj[u];
+      for (var k = 0; k < list.length; k += 2) {
+        var v = list[k], e = list[k + 1];
+        if (!edgeShown[e] || dist[v] >= 0) continue;
+        dist[v] = dist[u] + 1;
+        via[v] = u;
+        viaEdge[v] = e;
+        queue.push(v);
+      }
+    }
+    return { order: queue, dist: dist, via: via, viaEdge: viaEdge };
+  }
+
+  function traceFrom(n, k) {
+    var r = bfs(n, k);
+    var edgeIds = [];
+    r.order.forEach(function (u) {
+      for (var j = 1; j < adj[u].length; j += 2) {
+        var e = adj[u][j], edge = graph.edges[e];
+        if (edgeShown[e] && r.dist[edge.from] >= 0 && r.dist[edge.to] >= 0) edgeIds.push(e);
+      }
+    });
+    network.setSelection({ nodes: r.order, edges: edgeIds }, { highlightEdges: false });
+    setPathStatus("Traced " + (r.order.length - 1) + " nodes within " + k + " hop" + (k > 1 ? "s" : "") +
+      " of " + details[n].label + ".");
+    pathStatus.dataset.traced = String(r.order.length);
+  }
+
+  function showPath(a, b) {
+    var r = bfs(a);
+    if (r.dist[b] < 0) {
+      network.unselectAll();
+      setPathStatus("No path between " + details[a].label + " and " + details[b].label + " among the shown relations.");
+      pathStatus.dataset.path = "";
+      return;
+    }
+    var nodeIds = [b], edgeIds = [];
+    for (var u = b; u !== a; u = r.via[u]) { edgeIds.push(r.viaEdge[u]); nodeIds.push(r.via[u]); }
+    nodeIds.reverse();
+    edgeIds.reverse();
+    network.setSelection({ nodes: nodeIds, edges: edgeIds }, { highlightEdges: false });
+    setPathStatus("Shortest path (" + edgeIds.length + " steps): " +
+      nodeIds.map(function (n) { return details[n].label; }).join(" → "));
+    pathStatus.dataset.path = nodeIds.map(function (n) { return details[n].id; }).join(" ");
+  }
+
+  document.getElementById("clear-highlight").addEventListener("click", function () {
+    network.unselectAll();
+    pathStart = null;
+    setPathStatus("Select a node, then use its panel to trace its neighbourhood or find a path.");
+  });
+
+  // ------------------------------------------------------------------ physics and title
+  var physicsBox = document.getElementById("physics");
+  if (meta.physics.toggle) {
+    document.getElementById("physics-label").hidden = false;
+    physicsBox.checked = meta.physics.start;
+    physicsBox.addEventListener("change", function () {
+      network.setOptions({ physics: { enabled: physicsBox.checked } });
+    });
+  }
+  document.getElementById("page-title").textContent = visibleControls(meta.title);
+  updateStatus();
+
+  network.once("afterDrawing", function () {
+    window.actorgraphFirstDraw = performance.now();
+    if (meta.physics.start) network.setOptions({ physics: { enabled: true } });
+  });
+
+  // For tests and for analysts at the console.
+  window.actorgraph = {
+    network: network,
+    nodes: nodes,
+    edges: edges,
+    normalizeName: normalizeName,
+    search: function (q) { return search(q).map(function (n) { return details[n].id; }); },
+    counts: counts
+  };
+})();
