@@ -210,6 +210,12 @@ class _LineLoader(yaml.SafeLoader):
         return seq
 
 
+# Dates stay text: YAML's own timestamps would turn 2014-02-30 into a crash and lose the precision of
+# a date; parse_partial_date reads them with a message a person can act on.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _LineLoader.construct_mapping,
@@ -315,6 +321,13 @@ class _Checker:
     def iri(self, record: _Mapping, key: str, prefix: str | None = None) -> URIRef | None:
         text = self.text(record, key)
         if text is None:
+            return None
+        if any(ch.isspace() or ch in '<>"{}|^`\\' for ch in text):
+            self.error(
+                record,
+                key,
+                f'{text!r} is not a CURIE or IRI: it holds a space or one of <>"{{}}|^`\\',
+            )
             return None
         try:
             iri = expand(text)
@@ -490,6 +503,7 @@ def read_curated(
     if seeds_dir is not None:
         errors.extend(check_pinpoints(data, seeds_dir, all_sources))
     if errors:
+        errors.sort(key=lambda e: (e.path or "", e.line or 0))
         raise DataErrors(errors)
     return data
 
