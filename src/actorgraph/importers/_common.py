@@ -1,0 +1,1242 @@
+"""What every importer shares: rows in, N-Triples out, names resolved, the graph replaced atomically.
+
+An importer module (``_ucdp``, ``_acled``, ``_gtd``) turns one CSV row into an :class:`EventRecord` (pure
+functions, no store). :func:`run_import` streams the file through it, resolves the actors and places the
+record names against the curated entities, writes N-Triples lines to a temporary file, links records to
+curated events that are the same real event (``ag:sameEventAs``), and finally swaps the file in as the
+named graph ``agg:import/<dataset>/<16 hex of the file's SHA-256>``: bulk-loaded into a staging graph,
+then moved into place by one SPARQL Update, so a failed or killed import leaves the store as it was.
+
+Memory stays flat in the number of rows: the only per-row state kept is the set of record ids (to
+reject duplicates); names, places and curated events are bounded by the data, not by the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import sys
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal, Protocol
+
+import pyoxigraph as ox
+
+from actorgraph._dates import PartialDate
+from actorgraph._errors import DataError, UsageError
+from actorgraph._names import name_keys, normalize_name
+from actorgraph._namespaces import AG, AGD, AGG, AGS, GEO, SCHEMA, curie
+
+__all__ = [
+    "ActorMention",
+    "DatasetInfo",
+    "EventRecord",
+    "ImportReport",
+    "Issue",
+    "RowError",
+    "count_value",
+    "decimal_value",
+    "replace_graph",
+    "run_import",
+    "slugify",
+]
+
+Unresolved = Literal["provisional", "report"]
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PROV = "http://www.w3.org/ns/prov#"
+_DCTERMS = "http://purl.org/dc/terms/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_IMPORT_GRAPHS = str(AGG) + "import/"
+_STAGING_GRAPHS = str(AGG) + "staging/"
+
+_TYPE = f"<{_RDF}type>"
+_LABEL = f"<{_RDFS}label>"
+_DERIVED = f"<{_PROV}wasDerivedFrom>"
+_CONTAINED = f"<{SCHEMA}containedInPlace>"
+_SOURCE_RECORD = f"<{AG}sourceRecord>"
+
+#: Classes whose members an actor name may resolve to (the ontology's ag:Actor and its subclasses).
+ACTOR_CLASSES = frozenset(
+    str(AG) + name
+    for name in (
+        "Actor", "Organization", "ArmedGroup", "PoliticalParty", "State", "GovernmentBody",
+        "ReligiousOrganization", "InternationalOrganization", "Person", "Cleric",
+    )
+)  # fmt: skip
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+_DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_INT_RE = re.compile(r"^[+-]?\d+(\.0*)?$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Place-name words a dataset appends to a name ("Peshawar district"); dropped to find a curated place.
+_PLACE_SUFFIXES = (
+    "province", "district", "town", "city", "village", "agency", "division", "tehsil", "territory",
+    "area", "region", "sector", "county", "municipality",
+)  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A dataset an importer reads: its name on the command line and its ``ags:`` source node.
+
+    ``title``, ``creator``, ``publisher`` and ``license`` describe the dataset as a bibliographic
+    source; ``version`` is given by the user (the files themselves do not carry it).
+    """
+
+    key: str
+    source_slug: str
+    record_prefix: str
+    title: str
+    creator: str
+    publisher: str
+    license: str
+    url: str | None = None
+
+    @property
+    def source(self) -> str:
+        """The dataset's source IRI, e.g. ``https://w3id.org/actorgraph/source/ucdp-ged``."""
+        return str(AGS) + self.source_slug
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """A name in a row, with the part it played.
+
+    ``role`` is ``"participant"`` (``ag:participant``), ``"perpetrator"`` (``ag:participant`` and
+    ``ag:attributedTo``, the dataset's own attribution) or ``"target"`` (``ag:target``: for
+    categories such as civilians). ``claimed`` adds ``ag:claimedBy``; ``uncertain`` marks the
+    dataset's attribution as suspected (a statement with ``ag:uncertain true``). ``local_id`` is the
+    dataset's own id for the actor (UCDP's side ids), used to name a provisional actor.
+    """
+
+    name: str
+    role: Literal["participant", "perpetrator", "target"] = "participant"
+    local_id: str | None = None
+    claimed: bool = False
+    uncertain: bool = False
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass
+class EventRecord:
+    """One dataset row as the importer understood it, before names are resolved.
+
+    ``places`` runs from the broadest to the narrowest place name the row gives (country, province,
+    district, town); the event's ``ag:place`` is the narrowest of them.
+    """
+
+    record_id: str
+    slug: str
+    kind: str
+    label: str
+    date: PartialDate | None
+    start: PartialDate | None
+    end: PartialDate | None
+    counts: dict[str, int] = field(default_factory=dict)
+    places: list[str] = field(default_factory=list)
+    lat: str | None = None
+    long: str | None = None
+    actors: list[ActorMention] = field(default_factory=list)
+    #: Values dropped from the row as ``(reason, column, detail)``; the row itself is kept.
+    dropped: list[tuple[str, str | None, str]] = field(default_factory=list)
+
+    @property
+    def earliest(self) -> dt.date:
+        """The first day the event may have happened on."""
+        first = self.start or self.date
+        if first is None:
+            raise ValueError(f"record {self.record_id} has no date")
+        return first.earliest
+
+    @property
+    def latest(self) -> dt.date:
+        """The last day the event may have happened on."""
+        last = self.end or self.date
+        if last is None:
+            raise ValueError(f"record {self.record_id} has no date")
+        return last.latest
+
+
+class RowError(ValueError):
+    """A row that cannot be imported: ``reason`` is a short category, ``detail`` says what was found."""
+
+    def __init__(self, reason: str, column: str | None = None, detail: str = "") -> None:
+        self.reason = reason
+        self.column = column
+        self.detail = detail
+        text = reason if column is None else f"{reason} ({column})"
+        super().__init__(f"{text}: {detail}" if detail else text)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A rejected row (``action="rejected"``) or a value dropped from a kept row (``"dropped"``)."""
+
+    line: int
+    record: str
+    action: str
+    reason: str
+    column: str | None = None
+    detail: str = ""
+
+
+# ----------------------------------------------------------------------------------------------------
+# Value parsers shared by the importers (pure; property-tested)
+
+
+def slugify(text: str) -> str:
+    """Return a lower-case, hyphenated slug of a name (diacritics folded, as in :func:`normalize_name`).
+
+    Examples
+    --------
+    >>> slugify("Khyber Pakhtunkwa province")
+    'khyber-pakhtunkwa-province'
+    >>> slugify("Tehreek-e-Taliban (TTP)")
+    'tehrik-i-taliban-ttp'
+    """
+    slug = _SLUG_RE.sub("-", normalize_name(text).encode("ascii", "ignore").decode()).strip("-")
+    if slug:
+        return slug
+    # A name in a non-Latin script has no ASCII slug: name it by its hash so it stays stable.
+    return "x" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def count_value(text: str | None, column: str, unknown: Iterable[str] = ()) -> int | None:
+    """Parse a death or injury count: blank or one of ``unknown`` means unknown (``None``), never 0.
+
+    Integer-valued decimals ("12.0", as spreadsheets write them) are accepted.
+
+    Raises
+    ------
+    RowError
+        For text that is not a whole number, or a negative number not listed in ``unknown``.
+
+    Examples
+    --------
+    >>> count_value("12.0", "nkill"), count_value("", "nkill"), count_value("-99", "nkill", {"-9", "-99"})
+    (12, None, None)
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    if value == "" or value in unknown:
+        return None
+    if not _INT_RE.match(value):
+        raise RowError("invalid count", column, f"{value!r} is not a whole number")
+    number = int(value.split(".", 1)[0])
+    if number < 0:
+        raise RowError("invalid count", column, f"{value!r} is negative")
+    return number
+
+
+def decimal_value(text: str | None, column: str, bound: float) -> str | None:
+    """Parse a latitude (``bound`` 90) or longitude (``bound`` 180) to a canonical decimal string.
+
+    Blank means absent. Raises :class:`RowError` for text that is not a decimal or out of range.
+
+    Examples
+    --------
+    >>> decimal_value("34.016667", "latitude", 90), decimal_value(" ", "latitude", 90)
+    ('34.016667', None)
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    if value == "":
+        return None
+    if not _DECIMAL_RE.match(value):
+        raise RowError("invalid coordinate", column, f"{value!r} is not a decimal number")
+    if abs(float(value)) > bound:
+        raise RowError("invalid coordinate", column, f"{value} is outside -{bound}..{bound}")
+    sign = "-" if value.startswith("-") else ""
+    body = value.lstrip("+-")
+    if body.startswith("."):
+        body = "0" + body
+    if body.endswith("."):
+        body += "0"
+    return sign + body
+
+
+def date_range_value(start: PartialDate, end: PartialDate) -> PartialDate | None:
+    """Return the one date at some precision that spans exactly ``start``…``end``, if there is one.
+
+    A range from the first to the last day of a month is that month; of a year, that year; a single
+    day is that day. Any other range has no single ``ag:date`` (it keeps ``ag:startDate`` and
+    ``ag:endDate``).
+
+    Examples
+    --------
+    >>> from actorgraph._dates import parse_partial_date as p
+    >>> date_range_value(p("2014-03-01"), p("2014-03-31"))
+    PartialDate('2014-03')
+    >>> date_range_value(p("2014-03-01"), p("2014-03-05")) is None
+    True
+    """
+    first, last = start.earliest, end.latest
+    if first == last:
+        return PartialDate(first.year, first.month, first.day)
+    month = PartialDate(first.year, first.month)
+    if month.earliest == first and month.latest == last:
+        return month
+    year = PartialDate(first.year)
+    if year.earliest == first and year.latest == last:
+        return year
+    return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# N-Triples text
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _lit(text: str, lang: str = "en") -> str:
+    return f'"{_escape(text)}"@{lang}'
+
+
+def _str(text: str) -> str:
+    return f'"{_escape(text)}"'
+
+
+def _typed(text: str, datatype: str) -> str:
+    return f'"{text}"^^<{datatype}>'
+
+
+def _int(value: int) -> str:
+    return f'"{value}"^^<{_XSD}integer>'
+
+
+def _date(value: PartialDate) -> str:
+    return f'"{value.iso}"^^<{value.datatype}>'
+
+
+def _day(value: dt.date) -> str:
+    return f'"{value.isoformat()}"^^<{_XSD}date>'
+
+
+def statement_iri(subject: str, predicate: str, obj: str, source: str) -> str:
+    """Name a statement by content exactly as the curated loader does (``agst:`` + 16 hex).
+
+    All four are IRIs here; the hash is over their N-Triples forms joined by line feeds.
+    """
+    text = "\n".join(_iri(term) for term in (subject, predicate, obj, source))
+    return "https://w3id.org/actorgraph/statement/" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------------------------------------
+# What the store already knows: curated entities and events
+
+
+def _select(
+    store: ox.Store, query: str, prefixes: dict[str, str] | None = None
+) -> Iterator[ox.QuerySolution]:
+    result = store.query(query, prefixes=prefixes)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("expected a SELECT query")
+    return iter(result)
+
+
+class _HasStore(Protocol):
+    @property
+    def store(self) -> ox.Store | None: ...
+
+
+@dataclass
+class CuratedEvent:
+    """A curated event, as far as matching imported rows against it needs."""
+
+    iri: str
+    earliest: dt.date
+    latest: dt.date
+    places: set[str]
+    actors: set[str]
+
+
+@dataclass
+class KnownEntities:
+    """The entities outside import graphs: their names, classes, and the curated events."""
+
+    keys: dict[str, set[str]]
+    types: dict[str, set[str]]
+    parents: dict[str, set[str]]
+    events: list[CuratedEvent]
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> KnownEntities:
+        """Read names, types, place containment and dated events from every non-import graph."""
+        prefix = {"ag": str(AG), "schema": str(SCHEMA)}
+        not_imported = f'FILTER(!STRSTARTS(STR(?g), "{_IMPORT_GRAPHS}") && !STRSTARTS(STR(?g), "{_STAGING_GRAPHS}"))'
+        types: dict[str, set[str]] = {}
+        for row in _select(
+            store, f"SELECT ?x ?t WHERE {{ GRAPH ?g {{ ?x a ?t }} {not_imported} }}"
+        ):
+            x, t = row[0], row[1]
+            if isinstance(x, ox.NamedNode) and isinstance(t, ox.NamedNode):
+                types.setdefault(x.value, set()).add(t.value)
+        keys: dict[str, set[str]] = {}
+        query = (
+            f"SELECT ?x ?n WHERE {{ GRAPH ?g {{ ?x <{_RDFS}label>|<{_SKOS}altLabel> ?n }} "
+            f"{not_imported} }}"
+        )
+        for row in _select(store, query):
+            x, n = row[0], row[1]
+            if isinstance(x, ox.NamedNode) and isinstance(n, ox.Literal) and x.value in types:
+                for key in name_keys(n.value):
+                    keys.setdefault(key, set()).add(x.value)
+        parents: dict[str, set[str]] = {}
+        query = (
+            f"SELECT ?x ?p WHERE {{ GRAPH ?g {{ ?x schema:containedInPlace+ ?p }} {not_imported} }}"
+        )
+        for row in _select(store, query, prefixes=prefix):
+            x, p = row[0], row[1]
+            if isinstance(x, ox.NamedNode) and isinstance(p, ox.NamedNode):
+                parents.setdefault(x.value, set()).add(p.value)
+        events: dict[str, CuratedEvent] = {}
+        query = f"""
+            SELECT ?e ?early ?late ?place ?actor WHERE {{
+              GRAPH ?g {{ ?e ag:earliestDate ?early ; ag:latestDate ?late . }} {not_imported}
+              OPTIONAL {{ GRAPH ?g2 {{ ?e ag:place ?place }} }}
+              OPTIONAL {{ GRAPH ?g3 {{ ?e ag:participant|ag:attributedTo|ag:claimedBy ?actor }} }}
+            }}"""
+        for row in _select(store, query, prefixes=prefix):
+            e, early, late, place, actor = (row[i] for i in range(5))
+            if not (isinstance(e, ox.NamedNode) and isinstance(early, ox.Literal)):
+                continue
+            if not isinstance(late, ox.Literal):
+                continue
+            if not any(t.startswith(str(AG)) for t in types.get(e.value, ())):
+                continue
+            try:
+                first = dt.date.fromisoformat(early.value)
+                last = dt.date.fromisoformat(late.value)
+            except ValueError:
+                continue
+            event = events.setdefault(e.value, CuratedEvent(e.value, first, last, set(), set()))
+            if isinstance(place, ox.NamedNode):
+                event.places.add(place.value)
+            if isinstance(actor, ox.NamedNode):
+                event.actors.add(actor.value)
+        event_types = {
+            str(AG) + n for n in ("Event", "Attack", "Assassination", "MilitaryOperation")
+        }
+        kept = [e for e in events.values() if types.get(e.iri, set()) & event_types]
+        return cls(keys, types, parents, kept)
+
+    def lookup(self, name: str, classes: Iterable[str] | None = None) -> set[str]:
+        """Return the entities a name may mean, limited to members of ``classes`` when given."""
+        wanted = set(classes) if classes is not None else None
+        found: set[str] = set()
+        for key in name_keys(name):
+            for node in self.keys.get(key, ()):
+                if wanted is None or self.types.get(node, set()) & wanted:
+                    found.add(node)
+        return found
+
+
+# ----------------------------------------------------------------------------------------------------
+# Resolving names
+
+
+_GOVERNMENT_RE = re.compile(
+    r"^(?:government|military forces|police forces|armed forces)\s+of\s+(?:the\s+)?(.+?)"
+    r"(?:\s*\([^()]*\))*$",
+    re.IGNORECASE,
+)
+_CIVILIANS_RE = re.compile(r"^civilians?(?:\s*\([^()]*\))*$", re.IGNORECASE)
+_UNKNOWN_RE = re.compile(
+    r"^(?:unknown|unidentified(?:\s+armed\s+group)?|unidentified\s+\w+(?:\s+\w+)?)(?:\s*\([^()]*\))*$",
+    re.IGNORECASE,
+)
+_TRAILING_PAREN_RE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+class _Resolver:
+    """Resolves actor and place names to IRIs, and creates the provisional nodes it needs."""
+
+    def __init__(
+        self,
+        known: KnownEntities,
+        dataset: DatasetInfo,
+        policy: Unresolved,
+        hints: Mapping[str, Sequence[str]],
+    ) -> None:
+        self.known = known
+        self.dataset = dataset
+        self.policy = policy
+        self.hints = {normalize_name(k): tuple(v) for k, v in hints.items()}
+        self.unresolved: Counter[str] = Counter()
+        self.ambiguous: dict[str, list[str]] = {}
+        self.resolved: Counter[str] = Counter()
+        self.categories: Counter[str] = Counter()
+        self._actor_cache: dict[tuple[str, str | None], tuple[str, str | None]] = {}
+        self._place_cache: dict[tuple[str, ...], list[str]] = {}
+        self.new_actors: dict[str, tuple[str, str | None]] = {}
+        self.new_places: dict[str, tuple[str, str | None]] = {}
+
+    def _one(self, names: Iterable[str], classes: Iterable[str] | None) -> tuple[set[str], str]:
+        seen: set[str] = set()
+        last = ""
+        for name in names:
+            if not name.strip():
+                continue
+            found = self.known.lookup(name, classes)
+            if len(found) == 1:
+                return found, name
+            if found:
+                seen |= found
+                last = name
+        return seen, last
+
+    def actor(self, mention: ActorMention) -> tuple[str, str | None]:
+        """Return ``(kind, iri)``: kind is resolved, provisional, unresolved, unknown or category."""
+        cache_key = (mention.name, mention.local_id)
+        hit = self._actor_cache.get(cache_key)
+        if hit is None:
+            hit = self._actor(mention)
+            self._actor_cache[cache_key] = hit
+        kind, _ = hit
+        if kind in ("provisional", "unresolved"):
+            self.unresolved[mention.name] += 1
+        elif kind == "resolved":
+            self.resolved[mention.name] += 1
+        elif kind in ("category", "unknown"):
+            self.categories[mention.name] += 1
+        return hit
+
+    def _actor(self, mention: ActorMention) -> tuple[str, str | None]:
+        name = mention.name.strip()
+        if not name or _UNKNOWN_RE.match(name):
+            return ("unknown", None)
+        if _CIVILIANS_RE.match(name):
+            found = self.known.lookup("civilians", [str(AG) + "TargetCategory"])
+            return ("category", next(iter(found)) if len(found) == 1 else None)
+        candidates = [name, *mention.alternatives, *self.hints.get(normalize_name(name), ())]
+        government = _GOVERNMENT_RE.match(name)
+        if government:
+            found = self.known.lookup(government.group(1), [str(AG) + "State"])
+            if len(found) == 1:
+                return ("resolved", next(iter(found)))
+        found, _ = self._one(candidates, ACTOR_CLASSES)
+        if len(found) == 1:
+            return ("resolved", next(iter(found)))
+        if found:
+            self.ambiguous[name] = sorted(curie(node) for node in found)
+        if self.policy == "report":
+            return ("unresolved", None)
+        if mention.local_id:
+            iri = f"{AGD}{self.dataset.key}-actor-{slugify(mention.local_id)}"
+        else:
+            iri = f"{AGD}{self.dataset.key}-actor-{slugify(name)}"
+        self.new_actors.setdefault(iri, (name, mention.local_id))
+        return ("provisional", iri)
+
+    def target_category(self, name: str) -> str | None:
+        """Return the curated target category a dataset's target type names, if any."""
+        found = self.known.lookup(name, [str(AG) + "TargetCategory"])
+        return next(iter(found)) if len(found) == 1 else None
+
+    def places(self, names: Sequence[str]) -> list[str]:
+        """Return place IRIs from the broadest to the narrowest; unknown places become new nodes."""
+        chain = tuple(names)
+        hit = self._place_cache.get(chain)
+        if hit is not None:
+            return hit
+        result: list[str] = []
+        path: list[str] = []
+        parent: str | None = None
+        for name in chain:
+            path.append(name)
+            iri = self._curated_place(name, parent)
+            if iri is None:
+                iri = f"{AGD}place-{slugify(' '.join(path))}"
+                self.new_places.setdefault(iri, (name, parent))
+            if iri != parent:
+                result.append(iri)
+                parent = iri
+        self._place_cache[chain] = result
+        return result
+
+    def _curated_place(self, name: str, parent: str | None) -> str | None:
+        words = name.split()
+        options = [name]
+        if len(words) > 1 and words[-1].casefold() in _PLACE_SUFFIXES:
+            options.append(" ".join(words[:-1]))
+        options.append(_TRAILING_PAREN_RE.sub("", name))
+        found, _ = self._one(options, [str(AG) + "Place"])
+        if len(found) != 1:
+            return None
+        node = next(iter(found))
+        # A curated place of the same name elsewhere (India's Punjab under Pakistan) is not this one:
+        # when both the parent and the match are curated and the match has a known container, they
+        # must agree.
+        curated_parent = parent is not None and not parent.startswith(str(AGD) + "place-")
+        ancestors = self.known.parents.get(node, set())
+        if curated_parent and ancestors and parent not in ancestors and node != parent:
+            return None
+        return node
+
+
+# ----------------------------------------------------------------------------------------------------
+# The report
+
+
+@dataclass
+class ImportReport:
+    """What an import did: rows read, events created, rows rejected (by reason), names unresolved.
+
+    ``rejected`` lists every rejected row and every value dropped from a kept row, with its line
+    number (the file's physical line where the row starts) and reason. ``unresolved`` counts each
+    name that matched no curated entity; ``ambiguous`` lists names that matched several.
+    """
+
+    dataset: str
+    path: str
+    graph: str
+    flavour: str = ""
+    rows_read: int = 0
+    events_created: int = 0
+    same_event_links: int = 0
+    committed: bool = False
+    issues: list[Issue] = field(default_factory=list)
+    unresolved: Counter[str] = field(default_factory=Counter)
+    resolved: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    provisional_actors: int = 0
+    places_created: int = 0
+
+    @property
+    def rejected(self) -> list[Issue]:
+        """The rejected rows (values dropped from kept rows are in ``issues`` too)."""
+        return [issue for issue in self.issues if issue.action == "rejected"]
+
+    @property
+    def rejected_by_reason(self) -> Counter[str]:
+        """How many rows were rejected for each reason."""
+        return Counter(issue.reason for issue in self.rejected)
+
+    @property
+    def dropped_by_reason(self) -> Counter[str]:
+        """How many values were dropped from kept rows, for each reason."""
+        return Counter(issue.reason for issue in self.issues if issue.action == "dropped")
+
+    def summary(self) -> str:
+        """A few lines for a person: rows read, events created, rejections by reason, names."""
+        lines = [
+            f"{self.dataset} {self.flavour + ' ' if self.flavour else ''}file {self.path}",
+            f"  rows read: {self.rows_read:,}",
+            f"  events created: {self.events_created:,} in graph <{self.graph}>"
+            + ("" if self.committed else " (not written)"),
+            f"  rows rejected: {len(self.rejected):,}",
+        ]
+        lines += [f"    {reason}: {n:,}" for reason, n in sorted(self.rejected_by_reason.items())]
+        dropped = self.dropped_by_reason
+        if dropped:
+            lines.append(f"  values dropped from kept rows: {sum(dropped.values()):,}")
+            lines += [f"    {reason}: {n:,}" for reason, n in sorted(dropped.items())]
+        lines.append(f"  links to curated events (ag:sameEventAs): {self.same_event_links:,}")
+        lines.append(
+            f"  names resolved: {len(self.resolved):,} ({sum(self.resolved.values()):,} mentions); "
+            f"unresolved: {len(self.unresolved):,} ({sum(self.unresolved.values()):,} mentions)"
+            + (
+                f", provisional actors: {self.provisional_actors:,}"
+                if self.provisional_actors
+                else ""
+            )
+        )
+        for name, n in sorted(self.unresolved.items(), key=lambda item: (-item[1], item[0])):
+            note = (
+                f" (ambiguous: {', '.join(self.ambiguous[name])})" if name in self.ambiguous else ""
+            )
+            lines.append(f"    {n:>6,}  {name}{note}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {
+            "dataset": self.dataset,
+            "flavour": self.flavour,
+            "path": self.path,
+            "graph": self.graph,
+            "committed": self.committed,
+            "rows_read": self.rows_read,
+            "events_created": self.events_created,
+            "same_event_links": self.same_event_links,
+            "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
+            "dropped_by_reason": dict(sorted(self.dropped_by_reason.items())),
+            "issues": [
+                {
+                    "line": i.line,
+                    "record": i.record,
+                    "action": i.action,
+                    "reason": i.reason,
+                    "column": i.column,
+                    "detail": i.detail,
+                }
+                for i in self.issues
+            ],
+            "unresolved": dict(sorted(self.unresolved.items())),
+            "ambiguous": dict(sorted(self.ambiguous.items())),
+            "provisional_actors": self.provisional_actors,
+            "places_created": self.places_created,
+        }
+
+    def write(self, path: str | Path) -> None:
+        """Write the report as JSON (``.json``) or as CSV for spreadsheets (any other suffix).
+
+        In the CSV, a cell that starts with ``=``, ``+``, ``-`` or ``@`` gets a leading ``'`` so a
+        spreadsheet shows it as text instead of running it as a formula.
+        """
+        target = Path(path)
+        if target.suffix.lower() == ".json":
+            target.write_text(
+                json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8"
+            )
+            return
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["kind", "line", "record", "column", "reason", "detail", "count"])
+            for i in self.issues:
+                writer.writerow(
+                    _safe_cells(
+                        [i.action, i.line, i.record, i.column or "", i.reason, i.detail, ""]
+                    )
+                )
+            for name, n in sorted(self.unresolved.items()):
+                note = ", ".join(self.ambiguous.get(name, []))
+                writer.writerow(
+                    _safe_cells(["unresolved", "", name, "", "unresolved name", note, n])
+                )
+
+
+def _safe_cells(cells: Sequence[object]) -> list[str]:
+    out = []
+    for cell in cells:
+        text = str(cell)
+        if text.startswith(_FORMULA_START):
+            text = "'" + text
+        out.append(text)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# Reading the file
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary reader that counts the bytes read, for the progress line."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+
+def file_digest(path: Path) -> str:
+    """Return the SHA-256 (hex) of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class RowSource:
+    """A CSV file opened for streaming: its normalised header and an iterator of (line, row)."""
+
+    path: Path
+    header: list[str]
+    raw_header: list[str]
+    rows: Iterator[tuple[int, dict[str, str], int]]
+    counter: _CountingReader
+    size: int
+    close: Callable[[], None]
+
+
+def open_rows(path: Path, encoding: str, *, lower: bool = True) -> RowSource:
+    """Open a CSV file and return its header (lower-cased) and its rows as dicts, lazily.
+
+    Raises
+    ------
+    DataError
+        When the file is empty, not text in ``encoding``, or not CSV.
+    """
+    try:
+        raw = path.open("rb")
+    except OSError as exc:
+        raise DataError(f"cannot open the file: {exc.strerror}", path=str(path)) from exc
+    counter = _CountingReader(raw)
+    buffered = io.BufferedReader(counter, buffer_size=1 << 16)
+    text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
+    reader = csv.reader(text, strict=True)
+
+    def close() -> None:
+        text.close()
+        raw.close()
+
+    try:
+        first = next(reader)
+    except StopIteration:
+        close()
+        raise DataError(
+            "the file is empty; expected a CSV header row", path=str(path), line=1
+        ) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        close()
+        raise DataError(f"not a CSV file in {encoding}: {exc}", path=str(path), line=1) from exc
+    raw_header = [h.strip().lstrip("\ufeff") for h in first]
+    header = [h.lower() for h in raw_header] if lower else list(raw_header)
+
+    def rows() -> Iterator[tuple[int, dict[str, str], int]]:
+        line = reader.line_num + 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise DataError(
+                    f"malformed CSV: {exc}; expected quoted fields to close on the same record",
+                    path=str(path),
+                    line=line,
+                ) from exc
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"the file is not {encoding} text ({exc.reason} at byte {exc.start}); "
+                    "pass the right --encoding",
+                    path=str(path),
+                    line=line,
+                ) from exc
+            start, line = line, reader.line_num + 1
+            if not cells or (len(cells) == 1 and cells[0] == ""):
+                continue
+            row = dict(zip(header, cells, strict=False))
+            yield start, row, len(cells)
+
+    return RowSource(path, header, raw_header, rows(), counter, path.stat().st_size, close)
+
+
+def require_columns(source: RowSource, required: Iterable[str], dataset: str) -> None:
+    """Raise :class:`DataError` naming the file, line 1, and the first required column missing."""
+    missing = [name for name in required if name not in source.header]
+    if missing:
+        source.close()
+        raise DataError(
+            f"{dataset} file lacks the required column(s) {', '.join(repr(m) for m in missing)}; "
+            f"expected a header with {', '.join(required)} (columns are matched by name, any order)",
+            path=str(source.path),
+            line=1,
+            column=len(source.header) + 1,
+            field=missing[0],
+        )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Writing triples
+
+
+class _Writer:
+    """Writes one record's triples as N-Triples lines."""
+
+    def __init__(self, handle: IO[str], dataset: DatasetInfo) -> None:
+        self.handle = handle
+        self.dataset = dataset
+        self.source = _iri(dataset.source)
+
+    def event(
+        self, record: EventRecord, resolver: _Resolver, same: list[str]
+    ) -> tuple[set[str], set[str]]:
+        """Write the record; return the IRIs of its places (all levels) and actors."""
+        node = _iri(str(AGD) + record.slug)
+        ag = str(AG)
+        out: list[str] = [
+            f"{node} {_TYPE} <{ag}{record.kind}> .",
+            f"{node} {_LABEL} {_lit(record.label)} .",
+            f"{node} {_DERIVED} {self.source} .",
+            f"{node} {_SOURCE_RECORD} {_str(record.record_id)} .",
+        ]
+        if record.date is not None:
+            out.append(f"{node} <{ag}date> {_date(record.date)} .")
+        if record.start is not None and record.end is not None and record.date is None:
+            out.append(f"{node} <{ag}startDate> {_date(record.start)} .")
+            out.append(f"{node} <{ag}endDate> {_date(record.end)} .")
+        out.append(f"{node} <{ag}earliestDate> {_day(record.earliest)} .")
+        out.append(f"{node} <{ag}latestDate> {_day(record.latest)} .")
+        for prop, value in record.counts.items():
+            out.append(f"{node} <{ag}{prop}> {_int(value)} .")
+        if record.lat is not None and record.long is not None:
+            out.append(f"{node} <{GEO}lat> {_typed(record.lat, _XSD + 'decimal')} .")
+            out.append(f"{node} <{GEO}long> {_typed(record.long, _XSD + 'decimal')} .")
+        places = resolver.places(record.places) if record.places else []
+        if places:
+            out.append(f"{node} <{ag}place> {_iri(places[-1])} .")
+        actors: set[str] = set()
+        for mention in record.actors:
+            kind, iri = resolver.actor(mention)
+            if iri is None:
+                continue
+            if kind == "category" or mention.role == "target":
+                out.append(f"{node} <{ag}target> {_iri(iri)} .")
+                continue
+            actors.add(iri)
+            out.append(f"{node} <{ag}participant> {_iri(iri)} .")
+            if mention.role == "perpetrator":
+                out.append(f"{node} <{ag}attributedTo> {_iri(iri)} .")
+                if mention.uncertain:
+                    out += self._uncertain(record, str(AGD) + record.slug, iri)
+            if mention.claimed:
+                out.append(f"{node} <{ag}claimedBy> {_iri(iri)} .")
+        for other in same:
+            out.append(f"{node} <{ag}sameEventAs> {_iri(other)} .")
+        self.handle.write("\n".join(out))
+        self.handle.write("\n")
+        return set(places) | {
+            p for place in places for p in resolver.known.parents.get(place, ())
+        }, actors
+
+    def _uncertain(self, record: EventRecord, subject: str, actor: str) -> list[str]:
+        # The dataset flags its own attribution as suspected: a statement carries ag:uncertain true
+        # (the direct triple stays, as for any sourced claim of normal rank).
+        predicate = str(AG) + "attributedTo"
+        st = _iri(statement_iri(subject, predicate, actor, self.dataset.source))
+        text = (
+            f"{self.dataset.title} attributes {record.record_id} to this actor but marks the "
+            "attribution as uncertain."
+        )
+        return [
+            f"{st} {_TYPE} <{_RDF}Statement> .",
+            f"{st} <{_RDF}subject> {_iri(subject)} .",
+            f"{st} <{_RDF}predicate> {_iri(predicate)} .",
+            f"{st} <{_RDF}object> {_iri(actor)} .",
+            f"{st} {_DERIVED} {self.source} .",
+            f"{st} <{AG}claimText> {_lit(text)} .",
+            f"{st} <{AG}rank> <{AG}NormalRank> .",
+            f"{st} <{AG}uncertain> {_typed('true', _XSD + 'boolean')} .",
+        ]
+
+    def dataset_node(self, version: str | None) -> None:
+        """Describe the dataset as a source."""
+        d = self.dataset
+        s = self.source
+        lines = [
+            f"{s} {_TYPE} <{AG}Source> .",
+            f"{s} {_LABEL} {_lit(d.title)} .",
+            f"{s} <{_DCTERMS}title> {_lit(d.title)} .",
+            f"{s} <{_DCTERMS}creator> {_str(d.creator)} .",
+            f"{s} <{_DCTERMS}publisher> {_str(d.publisher)} .",
+            f"{s} <{_DCTERMS}license> {_str(d.license)} .",
+        ]
+        if d.url:
+            lines.append(f"{s} <{SCHEMA}url> <{d.url}> .")
+        if version:
+            lines.append(f"{s} <{SCHEMA}version> {_str(version)} .")
+        self.handle.write("\n".join(lines) + "\n")
+
+    def new_nodes(self, resolver: _Resolver) -> None:
+        """Describe the provisional actors and the places the import created (sorted: stable output)."""
+        lines: list[str] = []
+        for iri, (name, local_id) in sorted(resolver.new_actors.items()):
+            node = _iri(iri)
+            lines += [
+                f"{node} {_TYPE} <{AG}Actor> .",
+                f"{node} {_LABEL} {_lit(name)} .",
+                f"{node} <{AG}provisional> {_typed('true', _XSD + 'boolean')} .",
+                f"{node} {_DERIVED} {self.source} .",
+            ]
+            if local_id:
+                lines.append(f"{node} {_SOURCE_RECORD} {_str(local_id)} .")
+        for iri, (name, parent) in sorted(resolver.new_places.items()):
+            node = _iri(iri)
+            lines += [
+                f"{node} {_TYPE} <{AG}Place> .",
+                f"{node} {_LABEL} {_lit(name)} .",
+                f"{node} {_DERIVED} {self.source} .",
+            ]
+            if parent is not None:
+                lines.append(f"{node} {_CONTAINED} {_iri(parent)} .")
+        if lines:
+            self.handle.write("\n".join(lines) + "\n")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Matching curated events
+
+
+class _Matcher:
+    """Finds curated events that a record is the same real event as.
+
+    Same real event: the dates overlap and neither spans more than a week; a place of the record (at
+    any level, or a place containing it) is the curated event's place; and an actor of the record is
+    one of the curated event's actors (participant, attributed or claiming).
+    """
+
+    MAX_SPAN = dt.timedelta(days=7)
+
+    def __init__(self, events: Sequence[CuratedEvent]) -> None:
+        self.by_year: dict[int, list[CuratedEvent]] = {}
+        for event in events:
+            if (
+                event.latest - event.earliest > self.MAX_SPAN
+                or not event.places
+                or not event.actors
+            ):
+                continue
+            for year in range(event.earliest.year, event.latest.year + 1):
+                self.by_year.setdefault(year, []).append(event)
+
+    def match(self, record: EventRecord, places: set[str], actors: set[str]) -> list[str]:
+        if not self.by_year or not actors:
+            return []
+        first, last = record.earliest, record.latest
+        if last - first > self.MAX_SPAN:
+            return []
+        found = []
+        for event in self.by_year.get(first.year, []):
+            if event.latest < first or event.earliest > last:
+                continue
+            if event.places & places and event.actors & actors:
+                found.append(event.iri)
+        return sorted(set(found))
+
+
+# ----------------------------------------------------------------------------------------------------
+# The atomic swap
+
+
+def replace_graph(store: ox.Store, graph: str, path: str | Path) -> None:
+    """Replace one named graph with the triples of an N-Triples file, atomically.
+
+    The file is bulk-loaded into a fresh staging graph ``agg:staging/<uuid>``; one SPARQL Update then
+    drops the old graph and moves the staging graph into its place. Oxigraph applies an update in one
+    transaction, so readers see either the old graph or the new one; the bulk load itself is not
+    atomic, which is why it goes to a graph nobody reads. A staging graph left by a killed process
+    is dropped the next time the store is opened (and by :func:`drop_stale_staging`).
+    """
+    staging = f"{_STAGING_GRAPHS}{uuid.uuid4().hex}"
+    try:
+        store.bulk_load(
+            path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(staging)
+        )
+        store.update(f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging}> TO <{graph}>")
+    except BaseException:
+        store.update(f"DROP SILENT GRAPH <{staging}>")
+        raise
+
+
+def drop_stale_staging(store: ox.Store) -> None:
+    """Drop staging graphs left behind by an import that was killed."""
+    for graph in list(store.named_graphs()):
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(_STAGING_GRAPHS):
+            store.update(f"DROP SILENT GRAPH <{graph.value}>")
+
+
+# ----------------------------------------------------------------------------------------------------
+# The driver
+
+RowMapper = Callable[[Mapping[str, str]], EventRecord | None]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One dataset's importer: its metadata, required columns, encoding, and row mapper factory.
+
+    ``prepare(header, rows)`` inspects the header (and may consume leading rows, such as UCDP HDX's row
+    of HXL tags) and returns ``(flavour, mapper)``; the mapper turns a row into an
+    :class:`EventRecord` (``None`` for a row to skip silently) or raises :class:`RowError`.
+    """
+
+    dataset: DatasetInfo
+    required: tuple[str, ...]
+    encoding: str
+    id_column: str
+    prepare: Callable[[list[str]], tuple[str, RowMapper, Callable[[Mapping[str, str]], bool]]]
+    hints: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    lower_header: bool = True
+
+
+ProgressFn = Callable[[int, int, int], None]
+
+
+def run_import(
+    target: _HasStore | ox.Store,
+    importer: Importer,
+    path: str | Path,
+    *,
+    unresolved: Unresolved = "provisional",
+    strict: bool = False,
+    encoding: str | None = None,
+    dataset_version: str | None = None,
+    progress: ProgressFn | None = None,
+    fail_after_rows: int | None = None,
+    digest: str | None = None,
+    display_path: str | None = None,
+) -> ImportReport:
+    """Import one file into its own named graph; see :func:`actorgraph.importers.import_file`."""
+    store = target if isinstance(target, ox.Store) else target.store
+    if store is None:
+        raise UsageError(
+            "imports need a local store (load(store=DIR)); a remote endpoint is read-only"
+        )
+    if unresolved not in ("provisional", "report"):
+        raise UsageError(f"unresolved must be 'provisional' or 'report', not {unresolved!r}")
+    file = Path(path)
+    if not file.is_file():
+        raise DataError("no such file", path=str(file))
+    digest = digest or file_digest(file)
+    dataset = importer.dataset
+    graph = f"{_IMPORT_GRAPHS}{dataset.key}/{digest[:16]}"
+    report = ImportReport(dataset=dataset.key, path=display_path or str(file), graph=graph)
+    known = KnownEntities.from_store(store)
+    resolver = _Resolver(known, dataset, unresolved, importer.hints)
+    matcher = _Matcher(known.events)
+    source = open_rows(file, encoding or importer.encoding, lower=importer.lower_header)
+    require_columns(source, importer.required, dataset.key)
+    flavour, mapper, skip = importer.prepare(source.raw_header)
+    report.flavour = flavour
+    seen: set[int | str] = set()
+    with tempfile.TemporaryDirectory(prefix="actorgraph-import-") as tmp:
+        nt_path = Path(tmp) / "import.nt"
+        try:
+            with nt_path.open("w", encoding="utf-8", newline="\n") as handle:
+                writer = _Writer(handle, dataset)
+                writer.dataset_node(dataset_version)
+                for line, row, width in source.rows:
+                    if skip(row):
+                        continue
+                    report.rows_read += 1
+                    if progress is not None and report.rows_read % 1000 == 0:
+                        progress(report.rows_read, source.counter.count, source.size)
+                    if fail_after_rows is not None and report.rows_read > fail_after_rows:
+                        raise RuntimeError(f"import stopped after {fail_after_rows} rows (testing)")
+                    record_id = (row.get(importer.id_column) or "").strip()
+                    if width != len(source.header):
+                        report.issues.append(
+                            Issue(
+                                line,
+                                record_id,
+                                "rejected",
+                                "wrong number of fields",
+                                None,
+                                f"{width} fields; the header has {len(source.header)}",
+                            )
+                        )
+                        continue
+                    try:
+                        record = mapper(row)
+                    except RowError as err:
+                        report.issues.append(
+                            Issue(line, record_id, "rejected", err.reason, err.column, err.detail)
+                        )
+                        continue
+                    if record is None:
+                        continue
+                    key: int | str = (
+                        int(record.record_id) if record.record_id.isdigit() else record.record_id
+                    )
+                    if key in seen:
+                        report.issues.append(
+                            Issue(line, record_id, "rejected", "duplicate id", importer.id_column,
+                                  "an earlier row has the same id; the first one is kept")
+                        )  # fmt: skip
+                        continue
+                    seen.add(key)
+                    for dropped in record.dropped:
+                        report.issues.append(Issue(line, record_id, "dropped", *dropped))
+                    places, actors = _preview(record, resolver)
+                    same = matcher.match(record, places, actors)
+                    writer.event(record, resolver, same)
+                    report.same_event_links += len(same)
+                    report.events_created += 1
+                writer.new_nodes(resolver)
+        finally:
+            source.close()
+        if progress is not None:
+            progress(report.rows_read, source.size, source.size)
+        report.unresolved = resolver.unresolved
+        report.resolved = resolver.resolved
+        report.categories = resolver.categories
+        report.ambiguous = {k: v for k, v in resolver.ambiguous.items() if k in resolver.unresolved}
+        report.provisional_actors = len(resolver.new_actors)
+        report.places_created = len(resolver.new_places)
+        if strict and report.rejected:
+            return report
+        kg_replace = getattr(target, "replace_graph", None)
+        if callable(kg_replace):
+            kg_replace(graph, nt_path)
+        else:
+            replace_graph(store, graph, nt_path)
+        report.committed = True
+    return report
+
+
+def _preview(record: EventRecord, resolver: _Resolver) -> tuple[set[str], set[str]]:
+    """The record's places (every level and the curated places containing them) and actors."""
+    places = set(resolver.places(record.places)) if record.places else set()
+    for place in list(places):
+        places |= resolver.known.parents.get(place, set())
+    actors: set[str] = set()
+    for mention in record.actors:
+        if mention.role == "target":
+            continue
+        key = (mention.name, mention.local_id)
+        hit = resolver._actor_cache.get(key)
+        if hit is None:
+            hit = resolver._actor(mention)
+            resolver._actor_cache[key] = hit
+        if hit[1] is not None and hit[0] in ("resolved", "provisional"):
+            actors.add(hit[1])
+    return places, actors
+
+
+def default_progress(label: str, stream: IO[str] | None = None) -> ProgressFn:
+    """Return a progress callback that redraws one line on a terminal (or prints every 10%)."""
+    out = stream or sys.stderr
+    tty = out.isatty()
+    state = {"last": -1}
+
+    def show(rows: int, done: int, total: int) -> None:
+        percent = int(100 * done / total) if total else 100
+        if tty:
+            width = 30
+            filled = width * percent // 100
+            bar = "#" * filled + "-" * (width - filled)
+            out.write(f"\r{label} [{bar}] {percent:3d}% {rows:,} rows")
+            if percent >= 100:
+                out.write("\n")
+            out.flush()
+        elif percent // 10 != state["last"] // 10 or (percent == 100 and state["last"] != 100):
+            out.write(f"{label}: {percent}% ({rows:,} rows)\n")
+            out.flush()
+        state["last"] = percent
+
+    return show

@@ -1,0 +1,208 @@
+"""UCDP Georeferenced Event Dataset (GED): one row per dyad-event.
+
+Two flavours are read, by column name: the HDX download (an ``iso3`` column and a second row of HXL
+tags such as ``#date+start``; dates like ``2014-12-16 00:00:00.000``) and the API/Excel export
+(True/False flags, ISO datetimes such as ``2013-07-24T00:00:00``).
+
+Mapping, per row:
+
+- ``agd:ucdp-ged-<id>``; one-sided violence (``type_of_violence`` 3) is an ``ag:Attack`` attributed to
+  side A with side B (civilians) as its target; state-based (1) and non-state (2) violence are
+  ``ag:Event`` with both sides as participants — a clash between two armed parties is not by itself
+  one side's attack.
+- ``best``/``low``/``high`` → ``ag:killed``/``ag:killedLow``/``ag:killedHigh``;
+  ``deaths_civilians`` → ``ag:civilianDeaths``; the deaths of a side that is a government →
+  ``ag:securityForceDeaths``, of any other armed side → ``ag:militantDeaths``.
+- ``date_start``/``date_end``: one day → ``ag:date`` ``xsd:date``; a whole month or year → that
+  month or year; any other range → ``ag:startDate``/``ag:endDate``; always
+  ``ag:earliestDate``/``ag:latestDate``.
+- Places: ``country`` → ``adm_1`` → ``adm_2`` → the named location (``where_coordinates``), as
+  deep as ``where_prec`` allows (1–2 the location, 3 the district, 4 the province, else the country).
+- Actors: side names through the curated names; an unknown side becomes ``agd:ucdp-actor-<side id>``.
+
+The label is ours: ``"UCDP GED event 156098: TTP – Civilians, 2014-12-16"``. The source prose columns
+(``source_article``, ``source_headline``, …) are not imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+
+from actorgraph._dates import PartialDate
+from actorgraph.importers._common import (
+    ActorMention,
+    DatasetInfo,
+    EventRecord,
+    Importer,
+    RowError,
+    RowMapper,
+    count_value,
+    date_range_value,
+    decimal_value,
+)
+
+__all__ = ["UCDP", "map_ucdp_row", "parse_ucdp_date"]
+
+UCDP_GED = DatasetInfo(
+    key="ucdp",
+    source_slug="ucdp-ged",
+    record_prefix="ucdp-ged",
+    title="UCDP Georeferenced Event Dataset (GED)",
+    creator="Uppsala Conflict Data Program (UCDP)",
+    publisher="Department of Peace and Conflict Research, Uppsala University",
+    license="CC BY-IGO 4.0",
+    url="https://ucdp.uu.se/downloads/",
+)
+
+REQUIRED = (
+    "id", "type_of_violence", "side_a", "side_b", "date_start", "date_end", "best",
+)  # fmt: skip
+
+_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]*)?\s*$")
+_ID_RE = re.compile(r"^\d+$")
+_KINDS = {"1": "state-based", "2": "non-state", "3": "one-sided"}
+_GOVERNMENT = re.compile(r"^government of ", re.IGNORECASE)
+
+
+def parse_ucdp_date(text: str, column: str) -> PartialDate:
+    """Parse a UCDP date (``2014-12-16``, ``2014-12-16 00:00:00.000`` or ``2014-12-16T00:00:00``).
+
+    Raises
+    ------
+    RowError
+        For any other text, or a day that does not exist.
+
+    Examples
+    --------
+    >>> parse_ucdp_date("2014-12-16 00:00:00.000", "date_start")
+    PartialDate('2014-12-16')
+    """
+    match = _DATE_RE.match(text or "")
+    if not match:
+        raise RowError("invalid date", column, f"{text!r}; expected YYYY-MM-DD (a time may follow)")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError as exc:
+        raise RowError("invalid date", column, f"{text!r}: {exc}") from None
+    return PartialDate(year, month, day)
+
+
+def map_ucdp_row(row: Mapping[str, str]) -> EventRecord:
+    """Map one UCDP GED row to an :class:`EventRecord` (names unresolved).
+
+    Raises
+    ------
+    RowError
+        When the row has no valid id, dates, violence type or best estimate.
+    """
+    record_id = (row.get("id") or "").strip()
+    if not _ID_RE.match(record_id):
+        raise RowError("invalid id", "id", f"{record_id!r}; expected a whole number")
+    kind = (row.get("type_of_violence") or "").strip()
+    if kind not in _KINDS:
+        raise RowError(
+            "invalid type_of_violence", "type_of_violence", f"{kind!r}; expected 1, 2 or 3"
+        )
+    start = parse_ucdp_date(row.get("date_start", ""), "date_start")
+    end = parse_ucdp_date(row.get("date_end", ""), "date_end")
+    if end.earliest < start.earliest:
+        raise RowError("invalid date", "date_end", f"{end.iso} is before date_start {start.iso}")
+    date = date_range_value(start, end)
+    record = EventRecord(
+        record_id=record_id,
+        slug=f"ucdp-ged-{record_id}",
+        kind="Attack" if kind == "3" else "Event",
+        label="",
+        date=date,
+        start=start,
+        end=end,
+    )
+    best = count_value(row.get("best"), "best")
+    if best is None:
+        raise RowError(
+            "missing best estimate", "best", "UCDP gives a best estimate for every event"
+        )
+    record.counts["killed"] = best
+    for column, prop in (
+        ("low", "killedLow"),
+        ("high", "killedHigh"),
+        ("deaths_civilians", "civilianDeaths"),
+    ):
+        value = count_value(row.get(column), column)
+        if value is not None:
+            record.counts[prop] = value
+    side_a = (row.get("side_a") or "").strip()
+    side_b = (row.get("side_b") or "").strip()
+    if not side_a or not side_b:
+        raise RowError(
+            "missing side", "side_a" if not side_a else "side_b", "both sides are required"
+        )
+    security = militant = None
+    for column, side in (("deaths_a", side_a), ("deaths_b", side_b)):
+        value = count_value(row.get(column), column)
+        if value is None or side.casefold() == "civilians":
+            continue
+        if _GOVERNMENT.match(side):
+            security = (security or 0) + value
+        else:
+            militant = (militant or 0) + value
+    if security is not None:
+        record.counts["securityForceDeaths"] = security
+    if militant is not None:
+        record.counts["militantDeaths"] = militant
+    a_id = (row.get("side_a_new_id") or row.get("side_a_dset_id") or "").strip() or None
+    b_id = (row.get("side_b_new_id") or row.get("side_b_dset_id") or "").strip() or None
+    if kind == "3":
+        record.actors.append(ActorMention(side_a, "perpetrator", a_id))
+        record.actors.append(ActorMention(side_b, "target", b_id))
+    else:
+        record.actors.append(ActorMention(side_a, "participant", a_id))
+        record.actors.append(ActorMention(side_b, "participant", b_id))
+    record.places = _places(row)
+    try:
+        lat = decimal_value(row.get("latitude"), "latitude", 90)
+        long = decimal_value(row.get("longitude"), "longitude", 180)
+    except RowError as err:
+        record.dropped.append((err.reason, err.column, err.detail))
+    else:
+        if lat is not None and long is not None:
+            record.lat, record.long = lat, long
+    when = date.iso if date is not None else f"{start.iso} to {end.iso}"
+    record.label = f"UCDP GED event {record_id}: {side_a} – {side_b}, {when}"
+    return record
+
+
+def _places(row: Mapping[str, str]) -> list[str]:
+    precision = (row.get("where_prec") or "").strip()
+    names = [(row.get(c) or "").strip() for c in ("country", "adm_1", "adm_2", "where_coordinates")]
+    depth = {"1": 4, "2": 4, "3": 3, "4": 2}.get(precision, 1)
+    chain: list[str] = []
+    for name in names[:depth]:
+        if name and name not in chain:
+            chain.append(name)
+    return chain
+
+
+def _prepare(header: list[str]) -> tuple[str, RowMapper, Callable[[Mapping[str, str]], bool]]:
+    flavour = "HDX" if "iso3" in (h.lower() for h in header) else "API"
+
+    def skip(row: Mapping[str, str]) -> bool:
+        # HDX's second row holds HXL tags (#date+start, ...), not an event.
+        return not (row.get("id") or "").strip() and any(
+            value.startswith("#") for value in row.values() if value
+        )
+
+    return flavour, map_ucdp_row, skip
+
+
+UCDP = Importer(
+    dataset=UCDP_GED,
+    required=REQUIRED,
+    encoding="utf-8-sig",
+    id_column="id",
+    prepare=_prepare,
+    hints={"IS": ["Islamic State"], "Taleban": ["Taliban"]},
+)
