@@ -381,12 +381,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _verbs() -> list[Callable[[Any], None]]:
-    from actorgraph import _cli_query  # noqa: PLC0415
+    from actorgraph import _cli_import, _cli_query  # noqa: PLC0415
 
     verbs: list[Callable[[Any], None]] = [
         _add_info,
         _add_validate,
         _cli_query.add_parser,
+        _cli_import.add_parser,
         _add_viz,
         _add_export,
     ]
