@@ -1,0 +1,1153 @@
+"""The NetworkX projection of the knowledge graph, its filters, and the way back to RDF.
+
+:func:`to_networkx` reads the data graph (every named graph but ``agg:ontology``) in one bulk pass over
+the store's quads and builds a :class:`networkx.MultiDiGraph` by the conventions of ``docs/design.md``:
+
+- one node per entity, keyed by its CURIE, with ``label``, ``type`` (the most specific class),
+  ``types``, ``aliases``, ``search`` (normalised name keys), literal properties by local name, and
+  ``earliest``/``latest``; statements about literal values, and statements whose triple is not direct,
+  sit on the subject node in ``statements``;
+- one edge per direct (subject, property, object) between two nodes, ``key`` the property's CURIE, with
+  ``label``, ``statements`` and the conveniences ``start``, ``end`` and ``sources``;
+- ``G.graph["sources"]`` describes every source, ``G.graph["properties"]`` every property used (its
+  label, the node attribute that holds its values, and the usual datatype or language of those values),
+  and ``G.graph["literals"]`` the few values whose datatype or language differs from the usual one, so
+  that :func:`from_networkx` gives back exactly the triples that were read.
+
+The ``"actors"`` view folds events (attacks, fatwas, designations, …) into actor–actor edges: an actor
+that claimed an attack on another gets an edge keyed ``"^ag:claimedBy/ag:target"`` (the SPARQL path
+from one to the other) listing the ``events`` and ``sources`` behind it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import networkx as nx
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from actorgraph._errors import UsageError
+from actorgraph._names import name_keys
+from actorgraph._namespaces import AG, AGD, AGG, AGS, PREFIXES, curie, expand
+from actorgraph._resolve import NameIndex
+
+__all__ = [
+    "ACTOR_ROLES",
+    "from_networkx",
+    "to_networkx",
+]
+
+Value: TypeAlias = str | int | float | bool
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+
+_RDF_TYPE = str(RDF.type)
+_RDF_STATEMENT = str(RDF.Statement)
+_RDF_SUBJECT = str(RDF.subject)
+_RDF_PREDICATE = str(RDF.predicate)
+_RDF_OBJECT = str(RDF.object)
+_XSD = str(XSD)
+_XSD_STRING = _XSD + "string"
+_RDF_LANGSTRING = str(RDF.langString)
+_ONTOLOGY_GRAPH = ox.NamedNode(str(AGG) + "ontology")
+_NODE_NAMESPACES = (str(AGD), str(AGS))
+
+_INTEGER_TYPES = {
+    _XSD + name
+    for name in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
+_FLOAT_TYPES = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+_DATE_TYPES = {
+    _XSD + "gYear": re.compile(r"-?\d{4,}"),
+    _XSD + "gYearMonth": re.compile(r"-?\d{4,}-\d{2}"),
+    _XSD + "date": re.compile(r"-?\d{4,}-\d{2}-\d{2}"),
+}
+_DATE_TAG = "date"  # a date whose datatype follows from its precision: 2023, 2023-07, 2023-07-30
+_IRI_TAG = "iri"  # an IRI that is no node of the graph (a URL, a concept scheme)
+
+# Node attributes with fixed names (and the properties they hold).
+_FIXED_ATTRIBUTES = {
+    str(RDFS.label): "label",
+    str(SKOS.altLabel): "aliases",
+    str(AG.earliestDate): "earliest",
+    str(AG.latestDate): "latest",
+}
+_LIST_ATTRIBUTES = {"aliases"}
+# Attributes that are derived from others and written back as nothing.
+_DERIVED_ATTRIBUTES = {"type", "search", "events"}
+_RESERVED_ATTRIBUTES = {
+    "id",
+    "key",
+    "source",
+    "target",
+    "type",
+    "types",
+    "search",
+    "statements",
+    "start",
+    "end",
+    "spells",
+    "sources",
+    "events",
+    "label",
+    "aliases",
+    "earliest",
+    "latest",
+}
+
+# The fields of a statement dict and the properties they hold.
+_STATEMENT_FIELDS = {
+    str(PROV.wasDerivedFrom): "source",
+    str(AG.claimText): "claim",
+    str(AG.rank): "rank",
+    str(AG.startDate): "start",
+    str(AG.endDate): "end",
+    str(AG.earliestDate): "earliest",
+    str(AG.latestDate): "latest",
+    str(AG.charStart): "char_start",
+    str(AG.charEnd): "char_end",
+    str(AG.spanSha256): "span_sha256",
+    str(AG.sourceFact): "source_fact",
+    str(SKOS.note): "note",
+    str(AG.lowerBound): "lower_bound",
+    str(AG.uncertain): "uncertain",
+    str(AG.disownedDate): "disowned_date",
+}
+_STATEMENT_PROPERTIES = {field: prop for prop, field in _STATEMENT_FIELDS.items()}
+_IRI_FIELDS = {"source", "rank"}
+# A rank is kept as its CURIE (``"ag:PreferredRank"``); the plain words are accepted on the way back.
+_RANK_IRIS = {
+    "preferred": AG.PreferredRank,
+    "normal": AG.NormalRank,
+    "deprecated": AG.DeprecatedRank,
+}
+
+#: How the ``"actors"`` view folds an event into actor–actor edges: (role of the acting actor, role of
+#: the other actor) → the folded edge's label. An edge's key is the SPARQL path between the actors.
+ACTOR_ROLES: dict[tuple[str, str], str] = {
+    ("ag:claimedBy", "ag:target"): "claimed an attack on",
+    ("ag:attributedTo", "ag:target"): "is held responsible for an attack on",
+    ("ag:claimedBy", "ag:victim"): "claimed the killing of",
+    ("ag:attributedTo", "ag:victim"): "is held responsible for the killing of",
+    ("ag:issuedBy", "ag:condemns"): "issued a ruling condemning",
+    ("ag:issuedBy", "ag:target"): "issued a ruling aimed at",
+    ("ag:designatedBy", "ag:designatedGroup"): "designated",
+    ("ag:mediator", "ag:participant"): "mediated with",
+    ("ag:participant", "ag:participant"): "took part with",
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading the store
+
+
+class _Ontology:
+    """What the projection needs from ``agg:ontology``: labels and the class hierarchy."""
+
+    def __init__(self, triples: Iterable[tuple[str, str, Any]]) -> None:
+        self.labels: dict[str, str] = {}
+        self.parents: dict[str, set[str]] = defaultdict(set)
+        self.classes: set[str] = set()
+        label, sub = str(RDFS.label), str(RDFS.subClassOf)
+        owl_class = "http://www.w3.org/2002/07/owl#Class"
+        for s, p, o in triples:
+            if p == label and isinstance(o, ox.Literal) and o.language in (None, "en"):
+                self.labels[curie(s)] = o.value
+            elif p == sub and isinstance(o, ox.NamedNode):
+                self.parents[curie(s)].add(curie(o.value))
+                self.classes.add(curie(s))
+            elif p == _RDF_TYPE and isinstance(o, ox.NamedNode) and o.value == owl_class:
+                self.classes.add(curie(s))
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._depth: dict[str, int] = {}
+
+    def ancestors(self, cls: str) -> frozenset[str]:
+        """Return ``cls`` and every class it is a subclass of."""
+        found = self._ancestors.get(cls)
+        if found is None:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                for parent in self.parents.get(todo.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            found = self._ancestors[cls] = frozenset(seen)
+        return found
+
+    def depth(self, cls: str) -> int:
+        """Return the length of the longest chain of superclasses above ``cls``."""
+        found = self._depth.get(cls)
+        if found is None:
+            self._depth[cls] = 0  # guards against cycles
+            found = 1 + max((self.depth(p) for p in self.parents.get(cls, ())), default=-1)
+            self._depth[cls] = found
+        return found
+
+    def most_specific(self, types: Sequence[str]) -> str | None:
+        """Return the most specific of several classes (``ag:`` classes first, then the deepest)."""
+        if not types:
+            return None
+        candidates = [t for t in types if not any(t != u and t in self.ancestors(u) for u in types)]
+        return min(candidates, key=lambda t: (not t.startswith("ag:"), -self.depth(t), t))
+
+    def label(self, prop: str) -> str:
+        """Return the label of a property or class CURIE (its local name when it has none)."""
+        return self.labels.get(prop) or _local_name(prop)
+
+
+def _store_of(kg: Any) -> ox.Store | None:
+    if isinstance(kg, ox.Store):
+        return kg
+    store = getattr(kg, "store", None)
+    return store if isinstance(store, ox.Store) else None
+
+
+def _rdflib_to_ox(term: Any) -> Term:
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+def _read(kg: Any) -> tuple[Iterator[tuple[Any, Any, Any]], _Ontology]:
+    """Return an iterator over the data graph's (s, p, o) pyoxigraph terms, and the ontology."""
+    store = _store_of(kg)
+    if store is not None:
+        onto = _Ontology(
+            (str(getattr(q.subject, "value", "")), q.predicate.value, q.object)
+            for q in store.quads_for_pattern(None, None, None, _ONTOLOGY_GRAPH)
+        )
+        graphs: list[Any] = [g for g in store.named_graphs() if g != _ONTOLOGY_GRAPH]
+        graphs.append(ox.DefaultGraph())
+
+        def triples() -> Iterator[tuple[Any, Any, Any]]:
+            if len(graphs) <= 2:
+                for graph in graphs:
+                    for q in store.quads_for_pattern(None, None, None, graph):
+                        yield q.subject, q.predicate, q.object
+                return
+            seen: set[tuple[Any, Any, Any]] = set()
+            for graph in graphs:
+                for q in store.quads_for_pattern(None, None, None, graph):
+                    triple = (q.subject, q.predicate, q.object)
+                    if triple not in seen:
+                        seen.add(triple)
+                        yield triple
+
+        return triples(), onto
+    if not hasattr(kg, "query"):
+        raise UsageError(
+            f"to_networkx needs a KnowledgeGraph or a pyoxigraph Store, not {type(kg).__name__}"
+        )
+    onto_rows = kg.query("SELECT ?s ?p ?o WHERE { GRAPH agg:ontology { ?s ?p ?o } }")
+    onto = _Ontology((str(s), str(p), _rdflib_to_ox(o)) for s, p, o in onto_rows)
+    rows = kg.query(
+        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != agg:ontology) }"
+    )
+    return ((_rdflib_to_ox(s), _rdflib_to_ox(p), _rdflib_to_ox(o)) for s, p, o in rows), onto
+
+
+# ----------------------------------------------------------------------------------------------
+# Literals: Python values plus a tag that gives the datatype or language back
+
+
+def _local_name(name: str) -> str:
+    """Return the local name of a CURIE or an IRI: ``ag:claimedBy`` → ``claimedBy``."""
+    if "://" not in name and ":" in name:
+        return name.split(":", 1)[1]
+    for sep in ("#", "/"):
+        tail = name.rsplit(sep, 1)[-1]
+        if sep in name and tail:
+            return tail
+    return name
+
+
+def _tag_of(term: ox.Literal) -> str:
+    if term.language:
+        return "@" + term.language
+    datatype = term.datatype.value
+    pattern = _DATE_TYPES.get(datatype)
+    if pattern is not None and pattern.fullmatch(term.value):
+        return _DATE_TAG
+    return curie(datatype)
+
+
+def _python_value(term: ox.Literal) -> Value:
+    lexical = term.value
+    if term.language:
+        return lexical
+    datatype = term.datatype.value
+    try:
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype in _FLOAT_TYPES:
+            return float(lexical)
+    except ValueError:
+        return lexical
+    if datatype == _XSD + "boolean" and lexical in ("true", "false", "1", "0"):
+        return lexical in ("true", "1")
+    return lexical
+
+
+def _guess_tag(value: Any) -> str:
+    """The tag of a value that came with none (an attribute a developer added)."""
+    if isinstance(value, bool):
+        return "xsd:boolean"
+    if isinstance(value, int):
+        return "xsd:integer"
+    if isinstance(value, float):
+        return "xsd:double"
+    text = str(value)
+    if any(p.fullmatch(text) for p in _DATE_TYPES.values()):
+        return _DATE_TAG
+    return "xsd:string"
+
+
+def _lexical(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _to_term(value: Any, tag: str) -> tuple[str, str | None, str | None]:
+    """Return (lexical or IRI, datatype IRI, language) for a value under a tag; ``iri`` → (IRI,..)."""
+    if tag == _IRI_TAG:
+        return str(expand(str(value))), None, None
+    if tag.startswith("@"):
+        return str(value), _RDF_LANGSTRING, tag[1:]
+    lexical = _lexical(value)
+    if tag == _DATE_TAG:
+        for datatype, pattern in _DATE_TYPES.items():
+            if pattern.fullmatch(lexical):
+                return lexical, datatype, None
+        return lexical, _XSD_STRING, None
+    datatype = str(expand(tag))
+    if datatype == _XSD + "decimal" and isinstance(value, float):
+        lexical = format(value, "f") if "e" in repr(value) else repr(value)
+    return lexical, datatype, None
+
+
+class _Literals:
+    """Collects values with their tags; decides each property's usual tag and the exceptions."""
+
+    def __init__(self) -> None:
+        self.tags: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def note(self, prop: str, tag: str) -> None:
+        self.tags[prop][tag] += 1
+
+    def defaults(self) -> dict[str, str]:
+        return {prop: counts.most_common(1)[0][0] for prop, counts in self.tags.items()}
+
+
+def _encode_object(term: Any, is_node: Callable[[Any], bool]) -> tuple[Value, str, Any]:
+    """Return (value, tag, original term) of an object that is not an edge."""
+    if isinstance(term, ox.Literal):
+        return _python_value(term), _tag_of(term), term
+    return _node_id(term), _IRI_TAG, term
+
+
+def _node_id(term: Any) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return curie(term.value)
+
+
+# ----------------------------------------------------------------------------------------------
+# Projection
+
+
+def _attribute_names(props: Iterable[str]) -> dict[str, str]:
+    """Give each literal-valued property (full IRI) a node attribute name, unique in the graph."""
+    names: dict[str, str] = {}
+    taken = set(_RESERVED_ATTRIBUTES)
+    ordered = sorted(props, key=lambda p: (not p.startswith(str(AG)), curie(p)))
+    for prop in ordered:
+        fixed = _FIXED_ATTRIBUTES.get(prop)
+        if fixed is not None:
+            names[prop] = fixed
+            continue
+        short = curie(prop)
+        local = _local_name(prop)
+        prefix = short.split(":", 1)[0] if ":" in short and "//" not in short else "x"
+        for candidate in (local, f"{prefix}_{local}", short.replace(":", "_")):
+            if candidate and candidate not in taken:
+                break
+        else:
+            candidate = short
+        taken.add(candidate)
+        names[prop] = candidate
+    return names
+
+
+def _interval(
+    earliest: Any, latest: Any, start: Any = None, end: Any = None
+) -> tuple[str | None, str | None]:
+    lo = min(earliest) if isinstance(earliest, list) else earliest
+    hi = max(latest) if isinstance(latest, list) else latest
+    if lo is None and start is not None:
+        lo = _date_bounds(start)[0]
+    if hi is None and end is not None:
+        hi = _date_bounds(end)[1]
+    return lo, hi
+
+
+def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
+    triples, onto = _read(kg)
+    rdf_type, rdf_statement = _RDF_TYPE, _RDF_STATEMENT
+    by_subject: dict[Any, list[tuple[str, Any]]] = defaultdict(list)
+    statements: list[Any] = []
+    for s, p, o in triples:
+        pv = p.value
+        by_subject[s].append((pv, o))
+        if pv == rdf_type and o.value == rdf_statement and isinstance(o, ox.NamedNode):
+            statements.append(s)
+
+    statement_set = set(statements)
+    node_order: list[Any] = [s for s in by_subject if s not in statement_set]
+    node_terms: set[Any] = set(node_order)
+
+    def is_node(term: Any) -> bool:
+        if isinstance(term, ox.Literal):
+            return False
+        if term in node_terms:
+            return True
+        return isinstance(term, ox.BlankNode) or term.value.startswith(_NODE_NAMESPACES)
+
+    literals = _Literals()
+    # Per node: types, literal values by property, edges.
+    node_types: dict[Any, list[str]] = defaultdict(list)
+    node_values: dict[Any, dict[str, list[tuple[Value, str, Any]]]] = {}
+    edges: dict[tuple[Any, str, Any], dict[str, Any]] = {}
+    extra_nodes: set[Any] = set()
+    for s, pairs in by_subject.items():
+        if s in statement_set:
+            continue
+        values: dict[str, list[tuple[Value, str, Any]]] = defaultdict(list)
+        for pv, o in pairs:
+            if pv == rdf_type and isinstance(o, ox.NamedNode):
+                node_types[s].append(curie(o.value))
+            elif not isinstance(o, ox.Literal) and is_node(o):
+                edges[(s, pv, o)] = {"statements": []}
+                if o not in node_terms:
+                    extra_nodes.add(o)
+            else:
+                encoded = _encode_object(o, is_node)
+                literals.note(pv, encoded[1])
+                values[pv].append(encoded)
+        node_values[s] = values
+
+    # Statements: on their edge when the triple is direct, else on the subject node.
+    node_statements: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    statement_values: list[tuple[dict[str, Any], str, list[tuple[Value, str, Any]]]] = []
+    for st in statements:
+        record: dict[str, Any] = {"id": _node_id(st)}
+        subject = predicate = obj = None
+        fields: dict[str, list[tuple[Value, str, Any]]] = defaultdict(list)
+        for pv, o in by_subject[st]:
+            if pv == _RDF_SUBJECT:
+                subject = o
+            elif pv == _RDF_PREDICATE:
+                predicate = o
+            elif pv == _RDF_OBJECT:
+                obj = o
+            elif pv == rdf_type and isinstance(o, ox.NamedNode) and o.value == rdf_statement:
+                continue
+            else:
+                encoded = _encode_object(o, is_node)
+                literals.note(pv, encoded[1])
+                fields[pv].append(encoded)
+        if subject is None or predicate is None or obj is None:
+            # Not a statement of the provenance pattern: keep it as a plain node.
+            node_terms.add(st)
+            node_order.append(st)
+            node_values[st] = defaultdict(list)
+            for pv, o in by_subject[st]:
+                if pv == rdf_type and isinstance(o, ox.NamedNode):
+                    node_types[st].append(curie(o.value))
+                elif not isinstance(o, ox.Literal) and is_node(o):
+                    edges[(st, pv, o)] = {"statements": []}
+                else:
+                    encoded = _encode_object(o, is_node)
+                    literals.note(pv, encoded[1])
+                    node_values[st][pv].append(encoded)
+            continue
+        for pv, items in fields.items():
+            key = _STATEMENT_FIELDS.get(pv, curie(pv))
+            statement_values.append((record, key, items))
+        edge = edges.get((subject, predicate.value, obj))
+        if edge is not None:
+            edge["statements"].append(record)
+            continue
+        record["property"] = curie(predicate.value)
+        if isinstance(obj, ox.Literal):
+            encoded = _encode_object(obj, is_node)
+            literals.note(predicate.value, encoded[1])
+            statement_values.append((record, "value", [encoded]))
+            record["_prop"] = predicate.value
+        else:
+            record["object"] = _node_id(obj)
+        node_statements[subject].append(record)
+        if subject not in node_terms:
+            extra_nodes.add(subject)
+
+    defaults = literals.defaults()
+    exceptions: list[list[Any]] = []
+
+    def settle(owner: str, key: str, items: list[tuple[Value, str, Any]], prop: str) -> Any:
+        default = defaults.get(prop, _IRI_TAG)
+        out: list[Value] = []
+        for index, (value, tag, term) in enumerate(items):
+            if tag == _IRI_TAG:
+                if default != _IRI_TAG:
+                    exceptions.append([owner, key, index, value, term.value, tag])
+                out.append(value)
+                continue
+            lexical, datatype, language = _to_term(value, default)
+            if (
+                lexical != term.value
+                or language != term.language
+                or (language is None and datatype != term.datatype.value)
+            ):
+                exceptions.append([owner, key, index, value, term.value, tag])
+            out.append(value)
+        return out
+
+    for record, key, items in statement_values:
+        if key == "value":
+            prop = record.pop("_prop")
+        else:
+            prop = _STATEMENT_PROPERTIES.get(key) or str(expand(key))
+        values_out = settle(record["id"], key, items, prop)
+        record[key] = values_out[0] if len(values_out) == 1 else values_out
+
+    literal_props = {p for values in node_values.values() for p in values}
+    attr_names = _attribute_names(literal_props)
+
+    G = nx.MultiDiGraph()
+    node_rows: list[tuple[str, dict[str, Any]]] = []
+    sources: dict[str, dict[str, Any]] = {}
+    for term in node_order + sorted(extra_nodes - node_terms, key=_node_id):
+        node = _node_id(term)
+        types = node_types.get(term, [])
+        data: dict[str, Any] = {"types": types, "aliases": []}
+        most = onto.most_specific(types)
+        if most is not None:
+            data["type"] = most
+        for prop, items in node_values.get(term, {}).items():
+            attr = attr_names[prop]
+            settled = settle(node, attr, items, prop)
+            data[attr] = settled if (len(settled) > 1 or attr in _LIST_ATTRIBUTES) else settled[0]
+        names = [data["label"]] if isinstance(data.get("label"), str) else data.get("label", [])
+        data["search"] = sorted({k for n in [*names, *data["aliases"]] for k in name_keys(str(n))})
+        node_statements_here = node_statements.get(term)
+        if node_statements_here:
+            data["statements"] = sorted(node_statements_here, key=lambda r: r["id"])
+        if "ag:Source" in types:
+            sources[node] = _source_info(data, attr_names)
+        node_rows.append((node, data))
+    G.add_nodes_from(node_rows)
+
+    edge_rows = []
+    for (s, pv, o), data in edges.items():
+        key = curie(pv)
+        data["label"] = onto.label(key)
+        data["statements"].sort(key=lambda r: r["id"])
+        _edge_conveniences(data)
+        edge_rows.append((_node_id(s), _node_id(o), key, data))
+    G.add_edges_from(edge_rows)
+
+    properties: dict[str, dict[str, str]] = {}
+    for pv in {p for (_, p, _) in edges} | set(defaults) | literal_props:
+        entry = {"label": onto.label(curie(pv))}
+        if pv in attr_names:
+            entry["attribute"] = attr_names[pv]
+        if pv in defaults:
+            entry["literal"] = defaults[pv]
+        elif pv in literal_props:
+            entry["literal"] = _IRI_TAG
+        properties[curie(pv)] = entry
+    G.graph.update(
+        {
+            "view": "full",
+            "properties": dict(sorted(properties.items())),
+            "sources": dict(sorted(sources.items())),
+        }
+    )
+    if exceptions:
+        G.graph["literals"] = exceptions
+    return G, onto
+
+
+def _source_info(data: Mapping[str, Any], attr_names: Mapping[str, str]) -> dict[str, Any]:
+    wanted = {
+        "title": "http://purl.org/dc/terms/title",
+        "creator": "http://purl.org/dc/terms/creator",
+        "publisher": "http://purl.org/dc/terms/publisher",
+        "date": "http://purl.org/dc/terms/date",
+        "url": "https://schema.org/url",
+    }
+    info: dict[str, Any] = {}
+    for field, prop in wanted.items():
+        attr = attr_names.get(prop)
+        if attr is not None and attr in data:
+            value = data[attr]
+            if field == "url":
+                value = [str(expand(v)) for v in value] if isinstance(value, list) else value
+                value = str(expand(value)) if isinstance(value, str) else value
+            info[field] = value
+    return info
+
+
+def _edge_conveniences(data: dict[str, Any]) -> None:
+    statements = data["statements"]
+    starts = [st["start"] for st in statements if isinstance(st.get("start"), str)]
+    ends = [st["end"] for st in statements if isinstance(st.get("end"), str)]
+    if starts:
+        data["start"] = min(starts, key=lambda d: _date_bounds(d)[0])
+    if ends:
+        data["end"] = max(ends, key=lambda d: _date_bounds(d)[1])
+    data["sources"] = sorted(
+        {st["source"] for st in statements if isinstance(st.get("source"), str)}
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Dates and filters
+
+
+def _date_bounds(value: Any) -> tuple[str, str]:
+    """Return the first and last day (ISO) of a date at its precision: 2023 → 2023-01-01, -12-31."""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        iso = value.isoformat()
+        return iso, iso
+    if isinstance(value, int):
+        value = f"{value:04d}"
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-01-01", f"{text}-12-31"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        year, month = int(text[:4]), int(text[5:])
+        if not 1 <= month <= 12:
+            raise UsageError(f"{value!r} is not a date: the month must be 01 to 12")
+        last = (_dt.date(year + month // 12, month % 12 + 1, 1) - _dt.timedelta(days=1)).day
+        return f"{text}-01", f"{text}-{last:02d}"
+    try:
+        iso = _dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise UsageError(
+            f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2023-07-30)"
+        ) from None
+    return iso, iso
+
+
+def _node_interval(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    return _interval(data.get("earliest"), data.get("latest"))
+
+
+def _edge_intervals(data: Mapping[str, Any]) -> list[tuple[str | None, str | None]]:
+    if "events" in data:  # a folded edge: when its events happened
+        if "earliest" in data or "latest" in data:
+            return [(data.get("earliest"), data.get("latest"))]
+        return []
+    out = []
+    for st in data.get("statements", []):
+        lo, hi = _interval(st.get("earliest"), st.get("latest"), st.get("start"), st.get("end"))
+        if lo is not None or hi is not None:
+            out.append((lo, hi))
+    return out
+
+
+def _overlaps(lo: str | None, hi: str | None, start: str, end: str) -> bool:
+    return (lo is None or lo <= end) and (hi is None or hi >= start)
+
+
+def _class_curie(name: str) -> str:
+    if "://" in name:
+        return curie(name)
+    return name if ":" in name else f"ag:{name}"
+
+
+def _filter(
+    G: nx.MultiDiGraph,
+    onto: _Ontology,
+    *,
+    as_of: Any,
+    between: Any,
+    types: Sequence[str] | None,
+    relations: Sequence[str] | None,
+) -> None:
+    if types:
+        wanted = {_class_curie(t) for t in ([types] if isinstance(types, str) else types)}
+        unknown = sorted(wanted - onto.classes) if onto.classes else []
+        if unknown:
+            raise UsageError(
+                f"unknown class(es) {', '.join(unknown)}; use classes of the ontology such as "
+                "ag:Actor, ag:ArmedGroup, ag:Event, ag:Attack, ag:Place"
+            )
+        drop = [
+            n
+            for n, d in G.nodes(data=True)
+            if not any(onto.ancestors(t) & wanted for t in d.get("types", []))
+        ]
+        G.remove_nodes_from(drop)
+    window: tuple[str, str] | None = None
+    point = False
+    if as_of is not None and between is not None:
+        raise UsageError("give as_of or between, not both")
+    if as_of is not None:
+        day = _date_bounds(as_of)[1]
+        window, point = (day, day), True
+    elif between is not None:
+        if isinstance(between, str | bytes) or len(between) != 2:
+            raise UsageError("between takes two dates: (start, end)")
+        window = (_date_bounds(between[0])[0], _date_bounds(between[1])[1])
+        if window[0] > window[1]:
+            raise UsageError(f"between: the start {between[0]} is after the end {between[1]}")
+    if window is not None:
+        start, end = window
+        events = set()
+        drop = []
+        for n, d in G.nodes(data=True):
+            is_event = any("ag:Event" in onto.ancestors(t) for t in d.get("types", []))
+            lo, hi = _node_interval(d)
+            if is_event:
+                events.add(n)
+            # An event that happened by then stays; anything else must overlap the window.
+            keep = (
+                (lo is None or lo <= end) if point and is_event else _overlaps(lo, hi, start, end)
+            )
+            if not keep:
+                drop.append(n)
+        G.remove_nodes_from(drop)
+        drop_edges = []
+        for u, v, k, d in G.edges(keys=True, data=True):
+            intervals = _edge_intervals(d)
+            if not intervals:
+                continue
+            if point and (u in events or "events" in d):
+                keep = any(lo is None or lo <= end for lo, _ in intervals)
+            else:
+                keep = any(_overlaps(lo, hi, start, end) for lo, hi in intervals)
+            if not keep:
+                drop_edges.append((u, v, k))
+        G.remove_edges_from(drop_edges)
+    if relations:
+        wanted_rel = {
+            _class_curie(r) for r in ([relations] if isinstance(relations, str) else relations)
+        }
+        drop_edges = [
+            (u, v, k)
+            for u, v, k in G.edges(keys=True)
+            if not (k in wanted_rel or set(_path_parts(k)) & wanted_rel)
+        ]
+        G.remove_edges_from(drop_edges)
+
+
+def _path_parts(key: str) -> list[str]:
+    return [part.lstrip("^") for part in key.split("/")] if "/" in key and "//" not in key else []
+
+
+def _fold_actors(G: nx.MultiDiGraph, onto: _Ontology) -> nx.MultiDiGraph:
+    def has_class(data: Mapping[str, Any], cls: str) -> bool:
+        return any(cls in onto.ancestors(t) for t in data.get("types", []))
+
+    actors = {n for n, d in G.nodes(data=True) if has_class(d, "ag:Actor")}
+    H = nx.MultiDiGraph()
+    H.graph.update(G.graph)
+    H.graph["view"] = "actors"
+    H.add_nodes_from((n, G.nodes[n]) for n in sorted(actors))
+    H.add_edges_from(
+        (u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in actors and v in actors
+    )
+    folded: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for event, data in G.nodes(data=True):
+        if event in actors or not has_class(data, "ag:Event"):
+            continue
+        roles = [
+            (k, v, d) for _, v, k, d in G.out_edges(event, keys=True, data=True) if v in actors
+        ]
+        for role_a, actor_a, data_a in roles:
+            for role_b, actor_b, data_b in roles:
+                label = ACTOR_ROLES.get((role_a, role_b))
+                if label is None or actor_a == actor_b:
+                    continue
+                if role_a == role_b and actor_a > actor_b:
+                    continue  # participants: one edge per pair
+                key = f"^{role_a}/{role_b}"
+                edge = folded.setdefault(
+                    (actor_a, actor_b, key),
+                    {"label": label, "events": [], "statements": [], "sources": []},
+                )
+                if event not in edge["events"]:
+                    edge["events"].append(event)
+                for role, d in ((role_a, data_a), (role_b, data_b)):
+                    for st in d.get("statements", []):
+                        actor = actor_a if d is data_a else actor_b
+                        record = {**st, "subject": event, "property": role, "object": actor}
+                        if record not in edge["statements"]:
+                            edge["statements"].append(record)
+                lo, hi = _node_interval(data)
+                if lo is not None:
+                    edge["earliest"] = min(edge.get("earliest", lo), lo)
+                if hi is not None:
+                    edge["latest"] = max(edge.get("latest", hi), hi)
+    rows = []
+    for (a, b, key), edge in sorted(folded.items()):
+        edge["events"].sort()
+        edge["statements"].sort(key=lambda r: (r["subject"], r["id"]))
+        edge["sources"] = sorted(
+            {st["source"] for st in edge["statements"] if isinstance(st.get("source"), str)}
+        )
+        dates = [G.nodes[e].get("date") for e in edge["events"]]
+        dates = [d for d in dates if isinstance(d, str)]
+        if dates:
+            edge["start"] = min(dates, key=lambda d: _date_bounds(d)[0])
+            edge["end"] = max(dates, key=lambda d: _date_bounds(d)[1])
+        rows.append((a, b, key, edge))
+    H.add_edges_from(rows)
+    return H
+
+
+def _focus_nodes(kg: Any, G: nx.MultiDiGraph, focus: str | Sequence[str]) -> list[str]:
+    names = [focus] if isinstance(focus, str) else list(focus)
+    resolver = getattr(kg, "resolve", None)
+    out = []
+    index: NameIndex | None = None
+    for name in names:
+        if name in G:
+            out.append(name)
+            continue
+        if callable(resolver):
+            out.append(str(resolver(name)))
+            continue
+        if index is None:
+            index = names_of(G)
+        out.append(index.resolve(name))
+    return out
+
+
+def names_of(G: nx.Graph) -> NameIndex:
+    """Return a :class:`~actorgraph._resolve.NameIndex` of a projected graph's labels and aliases.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("agd:iskp", label="Islamic State Khorasan Province", aliases=["ISIS-K"])
+    >>> names_of(G).resolve("isis–k")
+    'agd:iskp'
+    """
+    entries: list[tuple[str, str, bool]] = []
+    for node, data in G.nodes(data=True):
+        labels = data.get("label")
+        for label in labels if isinstance(labels, list) else [labels] if labels else []:
+            entries.append((node, str(label), True))
+        entries.extend((node, str(alias), False) for alias in data.get("aliases", []))
+        if not labels:
+            entries.append((node, node, True))
+    return NameIndex(entries)
+
+
+def resolve_node(G: nx.Graph, name: str) -> str:
+    """Return the node a name means in ``G``: a node id, a label or an alias.
+
+    Raises
+    ------
+    UnknownNameError
+        If no node or several nodes have that name; the message lists close matches.
+    """
+    if name in G:
+        return name
+    if "://" in name and curie(name) in G:
+        return curie(name)
+    return names_of(G).resolve(name)
+
+
+def to_networkx(
+    kg: Any,
+    view: str = "full",
+    *,
+    as_of: Any = None,
+    between: Any = None,
+    types: Sequence[str] | str | None = None,
+    relations: Sequence[str] | str | None = None,
+    focus: Sequence[str] | str | None = None,
+    hops: int = 1,
+) -> nx.MultiDiGraph:
+    """Project the knowledge graph to a :class:`networkx.MultiDiGraph`.
+
+    Parameters
+    ----------
+    kg
+        A :class:`~actorgraph.KnowledgeGraph` (or a ``pyoxigraph.Store`` holding the same named graphs).
+    view
+        ``"full"``: every entity a node, every object property an edge. ``"actors"``: actors only, with
+        events, fatwas and designations folded into actor–actor edges that list the ``events`` and
+        ``sources`` behind them.
+    as_of
+        A date (``"2023"``, ``"2023-07"``, ``"2023-07-30"`` or a :class:`datetime.date`): events that
+        happened by then (a year-only date counts from its first day), entities and relations that held
+        then. A date given as a year means the end of that year.
+    between
+        ``(start, end)`` dates: what overlaps that period (by ``ag:earliestDate``/``ag:latestDate``).
+    types
+        Keep nodes of these classes or their subclasses (``"ag:ArmedGroup"`` or ``"ArmedGroup"``).
+    relations
+        Keep edges of these properties (``"ag:claimedBy"``); a folded edge is kept when either of its
+        two properties is named.
+    focus, hops
+        Keep what lies within ``hops`` edges (either direction) of the named entities; names go through
+        :func:`actorgraph.resolve`.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes keyed by CURIE, edges keyed by property CURIE (see ``docs/design.md``).
+
+    Examples
+    --------
+    >>> import actorgraph
+    >>> G = actorgraph.load().to_networkx()                       # doctest: +SKIP
+    >>> G.nodes["agd:iskp"]["type"]                               # doctest: +SKIP
+    'ag:ArmedGroup'
+    >>> A = actorgraph.load().to_networkx(view="actors")          # doctest: +SKIP
+    >>> A.has_edge("agd:iskp", "agd:jui-f", "^ag:claimedBy/ag:target")  # doctest: +SKIP
+    True
+    """
+    if view not in ("full", "actors"):
+        raise UsageError(f"unknown view {view!r}: use 'full' or 'actors'")
+    if hops < 0:
+        raise UsageError("hops must be 0 or more")
+    G, onto = _project(kg)
+    if view == "actors":
+        G = _fold_actors(G, onto)
+    _filter(G, onto, as_of=as_of, between=between, types=types, relations=relations)
+    if focus:
+        centres = _focus_nodes(kg, G, focus)
+        undirected = G.to_undirected(as_view=True)
+        keep: set[str] = set()
+        for centre in centres:
+            if centre in G:
+                keep |= set(nx.single_source_shortest_path_length(undirected, centre, cutoff=hops))
+        G.remove_nodes_from([n for n in list(G) if n not in keep])
+    filters = {
+        "as_of": as_of,
+        "between": list(between) if between is not None else None,
+        "types": types,
+        "relations": relations,
+        "focus": focus,
+        "hops": hops if focus else None,
+    }
+    used = {k: (str(v) if isinstance(v, _dt.date) else v) for k, v in filters.items() if v}
+    if used:
+        G.graph["filters"] = used
+    return G
+
+
+# ----------------------------------------------------------------------------------------------
+# Back to RDF
+
+
+def _term(node: str) -> rdflib.term.Node:
+    if node.startswith("_:"):
+        return rdflib.BNode(node[2:])
+    return expand(node)
+
+
+def _literal(value: Any, tag: str, exception: tuple[str, str] | None) -> rdflib.term.Node:
+    if exception is not None:
+        lexical, tag = exception
+        if tag == _IRI_TAG:
+            return rdflib.URIRef(lexical)
+        if tag.startswith("@"):
+            return rdflib.Literal(lexical, lang=tag[1:])
+        if tag == _DATE_TAG:
+            value = lexical
+        elif tag == "xsd:string":
+            return rdflib.Literal(lexical)
+        else:
+            return rdflib.Literal(lexical, datatype=expand(tag), normalize=False)
+    text, datatype, language = _to_term(value, tag)
+    if tag == _IRI_TAG:
+        return _term(str(value))
+    if language is not None:
+        return rdflib.Literal(text, lang=language)
+    if datatype is None or datatype == _XSD_STRING:
+        return rdflib.Literal(text)  # a plain literal is an xsd:string (RDF 1.1)
+    return rdflib.Literal(text, datatype=rdflib.URIRef(datatype), normalize=False)
+
+
+def from_networkx(G: nx.Graph) -> rdflib.Graph:
+    """Turn a projected graph (possibly filtered or edited) back into RDF.
+
+    ``from_networkx(to_networkx(kg))`` gives back the data graph that was read: every named graph but
+    ``agg:ontology``, triples and statements alike, with the same datatypes and languages (tested with
+    :func:`rdflib.compare.isomorphic`). Derived attributes (``type``, ``search``, ``events``, the edge
+    conveniences ``label``, ``start``, ``end``, ``sources``) are not written back. A folded edge of the
+    ``"actors"`` view gives back the two event–actor triples and statements behind it.
+
+    Attributes a developer added become triples too: an attribute named for a property the graph knows
+    (``G.graph["properties"]``) uses that property; a CURIE name (``"ag:killed"``) uses that CURIE; any
+    other name ``x`` becomes ``ag:x``, with a datatype guessed from the value.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("agd:ttp", types=["ag:ArmedGroup"], label="Tehrik-i-Taliban Pakistan",
+    ...            aliases=["TTP"])
+    >>> G.add_node("agd:iskp", types=["ag:ArmedGroup"])
+    >>> G.add_edge("agd:iskp", "agd:ttp", key="ag:recruitsFrom")
+    'ag:recruitsFrom'
+    >>> len(from_networkx(G))
+    5
+    """
+    graph = rdflib.Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    properties: Mapping[str, Mapping[str, str]] = G.graph.get("properties", {})
+    attr_props = {
+        entry["attribute"]: prop for prop, entry in properties.items() if "attribute" in entry
+    }
+    for prop, attr in _FIXED_ATTRIBUTES.items():
+        attr_props.setdefault(attr, curie(prop))
+    exceptions: dict[tuple[str, str, int], tuple[Any, str, str]] = {
+        (str(e[0]), str(e[1]), int(e[2])): (e[3], str(e[4]), str(e[5]))
+        for e in G.graph.get("literals", [])
+    }
+
+    def tag_for(prop: str, value: Any) -> str:
+        entry = properties.get(prop)
+        if entry is not None and "literal" in entry:
+            return entry["literal"]
+        return _guess_tag(value)
+
+    def literal(owner: str, key: str, index: int, value: Any, prop: str) -> rdflib.term.Node:
+        found = exceptions.get((owner, key, index))
+        exception = None
+        if found is not None and found[0] == value:
+            exception = (found[1], found[2])
+        return _literal(value, tag_for(prop, value), exception)
+
+    add = graph.add
+    for node, data in G.nodes(data=True):
+        subject = _term(str(node))
+        for cls in data.get("types", []):
+            add((subject, RDF.type, expand(cls)))
+        for attr, raw in data.items():
+            if attr in _DERIVED_ATTRIBUTES or attr in ("types", "statements"):
+                continue
+            prop = attr_props.get(attr) or (attr if ":" in attr else f"ag:{attr}")
+            predicate = expand(prop)
+            items = raw if isinstance(raw, list) else [raw]
+            for index, value in enumerate(items):
+                if value is None:
+                    continue
+                add((subject, predicate, literal(str(node), attr, index, value, prop)))
+        for record in data.get("statements", []):
+            prop = record["property"]
+            if "object" in record:
+                obj: rdflib.term.Node = _term(record["object"])
+            else:
+                obj = literal(record["id"], "value", 0, record["value"], prop)
+            _add_statement(
+                graph,
+                record=record,
+                subject=subject,
+                predicate=expand(prop),
+                obj=obj,
+                literal=literal,
+            )
+    for u, v, key, data in G.edges(keys=True, data=True):
+        if G.is_multigraph() and isinstance(key, str) and key.startswith("^"):
+            role_a, _, role_b = key[1:].partition("/")
+            for event in data.get("events", []):
+                add((_term(event), expand(role_a), _term(str(u))))
+                add((_term(event), expand(role_b.lstrip("^")), _term(str(v))))
+            for record in data.get("statements", []):
+                event, role = _term(record["subject"]), expand(record["property"])
+                actor = _term(record["object"])
+                add((event, role, actor))
+                _add_statement(
+                    graph, record=record, subject=event, predicate=role, obj=actor, literal=literal
+                )
+            continue
+        prop = key if G.is_multigraph() and isinstance(key, str) else data.get("property")
+        if not isinstance(prop, str):
+            raise UsageError(
+                f"edge {u!r} → {v!r} names no property: key edges by a property CURIE (ag:alliedWith)"
+            )
+        subject, predicate, obj = _term(str(u)), expand(prop), _term(str(v))
+        add((subject, predicate, obj))
+        for record in data.get("statements", []):
+            _add_statement(
+                graph, record=record, subject=subject, predicate=predicate, obj=obj, literal=literal
+            )
+    return graph
+
+
+def _add_statement(
+    graph: rdflib.Graph,
+    *,
+    record: Mapping[str, Any],
+    subject: rdflib.term.Node,
+    predicate: rdflib.term.Node,
+    obj: rdflib.term.Node,
+    literal: Callable[[str, str, int, Any, str], rdflib.term.Node],
+) -> None:
+    st_id = str(record["id"])
+    st = _term(st_id)
+    add = graph.add
+    add((st, RDF.type, RDF.Statement))
+    add((st, RDF.subject, subject))
+    add((st, RDF.predicate, predicate))
+    add((st, RDF.object, obj))
+    for key, raw in record.items():
+        if key in ("id", "property", "object", "value", "subject"):
+            continue
+        prop = _STATEMENT_PROPERTIES.get(key) or (key if ":" in key else None)
+        if prop is None:
+            continue
+        predicate_out = rdflib.URIRef(prop) if "://" in prop else expand(prop)
+        items = raw if isinstance(raw, list) else [raw]
+        for index, value in enumerate(items):
+            if key == "rank":
+                add((st, predicate_out, _RANK_IRIS.get(value) or expand(value)))
+            elif key == "source":
+                add((st, predicate_out, _term(str(value))))
+            else:
+                add(
+                    (
+                        st,
+                        predicate_out,
+                        literal(st_id, key, index, value, curie(str(predicate_out))),
+                    )
+                )
