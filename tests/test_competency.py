@@ -1,0 +1,267 @@
+"""The competency questions of the seed data set, answered in SPARQL with their sources and claims.
+
+Each test asks one question a researcher brings to the graph (issue 4) against the bundled data,
+the way a user would: ``actorgraph.load()`` then ``kg.query(...)`` with the predeclared prefixes.
+Answers come with the statement behind them (its source and claim text), so every test also
+checks that the answer is sourced.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+import actorgraph
+
+AGD = "https://w3id.org/actorgraph/data/"
+AGS = "https://w3id.org/actorgraph/source/"
+AG = "https://w3id.org/actorgraph/ontology#"
+SEED = AGS + "ipd-terrorism-resurging-in-pakistan"
+
+
+@pytest.fixture(scope="module")
+def kg() -> actorgraph.KnowledgeGraph:
+    return actorgraph.load()
+
+
+def rows(kg: actorgraph.KnowledgeGraph, text: str) -> list[dict[str, Any]]:
+    """The rows of a SELECT as dicts of plain Python strings (IRIs and literals by value)."""
+    return [{k: str(v) for k, v in row.asdict().items()} for row in kg.query(text)]
+
+
+# A statement's provenance, joined to the direct triple ?s ?p ?o it supports.
+SOURCED = """
+    ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+        prov:wasDerivedFrom ?source ; ag:claimText ?claim ; ag:rank ?rank .
+"""
+
+
+def test_which_attacks_did_isis_k_claim(kg: actorgraph.KnowledgeGraph) -> None:
+    # The group is found by any of its spellings, here the seed's own (with an en dash).
+    found = rows(
+        kg,
+        """
+        SELECT ?attack ?label ?source ?claim WHERE {
+          ?group skos:altLabel ?name . FILTER (str(?name) = "ISIS–K")
+          ?attack a ag:Attack ; rdfs:label ?label ; ag:claimedBy ?group .
+          BIND (?attack AS ?s) BIND (ag:claimedBy AS ?p) BIND (?group AS ?o)
+        """
+        + SOURCED
+        + "} ORDER BY ?attack ?source",
+    )
+    attacks = {r["attack"] for r in found}
+    assert attacks == {AGD + "bajaur-rally-bombing-2023"}
+    sources = {r["source"] for r in found}
+    assert SEED in sources
+    assert AGS + "event-wikipedia-2023-khar-bombing" in sources
+    assert AGS + "event-alarabiya-bajaur-isis-claim-toll-54" in sources
+    assert all(r["claim"] for r in found)
+
+
+def test_which_attacks_were_claimed_by_whom_per_source(kg: actorgraph.KnowledgeGraph) -> None:
+    found = rows(
+        kg,
+        """
+        SELECT ?s ?o ?source WHERE {
+          ?s a ag:Attack ; ag:claimedBy ?o . BIND (ag:claimedBy AS ?p)
+        """
+        + SOURCED
+        + "}",
+    )
+    by_attack: dict[str, set[str]] = defaultdict(set)
+    for r in found:
+        by_attack[r["s"]].add(r["o"])
+    assert by_attack[AGD + "bajaur-rally-bombing-2023"] == {AGD + "iskp"}
+    assert by_attack[AGD + "aps-attack-2014"] == {AGD + "ttp"}
+    aps_sources = {r["source"] for r in found if r["s"] == AGD + "aps-attack-2014"}
+    assert AGS + "event-smh-aps-just-the-trailer" in aps_sources
+
+
+def test_who_issued_fatwas_against_what(kg: actorgraph.KnowledgeGraph) -> None:
+    found = rows(
+        kg,
+        """
+        SELECT ?fatwa ?issuer ?target ?source ?claim WHERE {
+          ?fatwa a ag:Fatwa ; ag:issuedBy ?issuer ; ag:condemns ?target .
+          BIND (?fatwa AS ?s) BIND (ag:condemns AS ?p) BIND (?target AS ?o)
+        """
+        + SOURCED
+        + "}",
+    )
+    answers = {(r["issuer"], r["target"], r["source"]) for r in found}
+    assert (AGD + "maulana-hasan-jan", AGD + "suicide-bombing", SEED) in answers
+    assert (AGD + "taqi-usmani", AGD + "armed-rebellion-against-the-state", SEED) in answers
+    assert (
+        AGD + "taqi-usmani",
+        AGD + "ttp",
+        AGS + "nation-taqi-usmani-ttp-rebels-fatwa-2023",
+    ) in answers
+    # The 2023 fatwa is dated to January by the newspapers, to the year by the seed.
+    dated = rows(kg, "SELECT ?d WHERE { agd:fatwa-rebellion-haram-2023 ag:date ?d }")
+    assert [r["d"] for r in dated] == ["2023-01"]
+
+
+def test_facts_resting_on_the_seed_alone_cite_only_the_seed(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    for event in ("fatwa-suicide-bombing-hasan-jan", "jui-f-eid-advisory"):
+        sources = rows(
+            kg,
+            f"""
+            SELECT DISTINCT ?source WHERE {{
+              ?st rdf:subject agd:{event} ; prov:wasDerivedFrom ?source .
+            }}
+            """,
+        )
+        assert [r["source"] for r in sources] == [SEED], event
+
+
+def test_whom_does_isis_k_oppose(kg: actorgraph.KnowledgeGraph) -> None:
+    found = rows(
+        kg,
+        """
+        SELECT ?o ?source ?claim WHERE {
+          BIND (agd:iskp AS ?s) BIND (ag:opposes AS ?p)
+          ?s ?p ?o .
+        """
+        + SOURCED
+        + "}",
+    )
+    opposed = {r["o"] for r in found}
+    assert opposed == {
+        AGD + "pakistan",
+        AGD + "afghan-taliban",
+        AGD + "jui-f",
+        AGD + "deobandi-tradition",
+    }
+    seed_only = {r["o"] for r in found if r["source"] == SEED}
+    assert seed_only == opposed
+    # Other sources say it of the Taliban and JUI-F too; rivalry is queried in both directions.
+    assert {r["o"] for r in found if r["source"] != SEED} == {
+        AGD + "afghan-taliban",
+        AGD + "jui-f",
+    }
+    rivals = rows(kg, "SELECT ?r WHERE { agd:iskp ag:rivalOf|^ag:rivalOf ?r }")
+    assert {r["r"] for r in rivals} == {AGD + "afghan-taliban"}
+
+
+OBSERVATIONS_2024 = """
+    SELECT ?obs ?p ?o ?source ?note WHERE {
+      ?obs a ag:Observation ; ag:place agd:pakistan ;
+           ag:earliestDate ?from ; ag:latestDate ?to .
+      FILTER (?from <= "2024-12-31"^^xsd:date && ?to >= "2024-01-01"^^xsd:date)
+      ?st rdf:subject ?obs ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
+      FILTER (?p IN (ag:attackCount, ag:incidentCount, ag:killed, ag:injured,
+                     ag:securityForceDeaths, ag:militantDeaths))
+      OPTIONAL { ?st skos:note ?note }
+    }
+"""
+
+
+def test_what_the_seed_says_about_2024_and_what_others_say(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    found = rows(kg, OBSERVATIONS_2024)
+    seed = {(r["p"], int(r["o"])) for r in found if r["source"] == SEED}
+    assert seed == {(AG + "attackCount", 444), (AG + "killed", 1612)}
+    # The seed's two figures are two different CRSS measures: the statement says so.
+    notes = [r.get("note", "") for r in found if r["source"] == SEED and r["p"] == AG + "killed"]
+    assert notes and "CRSS" in notes[0] and "1,166" in notes[0]
+    others = defaultdict(set)
+    for r in found:
+        if r["source"] != SEED:
+            others[r["p"]].add((int(r["o"]), r["source"].removeprefix(AGS)))
+    attacks = {n for n, _ in others[AG + "attackCount"]}
+    assert {444, 909, 521, 800} <= attacks  # CRSS (two readings), PIPS, PICSS
+    killed = {n for n, _ in others[AG + "killed"]}
+    assert {1612, 2546, 852, 1100} <= killed
+    assert (685, "event-dawn-crss-2024-deadliest-year-security-forces") in others[
+        AG + "securityForceDeaths"
+    ]
+
+
+def test_which_members_of_jui_f_were_killed(kg: actorgraph.KnowledgeGraph) -> None:
+    found = rows(
+        kg,
+        """
+        SELECT ?person ?name ?event ?source WHERE {
+          ?person ag:memberOf agd:jui-f ; rdfs:label ?name .
+          ?event ag:victim ?person .
+          BIND (?event AS ?s) BIND (ag:victim AS ?p) BIND (?person AS ?o)
+        """
+        + SOURCED
+        + "}",
+    )
+    killed = {r["person"]: set() for r in found}
+    for r in found:
+        killed[r["person"]].add(r["source"])
+    assert set(killed) == {AGD + "maulana-hasan-jan", AGD + "maulana-zia-ullah"}
+    assert SEED in killed[AGD + "maulana-hasan-jan"]
+    assert AGS + "event-urdupoint-hasan-jan-killed-2007" in killed[AGD + "maulana-hasan-jan"]
+    # Both spellings of his name find him.
+    for spelling in ("Hassan Jan", "Hasan Jan"):
+        hit = rows(
+            kg,
+            f'SELECT ?e WHERE {{ ?e rdfs:label|skos:altLabel ?n FILTER (str(?n) = "{spelling}") }}',
+        )
+        assert [r["e"] for r in hit] == [AGD + "maulana-hasan-jan"], spelling
+
+
+CONTESTED = """
+    SELECT ?s ?p (GROUP_CONCAT(DISTINCT str(?o); separator="|") AS ?values)
+           (COUNT(DISTINCT ?source) AS ?sources) WHERE {
+      ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
+      FILTER isLiteral(?o)
+      FILTER EXISTS {
+        ?other rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o2 .
+        FILTER (isLiteral(?o2) && ?o2 != ?o)
+      }
+    } GROUP BY ?s ?p
+"""
+
+
+def test_which_figures_are_contested_and_by_whom(kg: actorgraph.KnowledgeGraph) -> None:
+    contested = {(r["s"], r["p"]): set(r["values"].split("|")) for r in rows(kg, CONTESTED)}
+    aps_tolls = contested[(AGD + "aps-attack-2014", AG + "killed")]
+    assert {"141", "144", "145", "147", "148", "149", "150"} <= aps_tolls
+    bajaur_tolls = contested[(AGD + "bajaur-rally-bombing-2023", AG + "killed")]
+    assert {"5", "42", "44", "54", "63"} <= bajaur_tolls
+    assert (AGD + "aps-attack-2014", AG + "date") in contested
+    assert (AGD + "hasan-jan-assassination-2007", AG + "date") in contested
+    assert (AGD + "crss-pakistan-2024", AG + "attackCount") in contested
+    # By whom: each toll with its source and rank.
+    by_whom = rows(
+        kg,
+        """
+        SELECT ?o ?source ?rank WHERE {
+          BIND (agd:bajaur-rally-bombing-2023 AS ?s) BIND (ag:killed AS ?p)
+        """
+        + SOURCED.replace("ag:claimText ?claim ;", "")
+        + "}",
+    )
+    ranks = {(int(r["o"]), r["source"].removeprefix(AGS)): r["rank"] for r in by_whom}
+    assert ranks[(63, "event-brecorder-reuters-bajaur-toll-63")] == AG + "PreferredRank"
+    assert ranks[(63, "ipd-terrorism-resurging-in-pakistan")] == AG + "PreferredRank"
+    assert ranks[(54, "event-alarabiya-bajaur-isis-claim-toll-54")] == AG + "DeprecatedRank"
+    assert ranks[(44, "event-dailypakistan-bajaur-early-toll-44")] == AG + "DeprecatedRank"
+    assert ranks[(42, "event-dailytimes-jui-f-urged-postpone-rally-2024")] == AG + "NormalRank"
+
+
+@pytest.mark.parametrize(
+    ("subject", "prop", "expected"),
+    [
+        pytest.param("bajaur-rally-bombing-2023", "killed", {"63"}, id="bajaur-toll"),
+        pytest.param("aps-attack-2014", "killed", {"149"}, id="aps-toll"),
+        pytest.param("aps-attack-2014", "date", {"2014-12-16"}, id="aps-date"),
+        pytest.param("bajaur-rally-bombing-2023", "date", {"2023-07-30"}, id="bajaur-date"),
+        pytest.param("hasan-jan-assassination-2007", "date", {"2007-09-15"}, id="hasan-jan"),
+        pytest.param("crss-pakistan-2024", "killed", {"2546"}, id="crss-total"),
+    ],
+)
+def test_the_direct_triple_is_the_best_ranked_figure(
+    kg: actorgraph.KnowledgeGraph, subject: str, prop: str, expected: set[str]
+) -> None:
+    found = rows(kg, f"SELECT ?o WHERE {{ agd:{subject} ag:{prop} ?o }}")
+    assert {r["o"] for r in found} == expected
