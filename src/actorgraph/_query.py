@@ -49,6 +49,7 @@ _TOKEN_RE = re.compile(
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                  |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
     | (?P<iri><[^<>"{}|^`\\\s]*>)
+    | (?P<variable>[?$][A-Za-z0-9_]+)
     | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.]*)?)
     | (?P<other>.)
     """,
@@ -186,12 +187,23 @@ def _evaluate(
 ) -> tuple[str, bytes, bool]:
     """Run a query; return its kind, its results (SPARQL JSON or N-Triples) and whether cut at ``limit``."""
     try:
-        result = store.query(
-            text,
-            prefixes=PREFIXES,
-            use_default_graph_as_union=True,
-            substitutions=substitutions or None,
-        )
+        try:
+            result = store.query(
+                text,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+            )
+        except RuntimeError as exc:
+            # Oxigraph substitutes (pre-binds) only projected variables; others are bound by a
+            # trailing VALUES clause, appended so that error positions in the user's text stay true.
+            if not substitutions or "projection" not in str(exc):
+                raise QueryError(f"the query failed: {exc}") from None
+            result = store.query(
+                text + "\n" + _values_clause(substitutions),
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+            )
     except SyntaxError as exc:
         raise _syntax_error(str(exc)) from None
     if isinstance(result, ox.QueryBoolean):
@@ -217,6 +229,12 @@ def _evaluate(
         triples.append(triple)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     return "CONSTRUCT", data, truncated
+
+
+def _values_clause(substitutions: Mapping[ox.Variable, Any]) -> str:
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    values = " ".join(str(term) for term in substitutions.values())
+    return f"VALUES ({names}) {{ ({values}) }}"
 
 
 def _syntax_error(message: str) -> QueryError:

@@ -193,6 +193,9 @@ class KnowledgeGraph:
         """Flush an on-disk store and release its lock."""
         if self._store is not None and self.path is not None:
             self._store.flush()
+            # RocksDB releases its own lock only when the store object is freed.
+            self._store = None
+            self.__dict__.pop("names", None)
         if self._lock is not None:
             with contextlib.suppress(OSError):
                 fcntl.flock(self._lock, fcntl.LOCK_UN)
