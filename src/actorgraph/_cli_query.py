@@ -7,10 +7,11 @@ import sys
 import textwrap
 from typing import Any
 
-from actorgraph._errors import UsageError
+from actorgraph._errors import QueryError, UsageError
 from actorgraph._namespaces import curie
+from actorgraph._saved import SavedQuery, read_saved_query, saved_queries
 
-__all__ = ["add_parser", "format_table"]
+__all__ = ["add_parser", "format_saved_list", "format_table"]
 
 _FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
 
@@ -31,6 +32,11 @@ def add_parser(sub: Any) -> None:
             SELECT and ASK print a table, or --format csv|tsv|json|xml (the W3C results
             formats; the CSV/TSV formats define no ASK form, so ASK prints true or false).
             CONSTRUCT and DESCRIBE print --format turtle|nt|jsonld (default turtle).
+
+            Saved competency queries ship with actorgraph: --list shows them, --saved NAME runs
+            one (each declares its own prefixes, so its text also runs on any SPARQL server).
+            --endpoint URL sends the query to a SPARQL 1.1 query endpoint instead of the
+            local graph (e.g. one filled with `actorgraph push`).
             """
         ).strip(),
         epilog="examples:\n"
@@ -40,7 +46,10 @@ def add_parser(sub: Any) -> None:
                 actorgraph query "SELECT ?attack ?group WHERE { ?attack ag:claimedBy ?group }"
                 actorgraph query -f my-question.rq --format csv > answer.csv
                 echo "ASK { agd:ttp a ag:ArmedGroup }" | actorgraph query
-                actorgraph query "SELECT ?p ?o WHERE { ?g ?p ?o }" --param g=agd:ttp
+                actorgraph query "SELECT ?g ?p ?o WHERE { ?g ?p ?o }" --param g=agd:ttp
+                actorgraph query --list
+                actorgraph query --saved leader-at-date --param group=agd:ttp --param date=2015-06-01
+                actorgraph query --saved contested-tolls --endpoint http://localhost:7878/query
                 """
             ).strip(),
             "  ",
@@ -50,7 +59,13 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "text", nargs="?", metavar="QUERY", help="the query text (or use -f, or stdin)"
     )
-    parser.add_argument("-f", "--file", metavar="FILE.rq", help="read the query from a file")
+    parser.add_argument(
+        "-f", "--file", metavar="FILE.rq", help="read the query from a file ('-' for stdin)"
+    )
+    parser.add_argument("--saved", metavar="NAME", help="run a saved competency query (see --list)")
+    parser.add_argument(
+        "--list", action="store_true", help="list the saved queries with what each answers"
+    )
     parser.add_argument(
         "--format", choices=_FORMATS, help="output format (default: table, or turtle for graphs)"
     )
@@ -74,14 +89,23 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="allow SERVICE and FROM of graphs outside the store (refused by default)",
     )
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="query this SPARQL 1.1 query endpoint instead of the local graph",
+    )
     add_store_flags(parser)
     parser.set_defaults(func=run)
 
 
 def _query_text(args: argparse.Namespace) -> str:
-    sources = [bool(args.text), bool(args.file)]
+    sources = [bool(args.text), bool(args.file), bool(args.saved)]
     if sum(sources) > 1:
-        raise UsageError("give the query inline or with -f, not both")
+        raise UsageError("give the query one way: inline, with -f FILE.rq, or with --saved NAME")
+    if args.saved:
+        return read_saved_query(args.saved).text
+    if args.file == "-":
+        return sys.stdin.read()
     if args.file:
         try:
             with open(args.file, encoding="utf-8") as handle:
@@ -111,17 +135,31 @@ def run(args: argparse.Namespace) -> int:
     """Run the ``query`` verb."""
     from actorgraph.cli import open_graph, write_stdout  # noqa: PLC0415
 
+    if args.list:
+        if args.text or args.file or args.saved:
+            raise UsageError("--list takes no query")
+        print(format_saved_list(saved_queries()))
+        return 0
     text = _query_text(args)
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
+    if args.endpoint:
+        if args.store or args.data:
+            raise UsageError("--endpoint queries a remote server: leave out --store and --data")
+        if not args.endpoint.startswith(("http://", "https://")):
+            raise UsageError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// URL")
+        args.store = args.endpoint
     kg = open_graph(args)
-    result = kg.query(
-        text,
-        params=_params(args),
-        timeout=args.timeout,
-        allow_remote=args.allow_remote,
-        limit=args.limit,
-    )
+    try:
+        result = kg.query(
+            text,
+            params=_params(args),
+            timeout=args.timeout,
+            allow_remote=args.allow_remote,
+            limit=args.limit,
+        )
+    except QueryError as exc:
+        raise _located(exc, text, args) from None
     fmt = args.format or ("turtle" if result.type == "CONSTRUCT" else "table")
     if fmt == "table":
         if result.type == "CONSTRUCT":
@@ -156,3 +194,36 @@ def _cell(term: Any, width: int) -> str:
     text = curie(str(term)) if isinstance(term, URIRef) else str(term)
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _located(exc: QueryError, text: str, args: argparse.Namespace) -> QueryError:
+    """The error with the file it came from and the offending line of the user's text, marked."""
+    if exc.line is None:
+        return exc
+    lines = text.splitlines() or [""]
+    where = args.file if args.file and args.file != "-" else None
+    if args.saved:
+        where = str(read_saved_query(args.saved).path)
+    message = str(exc)
+    if where:
+        message = f"{where}:{exc.line}:{exc.column or 1}: {message}"
+    if 1 <= exc.line <= len(lines):
+        source = lines[exc.line - 1].expandtabs(1)
+        column = max(1, min(exc.column or 1, len(source) + 1))
+        gutter = f"{exc.line} | "
+        message += f"\n  {gutter}{source}\n  {' ' * len(gutter)}{' ' * (column - 1)}^"
+    return QueryError(message, line=exc.line, column=exc.column)
+
+
+def format_saved_list(queries: list[SavedQuery]) -> str:
+    """The saved queries as text: name and title, what each answers, and its parameters."""
+    blocks = []
+    for query in queries:
+        lines = [f"{query.name}  {query.title}"]
+        lines += textwrap.wrap(
+            query.answers, width=96, initial_indent="    ", subsequent_indent="    "
+        )
+        lines += [f"    --param {name}=…  {meaning}" for name, meaning in query.params.items()]
+        blocks.append("\n".join(lines))
+    footer = "run one with: actorgraph query --saved NAME [--param VAR=VALUE ...]"
+    return "\n\n".join([*blocks, footer])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -183,16 +183,23 @@ def _json_term(term: Any) -> dict[str, Any]:
 
 
 def _evaluate(
-    store: ox.Store, text: str, substitutions: dict[ox.Variable, Any], limit: int | None
+    store: ox.Store,
+    text: str,
+    substitutions: dict[ox.Variable, Any],
+    limit: int | None,
+    dataset: Mapping[str, Any] | None = None,
 ) -> tuple[str, bytes, bool]:
     """Run a query; return its kind, its results (SPARQL JSON or N-Triples) and whether cut at ``limit``."""
+    # The union of all graphs, unless the caller names a dataset (the SPARQL Protocol's
+    # default-graph-uri / named-graph-uri).
+    options: dict[str, Any] = dict(dataset) if dataset else {"use_default_graph_as_union": True}
     try:
         try:
             result = store.query(
                 text,
                 prefixes=PREFIXES,
-                use_default_graph_as_union=True,
                 substitutions=substitutions or None,
+                **options,
             )
         except RuntimeError as exc:
             # Oxigraph substitutes (pre-binds) only projected variables; others are bound by a
@@ -200,9 +207,7 @@ def _evaluate(
             if not substitutions or "projection" not in str(exc):
                 raise QueryError(f"the query failed: {exc}") from None
             result = store.query(
-                text + "\n" + _values_clause(substitutions),
-                prefixes=PREFIXES,
-                use_default_graph_as_union=True,
+                text + "\n" + _values_clause(substitutions), prefixes=PREFIXES, **options
             )
     except SyntaxError as exc:
         raise _syntax_error(str(exc)) from None
@@ -247,16 +252,33 @@ def _syntax_error(message: str) -> QueryError:
 
 
 def _worker(
-    conn: Any, store: ox.Store, text: str, subs: dict[ox.Variable, Any], limit: int | None
+    conn: Any,
+    store: ox.Store,
+    text: str,
+    subs: dict[ox.Variable, Any],
+    limit: int | None,
+    *,
+    dataset: Mapping[str, Any] | None = None,
 ) -> None:
     try:
-        conn.send(("ok", _evaluate(store, text, subs, limit)))
+        conn.send(("ok", _evaluate(store, text, subs, limit, dataset)))
     except QueryError as exc:
         conn.send(("query-error", (str(exc), exc.line, exc.column)))
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
+
+
+def _dataset(
+    default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+) -> dict[str, Any] | None:
+    if default_graph is None and named_graphs is None:
+        return None
+    return {
+        "default_graph": [ox.NamedNode(iri) for iri in default_graph or ()],
+        "named_graphs": [ox.NamedNode(iri) for iri in named_graphs or ()],
+    }
 
 
 def run_local(
@@ -267,18 +289,31 @@ def run_local(
     timeout: float | None = None,
     allow_remote: bool = False,
     limit: int | None = None,
+    default_graph: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
 ) -> QueryResult:
-    """Run a query on an Oxigraph store (the work behind :meth:`KnowledgeGraph.query`)."""
+    """Run a query on an Oxigraph store (the work behind :meth:`KnowledgeGraph.query`).
+
+    ``default_graph`` and ``named_graphs`` (graph IRIs) set the query's dataset as the SPARQL
+    Protocol's ``default-graph-uri`` and ``named-graph-uri`` do; without them the default graph is
+    the union of all graphs. Naming only ``named_graphs`` leaves the default graph empty.
+    """
     check_query(text, allow_remote=allow_remote)
     subs = {ox.Variable(name.lstrip("?$")): _to_param_term(v) for name, v in (params or {}).items()}
+    dataset = _dataset(default_graph, named_graphs)
     if timeout is None:
-        kind, payload, truncated = _evaluate(store, text, subs, limit)
+        kind, payload, truncated = _evaluate(store, text, subs, limit, dataset)
         return QueryResult(kind, payload, truncated=truncated)
     if timeout <= 0:
         raise QueryError(f"the timeout must be positive, got {timeout}")
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(sender, store, text, subs, limit), daemon=True)
+    process = context.Process(
+        target=_worker,
+        args=(sender, store, text, subs, limit),
+        kwargs={"dataset": dataset},
+        daemon=True,
+    )
     process.start()
     sender.close()
     try:
