@@ -126,6 +126,10 @@ def write_output(path: str | os.PathLike[str], data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -381,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _verbs() -> list[Callable[[Any], None]]:
-    from actorgraph import _cli_import, _cli_query  # noqa: PLC0415
+    from actorgraph import _cli_import, _cli_network, _cli_query  # noqa: PLC0415
 
     verbs: list[Callable[[Any], None]] = [
         _add_info,
@@ -390,6 +394,7 @@ def _verbs() -> list[Callable[[Any], None]]:
         _cli_import.add_parser,
         _add_viz,
         _add_export,
+        _cli_network.add_parser,
     ]
     return verbs
 
