@@ -10,6 +10,8 @@ Load it, ask it in SPARQL, project it to NetworkX, draw it as one offline page::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from actorgraph._errors import (
     ActorGraphError,
     DataError,
@@ -26,6 +28,53 @@ from actorgraph._query import QueryResult
 from actorgraph._store import KnowledgeGraph, load, resolve
 from actorgraph._version import __version__
 
+if TYPE_CHECKING:
+    from actorgraph._analytics import (
+        centrality,
+        communities,
+        ego_network,
+        shortest_path_claims,
+        timeline,
+    )
+    from actorgraph._export import (
+        read_gexf,
+        read_graphml,
+        read_node_link,
+        write_gexf,
+        write_graphml,
+        write_node_link,
+    )
+    from actorgraph._network import from_networkx, to_networkx
+
+# The NetworkX side is imported on first use, so that `import actorgraph` stays light.
+_LAZY = {
+    "centrality": "actorgraph._analytics",
+    "communities": "actorgraph._analytics",
+    "ego_network": "actorgraph._analytics",
+    "from_networkx": "actorgraph._network",
+    "read_gexf": "actorgraph._export",
+    "read_graphml": "actorgraph._export",
+    "read_node_link": "actorgraph._export",
+    "shortest_path_claims": "actorgraph._analytics",
+    "timeline": "actorgraph._analytics",
+    "to_networkx": "actorgraph._network",
+    "write_gexf": "actorgraph._export",
+    "write_graphml": "actorgraph._export",
+    "write_node_link": "actorgraph._export",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'actorgraph' has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "ActorGraphError",
     "DataError",
@@ -40,6 +89,19 @@ __all__ = [
     "UnknownNameError",
     "UsageError",
     "__version__",
+    "centrality",
+    "communities",
+    "ego_network",
+    "from_networkx",
     "load",
+    "read_gexf",
+    "read_graphml",
+    "read_node_link",
     "resolve",
+    "shortest_path_claims",
+    "timeline",
+    "to_networkx",
+    "write_gexf",
+    "write_graphml",
+    "write_node_link",
 ]
