@@ -1,0 +1,118 @@
+"""Both ways of installing work from any directory: a built wheel in a fresh venv, and editable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SMOKE = """
+import actorgraph, sys
+kg = actorgraph.load()
+rows = kg.query("SELECT ?g WHERE { agd:bajaur-rally-bombing-2023 ag:claimedBy ?g }")
+assert [str(r.g).rsplit('/', 1)[-1] for r in rows] == ["iskp"], list(rows)
+print(actorgraph.__file__)
+"""
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("actorgraph-*.whl")
+    return built
+
+
+def test_the_wheel_ships_ontology_data_viz_and_queries(wheel: Path) -> None:
+    import zipfile
+
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in [
+        "actorgraph/ontology/actorgraph.ttl",
+        "actorgraph/ontology/shapes.ttl",
+        "actorgraph/py.typed",
+    ]:
+        assert expected in names
+    assert any(n.startswith("actorgraph/data/curated/") and n.endswith(".yaml") for n in names)
+    assert any(n.startswith("actorgraph/viz/") for n in names)
+    assert any(n.startswith("actorgraph/queries/") and n.endswith(".rq") for n in names)
+
+
+def test_the_wheel_installs_and_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    # The runtime dependencies come from this interpreter's site-packages; the package itself
+    # only from the wheel, installed into the venv, which comes first on sys.path.
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [str(python), "-c", SMOKE],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(env_dir) in result.stdout, "the wheel's copy was imported, not the source tree"
+    script = env_dir / "bin" / "actorgraph"
+    page = elsewhere / "page.html"
+    viz = subprocess.run(
+        [str(script), "viz", "-o", str(page)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert viz.returncode == 0, viz.stderr
+    assert page.stat().st_size > 10_000
+
+
+def test_the_editable_install_runs_from_another_directory(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SMOKE],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(ROOT / "src") in result.stdout
