@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 import sys
@@ -432,6 +431,10 @@ class KnownEntities:
             except ValueError:
                 continue
             event = events.setdefault(e.value, CuratedEvent(e.value, first, last, set(), set()))
+            # Several dates (sources disagreeing at the same rank) widen the interval, which only
+            # makes a match less likely.
+            event.earliest = min(event.earliest, first)
+            event.latest = max(event.latest, last)
             if isinstance(place, ox.NamedNode):
                 event.places.add(place.value)
             if isinstance(actor, ox.NamedNode):
@@ -462,7 +465,8 @@ _GOVERNMENT_RE = re.compile(
     r"(?:\s*\([^()]*\))*$",
     re.IGNORECASE,
 )
-_CIVILIANS_RE = re.compile(r"^civilians?(?:\s*\([^()]*\))*$", re.IGNORECASE)
+#: Groups of people that are no single actor: ACLED's "Civilians (Pakistan)", "Protesters (Pakistan)".
+_CATEGORY_RE = re.compile(r"^(civilians?|protesters|rioters)(?:\s*\([^()]*\))*$", re.IGNORECASE)
 _UNKNOWN_RE = re.compile(
     r"^(?:unknown|unidentified(?:\s+armed\s+group)?|unidentified\s+\w+(?:\s+\w+)?)(?:\s*\([^()]*\))*$",
     re.IGNORECASE,
@@ -527,8 +531,9 @@ class _Resolver:
         name = mention.name.strip()
         if not name or _UNKNOWN_RE.match(name):
             return ("unknown", None)
-        if _CIVILIANS_RE.match(name):
-            found = self.known.lookup("civilians", [str(AG) + "TargetCategory"])
+        category = _CATEGORY_RE.match(name)
+        if category:
+            found = self.known.lookup(category.group(1), [str(AG) + "TargetCategory"])
             return ("category", next(iter(found)) if len(found) == 1 else None)
         candidates = [name, *mention.alternatives, *self.hints.get(normalize_name(name), ())]
         government = _GOVERNMENT_RE.match(name)
@@ -550,9 +555,15 @@ class _Resolver:
         self.new_actors.setdefault(iri, (name, mention.local_id))
         return ("provisional", iri)
 
-    def target_category(self, name: str) -> str | None:
-        """Return the curated target category a dataset's target type names, if any."""
+    def target(self, mention: ActorMention) -> str | None:
+        """Return the curated target category a target names (``"Civilians (Pakistan)"``), if any.
+
+        A dataset's target types ("Police", "Private Citizens & Property") are categories, not
+        actors: they never become provisional actors and are not reported as unresolved names.
+        """
+        name = _TRAILING_PAREN_RE.sub("", mention.name.strip()) or mention.name
         found = self.known.lookup(name, [str(AG) + "TargetCategory"])
+        self.categories[mention.name] += 1
         return next(iter(found)) if len(found) == 1 else None
 
     def places(self, names: Sequence[str]) -> list[str]:
@@ -743,22 +754,30 @@ def _safe_cells(cells: Sequence[object]) -> list[str]:
 # Reading the file
 
 
-class _CountingReader(io.RawIOBase):
-    """A binary reader that counts the bytes read, for the progress line."""
+class _Lines:
+    """The file's lines decoded one at a time, so a decoding error names its line; counts bytes."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, raw: IO[bytes], path: Path, encoding: str) -> None:
         self.raw = raw
+        self.path = path
+        self.encoding = encoding
         self.count = 0
+        self.number = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self.count += n
-        return n
+    def __iter__(self) -> Iterator[str]:
+        for data in self.raw:
+            self.number += 1
+            self.count += len(data)
+            try:
+                yield data.decode(self.encoding)
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"the file is not {self.encoding} text ({exc.reason} at byte {exc.start + 1} "
+                    "of the line); pass the right --encoding",
+                    path=str(self.path),
+                    line=self.number,
+                    column=exc.start + 1,
+                ) from None
 
 
 def file_digest(path: Path) -> str:
@@ -778,7 +797,7 @@ class RowSource:
     header: list[str]
     raw_header: list[str]
     rows: Iterator[tuple[int, dict[str, str], int]]
-    counter: _CountingReader
+    counter: _Lines
     size: int
     close: Callable[[], None]
 
@@ -795,13 +814,17 @@ def open_rows(path: Path, encoding: str, *, lower: bool = True) -> RowSource:
         raw = path.open("rb")
     except OSError as exc:
         raise DataError(f"cannot open the file: {exc.strerror}", path=str(path)) from exc
-    counter = _CountingReader(raw)
-    buffered = io.BufferedReader(counter, buffer_size=1 << 16)
-    text = io.TextIOWrapper(buffered, encoding=encoding, newline="")
-    reader = csv.reader(text, strict=True)
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"  # a byte-order mark is not part of the first column's name
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raw.close()
+        raise UsageError(f"unknown encoding {encoding!r}; try utf-8, latin-1 or cp1252") from None
+    counter = _Lines(raw, path, encoding)
+    reader = csv.reader(iter(counter), strict=True)
 
     def close() -> None:
-        text.close()
         raw.close()
 
     try:
@@ -811,9 +834,12 @@ def open_rows(path: Path, encoding: str, *, lower: bool = True) -> RowSource:
         raise DataError(
             "the file is empty; expected a CSV header row", path=str(path), line=1
         ) from None
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except csv.Error as exc:
         close()
-        raise DataError(f"not a CSV file in {encoding}: {exc}", path=str(path), line=1) from exc
+        raise DataError(f"not a CSV file: {exc}", path=str(path), line=1) from exc
+    except DataError:
+        close()
+        raise
     raw_header = [h.strip().lstrip("\ufeff") for h in first]
     header = [h.lower() for h in raw_header] if lower else list(raw_header)
 
@@ -827,13 +853,6 @@ def open_rows(path: Path, encoding: str, *, lower: bool = True) -> RowSource:
             except csv.Error as exc:
                 raise DataError(
                     f"malformed CSV: {exc}; expected quoted fields to close on the same record",
-                    path=str(path),
-                    line=line,
-                ) from exc
-            except UnicodeDecodeError as exc:
-                raise DataError(
-                    f"the file is not {encoding} text ({exc.reason} at byte {exc.start}); "
-                    "pass the right --encoding",
                     path=str(path),
                     line=line,
                 ) from exc
@@ -902,10 +921,13 @@ class _Writer:
             out.append(f"{node} <{ag}place> {_iri(places[-1])} .")
         actors: set[str] = set()
         for mention in record.actors:
-            kind, iri = resolver.actor(mention)
+            if mention.role == "target":
+                kind, iri = "category", resolver.target(mention)
+            else:
+                kind, iri = resolver.actor(mention)
             if iri is None:
                 continue
-            if kind == "category" or mention.role == "target":
+            if kind == "category":
                 out.append(f"{node} <{ag}target> {_iri(iri)} .")
                 continue
             actors.add(iri)

@@ -1,0 +1,230 @@
+"""UCDP GED import: the real HDX file (2,514 Pakistan events) and the API-flavour sample.
+
+The files are read from ../shared/data/ucdp/ and never copied into the repository; the tests skip
+with a reason when they are absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import actorgraph
+from actorgraph.importers import ImportReport, import_file
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+HDX = SHARED / "data" / "ucdp" / "ucdp_ged_hdx_pakistan_2012_2021.csv"
+API = SHARED / "data" / "ucdp" / "ucdp_ged_api_sample_afg.csv"
+APS_FIXTURE = Path(__file__).parent / "fixtures" / "import_aps_curated.yaml"
+
+needs_hdx = pytest.mark.skipif(not HDX.is_file(), reason=f"the UCDP HDX file is not at {HDX}")
+needs_api = pytest.mark.skipif(not API.is_file(), reason=f"the UCDP API sample is not at {API}")
+
+
+def _has_curated_aps() -> bool:
+    kg = actorgraph.load()
+    return bool(
+        kg.query(
+            """ASK { ?e a ag:Attack ; ag:earliestDate "2014-12-16"^^xsd:date ;
+                     ag:place/rdfs:label "Peshawar"@en ; ag:attributedTo|ag:claimedBy agd:ttp }"""
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, ImportReport]]:
+    if not HDX.is_file():
+        pytest.skip(f"the UCDP HDX file is not at {HDX}")
+    data = [] if _has_curated_aps() else [APS_FIXTURE]
+    store = tmp_path_factory.mktemp("ucdp-store")
+    kg = actorgraph.load(store=store, data=data)
+    report = import_file(kg, "ucdp", HDX)
+    yield kg, report
+    kg.close()
+
+
+@needs_hdx
+def test_real_hdx_file_imports_every_row(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, report = imported
+    assert report.flavour == "HDX"
+    # 2,514 events plus the HXL tag row, which is not an event and is not counted as a row.
+    assert report.rows_read == 2514
+    assert report.rejected == [], report.summary()
+    assert report.events_created == 2514
+    assert report.committed
+    count = kg.query(
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e prov:wasDerivedFrom ags:ucdp-ged ; "
+        "ag:sourceRecord ?r ; a ?t FILTER(?t IN (ag:Attack, ag:Event)) }"
+    )
+    assert int(next(iter(count))[0]) == 2514
+    assert report.graph.startswith("https://w3id.org/actorgraph/graph/import/ucdp/")
+
+
+@needs_hdx
+def test_row_156098_is_the_aps_attack_with_ucdp_figures(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, _ = imported
+    row = next(
+        iter(
+            kg.query(
+                """SELECT ?label ?date ?best ?low ?high ?rec WHERE {
+                     agd:ucdp-ged-156098 a ag:Attack ; rdfs:label ?label ; ag:date ?date ;
+                       ag:killed ?best ; ag:killedLow ?low ; ag:killedHigh ?high ;
+                       ag:attributedTo agd:ttp ; ag:sourceRecord ?rec ;
+                       prov:wasDerivedFrom ags:ucdp-ged }"""
+            )
+        )
+    ).asdict()
+    assert str(row["label"]) == "UCDP GED event 156098: TTP – Civilians, 2014-12-16"
+    assert str(row["date"]) == "2014-12-16"
+    assert (int(row["best"]), int(row["low"]), int(row["high"])) == (146, 146, 146)
+    assert str(row["rec"]) == "156098"
+
+
+@needs_hdx
+def test_aps_tolls_stand_side_by_side_with_their_sources(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, report = imported
+    assert report.same_event_links >= 1
+    rows = kg.query(
+        """SELECT DISTINCT ?curated ?toll ?source WHERE {
+             agd:ucdp-ged-156098 ag:sameEventAs ?curated .
+             { agd:ucdp-ged-156098 ag:killed ?toll ; prov:wasDerivedFrom ?source }
+             UNION
+             { ?st rdf:subject ?curated ; rdf:predicate ag:killed ; rdf:object ?toll ;
+                   prov:wasDerivedFrom ?source }
+           }"""
+    )
+    tolls = {(int(r[1]), str(r[2]).rsplit("/", 1)[-1]) for r in rows}
+    assert (146, "ucdp-ged") in tolls
+    assert (141, "ipd-terrorism-resurging-in-pakistan") in tolls
+
+
+@needs_hdx
+def test_events_per_year_for_ttp_and_is(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, report = imported
+    is_actor = (
+        "agd:ucdp-actor-234" if "IS" in report.unresolved else kg.names.resolve("Islamic State")
+    )
+    for actor in ("agd:ttp", is_actor):
+        rows = kg.query(
+            f"""SELECT ?year (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+                  ?e prov:wasDerivedFrom ags:ucdp-ged ; ag:participant {actor} ;
+                     ag:earliestDate ?d .
+                  BIND(YEAR(?d) AS ?year)
+                }} GROUP BY ?year ORDER BY ?year"""
+        )
+        per_year = {int(r[0]): int(r[1]) for r in rows}
+        assert per_year, actor
+        assert set(per_year) <= set(range(2012, 2022))
+    ttp_total = kg.query(
+        "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e prov:wasDerivedFrom ags:ucdp-ged ; "
+        "ag:participant agd:ttp }"
+    )
+    # 172 rows with TTP as side A and 1,515 as side B in the file.
+    assert int(next(iter(ttp_total))[0]) == 172 + 1515
+
+
+@needs_hdx
+def test_ucdp_is_is_not_iskp(imported: tuple[actorgraph.KnowledgeGraph, ImportReport]) -> None:
+    kg, _ = imported
+    assert not kg.query(
+        """ASK { ?e ag:sourceRecord ?r ; prov:wasDerivedFrom ags:ucdp-ged ; rdfs:label ?l ;
+                  ag:participant agd:iskp FILTER(CONTAINS(STR(?l), ": IS –") ||
+                  CONTAINS(STR(?l), "– IS,")) }"""
+    )
+
+
+@needs_hdx
+def test_government_of_pakistan_is_the_state(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, report = imported
+    assert "Government of Pakistan" not in report.unresolved
+    assert kg.query("ASK { agd:ucdp-ged-156132 ag:participant agd:pakistan , agd:ttp }")
+
+
+@needs_hdx
+def test_places_form_a_hierarchy(imported: tuple[actorgraph.KnowledgeGraph, ImportReport]) -> None:
+    kg, _ = imported
+    # Row 363726: where_prec 2, "Haji Pir Sector" in Haveli district, Azad Jammu & Kashmir.
+    row = next(
+        iter(
+            kg.query(
+                """SELECT ?name ?district ?province WHERE {
+                     agd:ucdp-ged-363726 ag:place ?p . ?p rdfs:label ?name ;
+                       schema:containedInPlace ?d . ?d rdfs:label ?district ;
+                       schema:containedInPlace ?v . ?v rdfs:label ?province }"""
+            )
+        )
+    )
+    assert [str(x) for x in row] == ["Haji Pir Sector", "Haveli district", "Azad Jammu & Kashmir"]
+
+
+@needs_hdx
+def test_every_unresolved_name_is_reported_with_its_count(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, report = imported
+    provisional = kg.query(
+        "SELECT ?a ?l WHERE { ?a ag:provisional true ; rdfs:label ?l ; "
+        "prov:wasDerivedFrom ags:ucdp-ged }"
+    )
+    labels = {str(r[1]) for r in provisional}
+    assert labels == set(report.unresolved)
+    assert report.unresolved["Government of India"] == 188
+    text = report.summary()
+    for name in report.unresolved:
+        assert name in text
+
+
+@needs_hdx
+def test_reimport_gives_the_same_graph(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, first = imported
+    before = sorted(
+        str(q) for q in kg.store.quads_for_pattern(None, None, None, _node(first.graph))
+    )
+    second = import_file(kg, "ucdp", HDX)
+    after = sorted(
+        str(q) for q in kg.store.quads_for_pattern(None, None, None, _node(second.graph))
+    )
+    assert second.graph == first.graph
+    assert before == after
+    assert second.unresolved == first.unresolved
+
+
+@needs_api
+def test_api_flavour_sample_imports(tmp_path: Path) -> None:
+    kg = actorgraph.load(store=tmp_path / "store")
+    try:
+        report = import_file(kg, "ucdp", API)
+        assert report.flavour == "API"
+        assert (report.rows_read, report.events_created, len(report.rejected)) == (5, 5, 0)
+        row = next(
+            iter(
+                kg.query(
+                    """SELECT ?start ?end ?date WHERE { agd:ucdp-ged-79978 ag:startDate ?start ;
+                         ag:endDate ?end ; ag:earliestDate ?early . OPTIONAL { agd:ucdp-ged-79978 ag:date ?date } }"""
+                )
+            )
+        )
+        # date_prec 2: 2013-07-23 to 2013-07-25, a range with no single date.
+        assert (str(row[0]), str(row[1]), row[2]) == ("2013-07-23", "2013-07-25", None)
+    finally:
+        kg.close()
+
+
+def _node(iri: str) -> object:
+    import pyoxigraph
+
+    return pyoxigraph.NamedNode(iri)
