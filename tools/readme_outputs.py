@@ -18,24 +18,27 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCK_RE = re.compile(r"^```console\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
+def _run(command: str) -> list[str]:
+    argv = shlex.split(command)
+    argv[0] = shutil.which("actorgraph") or "actorgraph"
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, check=True)
+    return [line.rstrip() for line in (result.stdout + result.stderr).splitlines()]
+
+
 def _fill(match: re.Match[str]) -> str:
-    lines: list[str] = []
+    """Replace the output under each ``$ actorgraph`` line with what the command prints now."""
+    out: list[str] = []
+    replacing = False
     for line in match.group(1).splitlines():
-        if not line.startswith("$ "):
-            if lines and lines[-1].startswith("$ actorgraph "):
-                continue
-            if any(l.startswith("$ actorgraph ") for l in lines):
-                continue
-            lines.append(line)
-            continue
-        lines.append(line)
-        if line.startswith("$ actorgraph "):
-            argv = shlex.split(line[2:])
-            argv[0] = shutil.which("actorgraph") or "actorgraph"
-            with tempfile.TemporaryDirectory() as tmp:
-                result = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, check=True)
-            lines.extend(l.rstrip() for l in (result.stdout + result.stderr).splitlines())
-    return "```console\n" + "\n".join(lines) + "\n```"
+        if line.startswith("$ "):
+            out.append(line)
+            replacing = line.startswith("$ actorgraph ")
+            if replacing:
+                out.extend(_run(line[2:]))
+        elif not replacing:
+            out.append(line)
+    return "```console\n" + "\n".join(out) + "\n```"
 
 
 def main() -> int:
