@@ -385,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _verbs() -> list[Callable[[Any], None]]:
-    from actorgraph import _cli_import, _cli_network, _cli_query  # noqa: PLC0415
+    from actorgraph import _cli_import, _cli_network, _cli_query, _cli_serve  # noqa: PLC0415
 
     verbs: list[Callable[[Any], None]] = [
         _add_info,
@@ -395,6 +395,8 @@ def _verbs() -> list[Callable[[Any], None]]:
         _add_viz,
         _add_export,
         _cli_network.add_parser,
+        _cli_serve.add_push_parser,
+        _cli_serve.add_serve_parser,
     ]
     return verbs
 
