@@ -7,6 +7,7 @@ the vocabulary contract.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -447,3 +448,23 @@ def test_every_contract_term_is_checked_here() -> None:
     here = set(PROPERTIES) | {f"ag:{c}" for c in HIERARCHY} | {f"ag:{s}" for s in SCHEMES.values()}
     here |= {"ag:PreferredRank", "ag:NormalRank", "ag:DeprecatedRank"}
     assert not sorted(_contract_terms() - here)
+
+
+def test_generated_reference_is_up_to_date() -> None:
+    """docs/ontology.md is generated from the ontology; regenerate it after changing the ontology."""
+    root = Path(__file__).parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "ontology_doc", root / "tools" / "ontology_doc.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    committed = (root / "docs" / "ontology.md").read_text(encoding="utf-8")
+    assert committed == tool.render(tool.load()), "run: python tools/ontology_doc.py"
+
+
+def test_generated_reference_lists_every_term() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "ontology.md").read_text(encoding="utf-8")
+    for curie in [*PROPERTIES, *(f"ag:{c}" for c in HIERARCHY)]:
+        assert f"`{curie}`" in text, curie
