@@ -45,6 +45,8 @@ if TYPE_CHECKING:
         write_node_link,
     )
     from actorgraph._network import from_networkx, to_networkx
+    from actorgraph._profile import Profile, profile
+    from actorgraph._render import render_html
 
 # The NetworkX side is imported on first use, so that `import actorgraph` stays light.
 _LAZY = {
@@ -52,9 +54,12 @@ _LAZY = {
     "communities": "actorgraph._analytics",
     "ego_network": "actorgraph._analytics",
     "from_networkx": "actorgraph._network",
+    "Profile": "actorgraph._profile",
+    "profile": "actorgraph._profile",
     "read_gexf": "actorgraph._export",
     "read_graphml": "actorgraph._export",
     "read_node_link": "actorgraph._export",
+    "render_html": "actorgraph._render",
     "shortest_path_claims": "actorgraph._analytics",
     "timeline": "actorgraph._analytics",
     "to_networkx": "actorgraph._network",
@@ -82,6 +87,7 @@ __all__ = [
     "EndpointError",
     "ImportRejectedError",
     "KnowledgeGraph",
+    "Profile",
     "QueryError",
     "QueryResult",
     "QueryTimeout",
@@ -94,9 +100,11 @@ __all__ = [
     "ego_network",
     "from_networkx",
     "load",
+    "profile",
     "read_gexf",
     "read_graphml",
     "read_node_link",
+    "render_html",
     "resolve",
     "shortest_path_claims",
     "timeline",

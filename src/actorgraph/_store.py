@@ -40,6 +40,8 @@ from actorgraph._version import __version__
 if TYPE_CHECKING:
     import networkx as nx
 
+    from actorgraph._profile import Profile
+
 __all__ = ["KnowledgeGraph", "load", "resolve"]
 
 ONTOLOGY_GRAPH = AGG["ontology"]
@@ -297,6 +299,13 @@ class KnowledgeGraph:
             For an unknown or ambiguous name; the message lists close matches.
         """
         return self.names.resolve(name)
+
+    def profile(self, name: str) -> Profile:
+        """Everything the graph knows of one actor, each line with its sources (see
+        :func:`actorgraph.profile`)."""
+        from actorgraph._profile import profile  # noqa: PLC0415
+
+        return profile(self, name)
 
     # -- views -------------------------------------------------------------------------------
 

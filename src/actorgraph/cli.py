@@ -349,6 +349,45 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# profile
+
+
+def _add_profile(sub: Any) -> None:
+    parser = _parser(
+        sub,
+        "profile",
+        "everything known of one actor: names, leaders, splits, allies, designations, attacks",
+        """
+        Print the profile of an actor (or any entity): names and aliases, type, founding,
+        founders and leaders over time, splinters and parents, allies and rivals, designations,
+        areas, ideology, and recorded attacks by year (imported event data included when the
+        store holds it). Every line lists the sources behind it.
+        """,
+        """
+        actorgraph profile TTP
+        actorgraph profile "Islamic State Khorasan Province" --format markdown > iskp.md
+        actorgraph profile ISKP --format json --store ./kg
+        """,
+    )
+    parser.add_argument("name", help="any name or alias of the entity, or its id (agd:ttp)")
+    parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    add_store_flags(parser)
+    parser.set_defaults(func=_cmd_profile)
+
+
+def _cmd_profile(args: argparse.Namespace) -> int:
+    kg = open_graph(args)
+    result = kg.profile(args.name)
+    if args.format == "json":
+        print(result.to_json())
+    elif args.format == "markdown":
+        print(result.to_markdown(), end="")
+    else:
+        print(result.to_text())
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
 # main
 
 
@@ -395,6 +434,7 @@ def _verbs() -> list[Callable[[Any], None]]:
         _add_viz,
         _add_export,
         _cli_network.add_parser,
+        _add_profile,
         _cli_serve.add_push_parser,
         _cli_serve.add_serve_parser,
     ]

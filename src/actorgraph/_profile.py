@@ -1,0 +1,301 @@
+"""Profiles: everything the graph knows of one actor, section by section, each line with its sources.
+
+A profile is derived from the graph alone (curated claims, and imported events where loaded), so the
+terminal profile, its JSON and Markdown forms and the page's side panel all say the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+
+from actorgraph._namespaces import curie, expand
+from actorgraph._ontology import ontology
+
+if TYPE_CHECKING:
+    from actorgraph._store import KnowledgeGraph
+
+__all__ = ["Profile", "ProfileLine", "profile"]
+
+
+@dataclass
+class ProfileLine:
+    """One fact of a profile: what, when, and according to whom."""
+
+    text: str
+    entity: str | None = None
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    """An actor's profile, section by section (see :func:`profile`)."""
+
+    id: str
+    label: str
+    type: str
+    aliases: list[str]
+    sections: dict[str, list[ProfileLine]]
+    attacks_by_year: dict[str, dict[str, int]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as plain data (what ``--format json`` prints)."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """The profile as JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_markdown(self) -> str:
+        """The profile as a Markdown report."""
+        out = [f"# {self.label}", "", f"`{self.id}` · {self.type}"]
+        if self.aliases:
+            out += ["", "Also known as: " + ", ".join(self.aliases)]
+        for title, lines in self.sections.items():
+            out += ["", f"## {title}", ""]
+            out += [f"- {_line_text(line)}{_sources_text(line)}" for line in lines]
+        if self.attacks_by_year:
+            out += ["", "## Attacks by year", "", "| year | attacks | killed |", "|---|---|---|"]
+            for year, row in self.attacks_by_year.items():
+                out.append(f"| {year} | {row['attacks']} | {row['killed']} |")
+        return "\n".join(out) + "\n"
+
+    def to_text(self) -> str:
+        """The profile for a terminal."""
+        out = [self.label, "=" * len(self.label), f"{self.id} · {self.type}"]
+        if self.aliases:
+            out.append("also known as: " + ", ".join(self.aliases))
+        for title, lines in self.sections.items():
+            out += ["", title.lower() + ":"]
+            out += [f"  {_line_text(line)}{_sources_text(line)}" for line in lines]
+        if self.attacks_by_year:
+            out += ["", "attacks by year (attacks, killed as reported):"]
+            out += [
+                f"  {year}: {row['attacks']} attacks, {row['killed']} killed"
+                for year, row in self.attacks_by_year.items()
+            ]
+        return "\n".join(out)
+
+
+def _line_text(line: ProfileLine) -> str:
+    when = ""
+    if line.date:
+        when = f" ({line.date})"
+    elif line.start or line.end:
+        when = f" ({line.start or '?'} – {line.end or ''})".replace(" – )", " – )")
+    return f"{line.text}{when}"
+
+
+def _sources_text(line: ProfileLine) -> str:
+    return f"  [{', '.join(line.sources)}]" if line.sources else ""
+
+
+# (section, direction, property): out = the actor is the subject, in = the object.
+_SECTIONS: list[tuple[str, str, str]] = [
+    ("Founded", "out", "ag:foundingDate"),
+    ("Dissolved", "out", "ag:dissolutionDate"),
+    ("Founders", "in", "ag:founderOf"),
+    ("Leaders", "in", "ag:leaderOf"),
+    ("Members", "in", "ag:memberOf"),
+    ("Leads", "out", "ag:leaderOf"),
+    ("Founded groups", "out", "ag:founderOf"),
+    ("Member of", "out", "ag:memberOf"),
+    ("Splinter of", "out", "ag:splinterOf"),
+    ("Merged into", "out", "ag:mergedInto"),
+    ("Splinters", "in", "ag:splinterOf"),
+    ("Merged in", "in", "ag:mergedInto"),
+    ("Allies", "both", "ag:alliedWith"),
+    ("Rivals", "both", "ag:rivalOf"),
+    ("Opposes", "out", "ag:opposes"),
+    ("Opposed by", "in", "ag:opposes"),
+    ("Modelled on", "out", "ag:modeledOn"),
+    ("Recruits from", "out", "ag:recruitsFrom"),
+    ("Ideology", "out", "ag:adheresTo"),
+    ("Active in", "out", "ag:activeIn"),
+    ("Died", "out", "ag:deathDate"),
+]
+
+_RELATIONS = """
+SELECT ?dir ?p ?other ?otherLabel ?source ?start ?end WHERE {
+  {
+    BIND("out" AS ?dir) ?x ?p ?other .
+    OPTIONAL { ?st rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?other ; prov:wasDerivedFrom ?source .
+               OPTIONAL { ?st ag:startDate ?start } OPTIONAL { ?st ag:endDate ?end } }
+  } UNION {
+    BIND("in" AS ?dir) ?other ?p ?x .
+    FILTER(isIRI(?other))
+    OPTIONAL { ?st rdf:subject ?other ; rdf:predicate ?p ; rdf:object ?x ; prov:wasDerivedFrom ?source .
+               OPTIONAL { ?st ag:startDate ?start } OPTIONAL { ?st ag:endDate ?end } }
+    OPTIONAL { FILTER NOT EXISTS { ?st2 rdf:subject ?other } ?other prov:wasDerivedFrom ?source }
+  }
+  OPTIONAL { ?other rdfs:label ?otherLabel }
+  FILTER(STRSTARTS(STR(?p), STR(ag:)))
+}
+"""
+
+_DESIGNATIONS = """
+SELECT ?d ?authority ?authorityLabel ?date ?list ?source WHERE {
+  ?d ag:designatedGroup ?x .
+  OPTIONAL { ?d ag:designatedBy ?authority OPTIONAL { ?authority rdfs:label ?authorityLabel } }
+  OPTIONAL { ?d ag:date ?date }
+  OPTIONAL { ?d ag:listName ?list }
+  OPTIONAL { ?st rdf:subject ?d ; prov:wasDerivedFrom ?source }
+}
+"""
+
+# The sources of an attack line are those that tie the attack to the actor (a claim, an attribution,
+# a dataset row), not every source that mentions the attack.
+_ATTACKS = """
+SELECT ?attack ?attackLabel ?earliest ?killed ?source WHERE {
+  VALUES ?p { ag:claimedBy ag:attributedTo ag:participant }
+  ?attack ?p ?x ; ag:earliestDate ?earliest .
+  OPTIONAL { ?attack rdfs:label ?attackLabel }
+  ?attack a ?cls . ?cls rdfs:subClassOf* ag:Attack .
+  OPTIONAL { ?attack ag:killed ?killed }
+  OPTIONAL { { ?st rdf:subject ?attack ; rdf:predicate ?p ; rdf:object ?x ; prov:wasDerivedFrom ?source }
+             UNION { ?attack prov:wasDerivedFrom ?source } }
+}
+"""
+
+
+def profile(kg: KnowledgeGraph, name: str) -> Profile:
+    """Build the profile of the entity a name means.
+
+    Sections: founded, founders and leaders over time, splinters and parents, allies and rivals over
+    time, designations, areas, ideology, attacks (first, last, count and deaths by year) — each line
+    with the sources behind it.
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown or ambiguous name.
+
+    Examples
+    --------
+    >>> import actorgraph
+    >>> p = actorgraph.profile(actorgraph.load(), "ISKP")
+    >>> p.id, p.label
+    ('agd:iskp', 'Islamic State – Khorasan Province')
+    """
+    node = kg.resolve(name)
+    iri = expand(node)
+    params = {"x": iri}
+    label_rows = list(
+        kg.query(
+            "SELECT ?label ?alias ?type WHERE { OPTIONAL { ?x rdfs:label ?label } "
+            "OPTIONAL { ?x skos:altLabel ?alias } OPTIONAL { ?x a ?type } }",
+            params=params,
+        )
+    )
+    label = next((str(r.label) for r in label_rows if r.label is not None), node)
+    aliases = sorted({str(r.alias) for r in label_rows if r.alias is not None})
+    types = {URIRef(str(r.type)) for r in label_rows if r.type is not None}
+    most = ontology().most_specific(types)
+
+    grouped: dict[tuple[str, str], dict[str, ProfileLine]] = defaultdict(dict)
+    for row in kg.query(_RELATIONS, params=params):
+        prop = curie(str(row.p))
+        other = row.other
+        key = (str(row.dir), prop)
+        is_entity = isinstance(other, URIRef)
+        text = (
+            str(row.otherLabel)
+            if row.otherLabel is not None
+            else (curie(str(other)) if is_entity else str(other))
+        )
+        line_key = str(other)
+        line = grouped[key].setdefault(
+            line_key, ProfileLine(text=text, entity=curie(str(other)) if is_entity else None)
+        )
+        if row.source is not None:
+            source = curie(str(row.source))
+            if source not in line.sources:
+                line.sources.append(source)
+        if row.start is not None and (line.start is None or str(row.start) < line.start):
+            line.start = str(row.start)
+        if row.end is not None and (line.end is None or str(row.end) > line.end):
+            line.end = str(row.end)
+
+    sections: dict[str, list[ProfileLine]] = {}
+    for title, direction, prop in _SECTIONS:
+        directions = ["out", "in"] if direction == "both" else [direction]
+        lines: dict[str, ProfileLine] = {}
+        for d in directions:
+            lines.update(grouped.get((d, prop), {}))
+        if lines:
+            sections[title] = sorted(lines.values(), key=lambda ln: (ln.start or "", ln.text))
+
+    designations: dict[str, ProfileLine] = {}
+    for row in kg.query(_DESIGNATIONS, params=params):
+        designation = str(row.d)
+        authority = str(
+            row.authorityLabel or (curie(str(row.authority)) if row.authority else "an authority")
+        )
+        listed = f", {row.list}" if row.list is not None else ""
+        line = designations.setdefault(
+            designation,
+            ProfileLine(
+                text=f"designated by {authority}{listed}",
+                entity=curie(designation),
+                date=str(row.date) if row.date is not None else None,
+            ),
+        )
+        if row.source is not None and curie(str(row.source)) not in line.sources:
+            line.sources.append(curie(str(row.source)))
+    if designations:
+        sections["Designations"] = sorted(designations.values(), key=lambda ln: ln.date or "")
+
+    attacks: dict[str, dict[str, Any]] = {}
+    for row in kg.query(_ATTACKS, params=params):
+        attack = attacks.setdefault(
+            str(row.attack),
+            {
+                "earliest": str(row.earliest),
+                "label": str(row.attackLabel or curie(str(row.attack))),
+                "killed": None,
+                "sources": set(),
+            },
+        )
+        if row.killed is not None:
+            attack["killed"] = max(int(row.killed), attack["killed"] or 0)
+        if row.source is not None:
+            attack["sources"].add(curie(str(row.source)))
+    by_year: dict[str, dict[str, int]] = {}
+    for attack in sorted(attacks.values(), key=lambda a: str(a["earliest"])):
+        year = str(attack["earliest"])[:4]
+        row_counts = by_year.setdefault(year, {"attacks": 0, "killed": 0})
+        row_counts["attacks"] += 1
+        row_counts["killed"] += attack["killed"] or 0
+    if attacks:
+        ordered = sorted(attacks.items(), key=lambda item: str(item[1]["earliest"]))
+        first, last = ordered[0], ordered[-1]
+        sections["Recorded attacks"] = [
+            ProfileLine(
+                text=f"first recorded: {first[1]['label']}",
+                entity=curie(first[0]),
+                date=str(first[1]["earliest"]),
+                sources=sorted(first[1]["sources"]),
+            ),
+            ProfileLine(
+                text=f"last recorded: {last[1]['label']}",
+                entity=curie(last[0]),
+                date=str(last[1]["earliest"]),
+                sources=sorted(last[1]["sources"]),
+            ),
+            ProfileLine(text=f"{len(attacks)} attacks recorded in the loaded data"),
+        ]
+    return Profile(
+        id=node,
+        label=label,
+        type=curie(str(most)) if most is not None else "",
+        aliases=aliases,
+        sections=sections,
+        attacks_by_year=dict(sorted(by_year.items())),
+    )
