@@ -206,8 +206,11 @@ def write_gexf(G: nx.Graph, path: str | os.PathLike[str]) -> None:
             H.nodes[str(node)]["spells"] = spells
     for u, v, k, data in _edges(G):
         spells = _edge_spells(G, u, data)
+        edge = H.edges[str(u), str(v), str(k)]
+        # networkx's GEXF reader gives keys back only for parallel edges: carry each key along.
+        edge["edge_key"] = str(k)
         if spells:
-            H.edges[str(u), str(v), str(k)]["spells"] = spells
+            edge["spells"] = spells
     # Only the graph's own description survives in GEXF's <meta>; our graph attributes go there as
     # one JSON string so that read_gexf gives them back.
     graph_attrs = dict(H.graph)
@@ -275,10 +278,15 @@ def read_gexf(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         data.pop("spells", None)
         if node in unlabelled:
             data.pop("label", None)
-    for *_, data in _edges(H):
+    keyed = nx.MultiDiGraph()
+    keyed.graph.update(H.graph)
+    keyed.add_nodes_from(H.nodes(data=True))
+    for u, v, k, data in _edges(H):
         data.pop("spells", None)
         data.pop("id", None)
-    return _decoded(H, renames=_GEXF_RENAMES)
+        data.pop("networkx_key", None)
+        keyed.add_edge(u, v, key=data.pop("edge_key", k), **data)
+    return _decoded(keyed, renames=_GEXF_RENAMES)
 
 
 def write_node_link(G: nx.Graph, path: str | os.PathLike[str]) -> None:
