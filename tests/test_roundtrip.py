@@ -148,11 +148,11 @@ dates = st.one_of(
     st.dates().map(lambda d: Literal(d.isoformat(), datatype=XSD.date, normalize=False)),
 )
 literal_values = st.one_of(
-    st.tuples(st.just(AG.killed), st.integers(0, 10_000).map(lambda n: Literal(n))),
+    st.tuples(st.just(AG.killed), st.integers(0, 10_000).map(Literal)),
     st.tuples(st.just(AG.date), dates),
     st.tuples(st.just(AG.ruling), text.map(lambda t: Literal(t, lang="en"))),
     st.tuples(st.just(AG.listName), text.map(Literal)),
-    st.tuples(st.just(AG.provisional), st.booleans().map(lambda b: Literal(b))),
+    st.tuples(st.just(AG.provisional), st.booleans().map(Literal)),
     st.tuples(
         st.just(GEO.lat),
         st.decimals(-90, 90, places=3, allow_nan=False).map(
