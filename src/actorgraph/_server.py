@@ -4,7 +4,8 @@ An ASGI application (Starlette) served by uvicorn; both are the ``server`` extra
 (``pip install 'actorgraph[server]'``).
 
 - ``/sparql``: queries by GET ``?query=``, POST form-encoded and POST ``application/sparql-query``,
-  with ``default-graph-uri`` / ``named-graph-uri``; results negotiated by ``Accept`` (SPARQL JSON,
+  with ``default-graph-uri`` / ``named-graph-uri`` (and, as an actorgraph extension, ``param=VAR=VALUE``
+  to bind a variable as ``--param`` does); results negotiated by ``Accept`` (SPARQL JSON,
   XML, CSV, TSV; Turtle, N-Triples, JSON-LD for graphs; 406 otherwise); a bare GET answers the
   Service Description.
 - ``/update``: SPARQL Update, only when the server was started with ``allow_update``.
@@ -245,6 +246,17 @@ async def _protocol_fields(request: Request, options: ServerOptions) -> dict[str
     return fields
 
 
+def _params(values: list[str]) -> dict[str, str]:
+    """actorgraph's extension: ``param=VAR=VALUE`` binds a variable, as ``--param`` does."""
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise _HTTPProblem(400, f"param {item!r}: expected VAR=VALUE, e.g. group=agd:ttp")
+        params[name.strip().lstrip("?$")] = value
+    return params
+
+
 def _one(fields: dict[str, list[str]], name: str) -> str | None:
     values = fields.get(name, [])
     if len(values) > 1:
@@ -305,11 +317,13 @@ def create_app(graph: KnowledgeGraph, options: ServerOptions | None = None) -> S
             raise _HTTPProblem(406, _not_acceptable(accept))
         default_graphs = fields.get("default-graph-uri")
         named_graphs = fields.get("named-graph-uri")
+        params = _params(fields.get("param", []))
         try:
             result: QueryResult = await run_in_threadpool(
                 run_local,
                 store,
                 query,
+                params=params,
                 timeout=options.timeout,
                 allow_remote=options.allow_remote,
                 limit=options.max_rows,
