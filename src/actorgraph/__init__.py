@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         write_node_link,
     )
     from actorgraph._network import from_networkx, to_networkx
+    from actorgraph._notebook import Page, show
     from actorgraph._profile import Profile, profile
     from actorgraph._render import render_html
 
@@ -54,6 +55,7 @@ _LAZY = {
     "communities": "actorgraph._analytics",
     "ego_network": "actorgraph._analytics",
     "from_networkx": "actorgraph._network",
+    "Page": "actorgraph._notebook",
     "Profile": "actorgraph._profile",
     "profile": "actorgraph._profile",
     "read_gexf": "actorgraph._export",
@@ -61,6 +63,7 @@ _LAZY = {
     "read_node_link": "actorgraph._export",
     "render_html": "actorgraph._render",
     "shortest_path_claims": "actorgraph._analytics",
+    "show": "actorgraph._notebook",
     "timeline": "actorgraph._analytics",
     "to_networkx": "actorgraph._network",
     "write_gexf": "actorgraph._export",
@@ -87,6 +90,7 @@ __all__ = [
     "EndpointError",
     "ImportRejectedError",
     "KnowledgeGraph",
+    "Page",
     "Profile",
     "QueryError",
     "QueryResult",
@@ -107,6 +111,7 @@ __all__ = [
     "render_html",
     "resolve",
     "shortest_path_claims",
+    "show",
     "timeline",
     "to_networkx",
     "write_gexf",

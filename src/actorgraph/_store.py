@@ -357,6 +357,21 @@ class KnowledgeGraph:
             return ox.serialize(triples, format=formats[format]) or b""
         return ox.serialize(triples, format=formats[format], prefixes=prefixes) or b""
 
+    def _repr_html_(self) -> str:
+        """A summary for Jupyter: where the graph lives, its graphs, entities by type."""
+        from actorgraph._notebook import html_table  # noqa: PLC0415
+
+        graphs = html_table(["graph", "triples"], self.graphs().items(), caption=repr(self))
+        types = self.query(
+            """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
+                 GRAPH ?g { ?e a ?type } FILTER(?g != agg:ontology && ?type != rdf:Statement)
+               } GROUP BY ?type ORDER BY DESC(?n) ?type"""
+        )
+        entities = html_table(
+            ["type", "entities"], ((curie(str(r[0])), int(r[1])) for r in types), caption="entities"
+        )
+        return graphs + entities
+
     def __repr__(self) -> str:
         where = self.endpoint or (str(self.path) if self.path else "memory")
         return f"<KnowledgeGraph {where}>"
