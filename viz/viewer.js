@@ -7,6 +7,7 @@
 (function () {
   "use strict";
 
+  performance.mark("ag:start");
   var graph = JSON.parse(document.getElementById("graph-data").textContent);
   var meta = JSON.parse(document.getElementById("meta-data").textContent);
   var N = graph.nodes.length;
@@ -106,15 +107,31 @@
   });
   graph.edges.forEach(function (e) {
     var rel = relByIndex[meta.edgeRel[e.id]];
-    e.color = { color: rel.color, highlight: rel.color, opacity: 0.8 };
+    e.color = { color: rel.color, highlight: rel.color };
     if (rel.dashes) e.dashes = rel.dashes;
     e.title = rel.label;
   });
 
+  performance.mark("ag:parsed");
+  // Level of detail for large graphs: the first draw holds the actors (and everything else
+  // that is not an event) with the relations among them; the events and their relations are
+  // added in one batch right after that first frame.
+  var later = new Uint8Array(N);
+  (meta.later || []).forEach(function (n) { later[n] = 1; });
+  var firstNodes = graph.nodes, restNodes = [], firstEdges = graph.edges, restEdges = [];
+  if (meta.later && meta.later.length) {
+    firstNodes = graph.nodes.filter(function (n) { return !later[n.id]; });
+    restNodes = graph.nodes.filter(function (n) { return later[n.id]; });
+    firstEdges = graph.edges.filter(function (e) { return !later[e.from] && !later[e.to]; });
+    restEdges = graph.edges.filter(function (e) { return later[e.from] || later[e.to]; });
+  }
+  var complete = restNodes.length === 0;
   var container = document.getElementById("graph");
-  var nodes = new vis.DataSet(graph.nodes);
-  var edges = new vis.DataSet(graph.edges);
+  var nodes = new vis.DataSet(firstNodes);
+  var edges = new vis.DataSet(firstEdges);
+  performance.mark("ag:datasets");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, meta.options);
+  performance.mark("ag:network");
 
   // Undirected adjacency for trace and shortest path: adj[i] = [neighbour, edge, ...].
   var adj = [];
@@ -136,6 +153,7 @@
   }
 
   function applyFilters() {
+    if (!complete) return;
     var nodeChanges = [], edgeChanges = [];
     for (var n = 0; n < N; n++) {
       var show = typeOn[meta.nodeType[n]] && inYears(meta.nodeTime[n]) ? 1 : 0;
@@ -164,7 +182,9 @@
     var c = counts();
     statusEl.dataset.nodes = String(c.nodes);
     statusEl.dataset.edges = String(c.edges);
-    statusEl.textContent = c.nodes + " of " + N + " nodes, " + c.edges + " of " + E + " relations shown";
+    statusEl.textContent = c.nodes + " of " + N + " nodes, " + c.edges + " of " + E + " relations shown" +
+      (complete ? "" : " (adding " + restNodes.length + " events…)");
+    statusEl.dataset.complete = complete ? "1" : "0";
   }
 
   function svgSwatch(shape, color, dashes, isEdge) {
@@ -571,9 +591,28 @@
   document.getElementById("page-title").textContent = visibleControls(meta.title);
   updateStatus();
 
+  function finished() {
+    complete = true;
+    window.actorgraphComplete = performance.now();
+    performance.mark("ag:complete");
+    updateStatus();
+    if (meta.physics.start) network.setOptions({ physics: { enabled: true } });
+  }
+
   network.once("afterDrawing", function () {
     window.actorgraphFirstDraw = performance.now();
-    if (meta.physics.start) network.setOptions({ physics: { enabled: true } });
+    performance.mark("ag:drawn");
+    if (complete) { finished(); return; }
+    // Let the first frame reach the screen before the second batch.
+    setTimeout(function () {
+      // One setData is cheaper than adding to the live network (each add re-indexes it).
+      nodes = new vis.DataSet(graph.nodes);
+      edges = new vis.DataSet(graph.edges);
+      window.actorgraph.nodes = nodes;
+      window.actorgraph.edges = edges;
+      network.once("afterDrawing", finished);
+      network.setData({ nodes: nodes, edges: edges });
+    }, 0);
   });
 
   // For tests and for analysts at the console.
@@ -583,6 +622,7 @@
     edges: edges,
     normalizeName: normalizeName,
     search: function (q) { return search(q).map(function (n) { return details[n].id; }); },
-    counts: counts
+    counts: counts,
+    isComplete: function () { return complete; }
   };
 })();

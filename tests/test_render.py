@@ -1,0 +1,279 @@
+"""The page's Python side: one self-contained file, escaped data, deterministic layout.
+
+The page's behaviour in a browser (search, filters, panel, escaping as rendered) is tested in
+``test_page_browser.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from actorgraph import _names
+from actorgraph._render import render_html
+
+try:
+    from _pagegraph import ALARABIYA_URL, BAJAUR, BIDI, JS_URL, XSS_IMG, XSS_SCRIPT, fixture_graph
+except ImportError:  # tests/ imported as a package
+    from tests._pagegraph import (
+        ALARABIYA_URL,
+        BAJAUR,
+        BIDI,
+        JS_URL,
+        XSS_IMG,
+        XSS_SCRIPT,
+        fixture_graph,
+    )
+
+
+def _script_json(page: str, element_id: str) -> Any:
+    match = re.search(
+        rf'<script type="application/json" id="{element_id}">(.*?)</script>', page, re.S
+    )
+    assert match, element_id
+    return json.loads(match.group(1))
+
+
+def _meta(page: str) -> dict[str, Any]:
+    meta: dict[str, Any] = _script_json(page, "meta-data")
+    return meta
+
+
+def _node_index(meta: dict[str, Any], curie: str) -> int:
+    return next(i for i, d in enumerate(meta["details"]) if d["id"] == curie)
+
+
+def test_writes_one_file_and_returns_the_same_text(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out" / "page.html"
+    out.parent.mkdir()
+    page = render_html(fixture_graph(), out)
+    assert out.read_text(encoding="utf-8") == page
+    # pyvis's 'local' mode writes lib/ into the working directory; nothing else may appear.
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["out", "page.html"]
+    assert out.stat().st_mode & 0o644 == 0o644
+
+
+def test_path_none_only_returns(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert render_html(fixture_graph()).startswith("<!DOCTYPE html>")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: Any) -> None:
+    out = tmp_path / "page.html"
+    out.write_text("old", encoding="utf-8")
+
+    def disk_full(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("actorgraph._render.os.replace", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        render_html(fixture_graph(), out)
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
+
+
+def test_non_finite_numbers_become_text() -> None:
+    g = fixture_graph()
+    g.nodes["agd:ttp"]["statements"] = [{"claim": "x", "killed": float("nan")}]
+    meta = _meta(render_html(g))
+    assert meta["details"][_node_index(meta, "agd:ttp")]["statements"] == [
+        {"claim": "x", "killed": "nan"}
+    ]
+
+
+def test_no_external_resource_and_a_strict_csp() -> None:
+    page = render_html(fixture_graph(hostile=True))
+    assert "<link" not in page
+    assert not re.search(r"<script[^>]+src=", page)
+    assert "bootstrap" not in page.lower()
+    assert "cdn" not in page.lower().replace("cdnjs", "")  # no CDN host of any kind
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert csp
+    assert "default-src 'none'" in csp.group(1)
+    assert "connect-src 'none'" in csp.group(1)
+    assert "unsafe-inline" not in csp.group(1).split("script-src", 1)[1].split(";")[0]
+
+
+def test_csp_hashes_match_the_inline_scripts() -> None:
+    page = render_html(fixture_graph())
+    allowed = set(re.findall(r"'sha256-([^']+)'", page))
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 2  # vis-network, then the viewer
+    for script in scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        assert digest in allowed
+
+
+def test_vis_network_is_inlined_unmodified_with_its_licence() -> None:
+    from importlib import resources
+
+    vis = (
+        resources.files("pyvis")
+        .joinpath("templates", "lib", "vis-9.1.2", "vis-network.min.js")
+        .read_text(encoding="utf-8")
+    )
+    page = render_html(fixture_graph())
+    assert vis in page
+    assert "vis.js is dual licensed" in page
+
+
+def test_hostile_text_never_reaches_the_html_unescaped() -> None:
+    page = render_html(fixture_graph(hostile=True), title="<b>t</b>" + XSS_IMG)
+    data_part = page.split('id="graph-data">', 1)[1]
+    for raw in (XSS_IMG, "</script><script>window.__xss", "<b>bold</b>", "\u2028", "\u2029"):
+        assert raw not in data_part
+    assert "<title>&lt;b&gt;t&lt;/b&gt;&lt;img" in page
+    # Exactly the elements the template has; no script element came from data.
+    assert page.count("</script>") == 4
+    # The JSON still carries the original text.
+    meta = _meta(page)
+    evil = meta["details"][_node_index(meta, "agd:evil-img")]
+    assert evil["label"] == XSS_IMG
+    assert evil["aliases"] == [XSS_SCRIPT, BIDI, "\u2028line\u2029separators & <b>bold</b>"]
+    graph = _script_json(page, "graph-data")
+    assert XSS_IMG in [n["label"] for n in graph["nodes"]]
+
+
+def test_only_http_urls_are_kept_for_sources() -> None:
+    meta = _meta(render_html(fixture_graph(hostile=True)))
+    assert "url" not in meta["sources"]["ags:evil"]
+    assert "url" not in meta["sources"]["ags:evil-data"]
+    assert meta["sources"]["ags:event-alarabiya-bajaur-isis-claim-toll-54"]["url"] == ALARABIYA_URL
+    assert JS_URL not in json.dumps(meta["sources"])
+
+
+def test_same_graph_and_seed_give_the_same_page() -> None:
+    assert render_html(fixture_graph(), seed=3) == render_html(fixture_graph(), seed=3)
+    one = _script_json(render_html(fixture_graph(), seed=1), "graph-data")["nodes"]
+    two = _script_json(render_html(fixture_graph(), seed=2), "graph-data")["nodes"]
+    assert [(n["x"], n["y"]) for n in one] != [(n["x"], n["y"]) for n in two]
+
+
+def test_every_node_has_a_precomputed_position_and_physics_starts_off() -> None:
+    page = render_html(fixture_graph())
+    nodes = _script_json(page, "graph-data")["nodes"]
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
+    meta = _meta(page)
+    assert meta["options"]["physics"]["enabled"] is False
+    assert meta["options"]["layout"]["improvedLayout"] is False
+    assert meta["options"]["edges"]["smooth"] is False
+    assert meta["physics"] == {"toggle": True, "start": False}
+    assert _meta(render_html(fixture_graph(), physics=False))["physics"]["toggle"] is False
+    assert _meta(render_html(fixture_graph(), physics=True))["physics"]["start"] is True
+
+
+def test_pyvis_lists_are_filled_directly(monkeypatch: Any) -> None:
+    from pyvis.network import Network
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("add_node/add_edge scan every node; fill the lists instead")
+
+    monkeypatch.setattr(Network, "add_node", refuse)
+    monkeypatch.setattr(Network, "add_edge", refuse)
+    monkeypatch.setattr(Network, "add_nodes", refuse)
+    page = render_html(fixture_graph())
+    assert len(_script_json(page, "graph-data")["edges"]) == 6
+
+
+def test_search_keys_follow_the_names_module() -> None:
+    g = fixture_graph()
+    g.nodes["agd:jui-f"]["search"] = ["custom key"]
+    meta = _meta(render_html(g))
+    iskp = meta["search"][_node_index(meta, "agd:iskp")]
+    expected: set[str] = set()
+    for name in ["ISIS–K", "ISKP", "ISIS-K", "Islamic State Khorasan Province"]:
+        expected |= _names.name_keys(name)
+    assert iskp == sorted(expected)
+    assert meta["search"][_node_index(meta, "agd:jui-f")] == ["custom key"]
+    table = meta["normalize"]
+    assert table["words"] == _names._WORD_FOLDS
+    assert "\u2013" in table["dashes"]
+    assert [0x300, 0x34E] in table["combining"]  # combining diacritical marks (U+034F is not)
+    assert table["fold"]["ß"] == "ss"
+
+
+def test_claims_sources_and_pinpoints_reach_the_page() -> None:
+    meta = _meta(render_html(fixture_graph()))
+    claimed = [d for d in meta["edgeDetails"] if d["rel"] == "ag:claimedBy"]
+    assert len(claimed) == 1
+    statements = claimed[0]["statements"]
+    assert [s["source"] for s in statements] == [
+        "ags:ipd-terrorism-resurging-in-pakistan",
+        "ags:event-alarabiya-bajaur-isis-claim-toll-54",
+    ]
+    assert statements[0]["char_start"] == 1997
+    assert statements[1]["source_fact"].endswith("#1")
+    bajaur = meta["details"][_node_index(meta, BAJAUR)]
+    assert ["killed", "63"] in bajaur["attrs"]
+    assert bajaur["earliest"] == "2023-07-30"
+
+
+def test_time_intervals_for_events_and_dated_relations() -> None:
+    meta = _meta(render_html(fixture_graph()))
+    assert meta["nodeTime"][_node_index(meta, BAJAUR)] == [2023, 2023]
+    assert meta["nodeTime"][_node_index(meta, "agd:ttp")] is None  # actors are not timed
+    rels = {d["rel"]: meta["edgeTime"][i] for i, d in enumerate(meta["edgeDetails"])}
+    assert rels["ag:opposes"] == [2007, 9999]  # open end
+    assert rels["ag:activeIn"] is None
+
+
+def test_legend_styles_by_class_and_relation() -> None:
+    meta = _meta(render_html(fixture_graph()))
+    types = {t["id"]: t for t in meta["types"]}
+    assert types["ag:ArmedGroup"]["count"] == 2
+    assert types["ag:ArmedGroup"]["label"] == "Armed group"
+    assert types["ag:Attack"]["shape"] != types["ag:ArmedGroup"]["shape"]
+    assert len({t["color"] for t in meta["types"]}) == len(meta["types"])
+    rels = {r["id"]: r for r in meta["relations"]}
+    assert rels["ag:claimedBy"]["label"] == "claimed by"
+    assert rels["ag:attributedTo"]["dashes"]
+    group = meta["options"]["groups"][f"t{types['ag:Attack']['index']}"]
+    assert group["shape"] == "square"
+
+
+def test_any_networkx_graph_renders() -> None:
+    g = nx.Graph()
+    g.add_edge("a", "b", label="knows")
+    g.add_node("c")
+    meta = _meta(render_html(g))
+    assert [d["label"] for d in meta["details"]] == ["a", "b", "c"]
+    assert meta["relations"][0]["id"] == "knows"
+    assert render_html(nx.MultiDiGraph()).startswith("<!DOCTYPE html>")
+    with pytest.raises(TypeError, match="networkx graph"):
+        render_html({"a": 1})  # type: ignore[arg-type]
+
+
+def test_large_graphs_draw_events_after_the_first_frame() -> None:
+    g = nx.MultiDiGraph()
+    for i in range(2100):
+        kind = "ag:Attack" if i % 3 else "ag:ArmedGroup"
+        g.add_node(f"agd:n{i}", label=f"n{i}", type=kind, types=[kind])
+        if i:
+            g.add_edge(f"agd:n{i}", f"agd:n{i // 2}", key="ag:claimedBy")
+    meta = _meta(render_html(g))
+    later = set(meta["later"])
+    assert later == {i for i in range(2100) if i % 3}
+    assert meta["options"]["interaction"]["hideEdgesOnDrag"] is True
+    assert meta["physics"]["toggle"] is False
+    assert _meta(render_html(fixture_graph()))["later"] == []
+
+
+def test_bundled_data_renders() -> None:
+    import actorgraph
+
+    kg = actorgraph.load() if hasattr(actorgraph, "load") else None
+    if kg is None or not hasattr(kg, "to_networkx"):
+        pytest.skip("the NetworkX projection (KnowledgeGraph.to_networkx) is not there yet")
+    g = kg.to_networkx()
+    meta = _meta(render_html(g))
+    assert len(meta["details"]) == g.number_of_nodes()
+    assert len(meta["edgeDetails"]) == g.number_of_edges()
