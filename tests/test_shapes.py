@@ -26,6 +26,7 @@ PREFIXES = """\
 @prefix ags: <https://w3id.org/actorgraph/source/> .
 @prefix agst: <https://w3id.org/actorgraph/statement/> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -328,6 +329,52 @@ BAD_CASES = [
         "ag:sourceFact must name",
         id="source-fact-upper-case",
     ),
+    pytest.param(
+        entity(extra='skos:altLabel "TTP"'), X, "must carry a language tag", id="alias-untagged"
+    ),
+    pytest.param(
+        entity(extra='ag:provisional "yes"'), X, "ag:provisional must be", id="provisional-a-string"
+    ),
+    pytest.param(
+        statement(ag__lowerBound="1"), S, "ag:lowerBound must be", id="lower-bound-a-number"
+    ),
+    pytest.param(
+        statement(ag__uncertain='"true"'), S, "ag:uncertain must be", id="uncertain-a-string"
+    ),
+    pytest.param(
+        entity(type_="ag:Place", extra="geo:lat 91.5"), X, "geo:lat must be", id="latitude-over-90"
+    ),
+    pytest.param(
+        entity(type_="ag:Place", extra='geo:long "71.5"'),
+        X,
+        "geo:long must be",
+        id="longitude-a-string",
+    ),
+    pytest.param(
+        attack('ag:earliestDate "2024-01-01"^^xsd:date ; ag:latestDate "2023-12-31"^^xsd:date'),
+        X,
+        "not after ag:latestDate",
+        id="interval-reversed",
+    ),
+    pytest.param(
+        attack('ag:earliestDate "2023"^^xsd:gYear'),
+        X,
+        "ag:earliestDate must be",
+        id="interval-not-a-day",
+    ),
+    pytest.param(
+        entity(type_="ag:Place", extra="schema:containedInPlace agd:ttp")
+        + 'agd:ttp a ag:ArmedGroup ; rdfs:label "TTP"@en .\n',
+        X,
+        "typed ag:Place",
+        id="contained-in-a-non-place",
+    ),
+    pytest.param(
+        entity(extra='skos:exactMatch "Q123"'),
+        X,
+        "skos:exactMatch must be",
+        id="exact-match-a-string",
+    ),
     pytest.param(source(dcterms__title=""), SEED, "dcterms:title", id="source-without-title"),
     pytest.param(source(dcterms__creator=""), SEED, "dcterms:creator", id="source-without-creator"),
     pytest.param(
@@ -393,6 +440,18 @@ def test_good_graph_conforms(shapes: Graph, ontology: Graph) -> None:
             id="attack-with-start-date",
         ),
         pytest.param(entity(extra='skos:altLabel "تحریک طالبان پاکستان"@ur'), id="alias-in-urdu"),
+        pytest.param(
+            entity(type_="ag:Place", extra="geo:lat 34.7 ; geo:long 71.5"), id="coordinates"
+        ),
+        pytest.param(
+            attack('ag:earliestDate "2023-01-01"^^xsd:date ; ag:latestDate "2023-12-31"^^xsd:date'),
+            id="interval",
+        ),
+        pytest.param(
+            entity(type_="ag:Place", extra="schema:containedInPlace agd:pakistan")
+            + 'agd:pakistan a ag:State, ag:Place ; rdfs:label "Pakistan"@en .\n',
+            id="contained-in-a-state-that-is-a-place",
+        ),
     ],
 )
 def test_good_variants_conform(data: str, shapes: Graph, ontology: Graph) -> None:
