@@ -1,0 +1,315 @@
+"""The page in a real headless Chromium: offline, searchable, filterable, and inert to hostile text.
+
+Runs Debian's ``/usr/bin/chromium`` through the Python ``playwright`` package (no browser
+download). Every request is routed: ``file://`` loads pass, anything else is aborted and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from actorgraph._names import normalize_name
+from actorgraph._render import render_html
+
+try:
+    from _pagegraph import ALARABIYA_URL, BAJAUR, BIDI, XSS_IMG, fixture_graph
+except ImportError:  # tests/ imported as a package
+    from tests._pagegraph import ALARABIYA_URL, BAJAUR, BIDI, XSS_IMG, fixture_graph
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("ACTORGRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+TRICKY_NAMES = [
+    "Tehreek-e-Taliban Pakistan",
+    "Tehrik-i-Taliban Pakistan",
+    "ISIS–K",
+    "ISIS-K",
+    "IS‐K",
+    "Islamic State Khurasan Province",
+    "Wilāyat Khurāsān",
+    "Jamiat Ulema-e-Islam (F)",
+    "Lashkar-e-Jhangvi",
+    "Jamaat-ul-Ahrar",
+    "Ḥizb ut-Taḥrīr",
+    "Straße",
+    "ΟΔΟΣ",
+    "Mullah Fazlullah’s men",
+    "O'Brien",
+    "ﬁdāʾī",
+    "Ｔｅｈｒｉｋ",
+    "tab\tand\u00a0no-break\u2003em space",
+    "  _/_  ",
+    "تحریک طالبان پاکستان",
+    "دَوْلَة",
+    "हिन्दी",
+    "٣١ July",
+    "İstanbul",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Loaded:
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def status(self) -> tuple[int, int]:
+        el = self.page.locator("#status")
+        return int(el.get_attribute("data-nodes")), int(el.get_attribute("data-edges"))
+
+    def search_results(self, text: str) -> list[str]:
+        self.page.fill("#search", text)
+        return [
+            b.get_attribute("data-node") for b in self.page.locator("#search-results button").all()
+        ]
+
+
+@pytest.fixture
+def open_page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    contexts = []
+
+    def _open(html: str, viewport: tuple[int, int] = (1280, 800)) -> Loaded:
+        path = tmp_path / f"page{len(contexts)}.html"
+        path.write_text(html, encoding="utf-8")
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        contexts.append(context)
+        page = context.new_page()
+        loaded = Loaded(page)
+
+        def route(r: Any) -> None:
+            if r.request.url == path.as_uri():
+                r.continue_()
+            else:
+                loaded.requests.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page.on(
+            "console", lambda m: loaded.console_errors.append(m.text) if m.type == "error" else None
+        )
+        page.on("pageerror", lambda e: loaded.console_errors.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_function("window.actorgraph && window.actorgraph.isComplete()")
+        return loaded
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def _search_and_open(loaded: Loaded, text: str, curie: str) -> None:
+    assert curie in loaded.search_results(text)
+    loaded.page.click(f'#search-results button[data-node="{curie}"]')
+    loaded.page.wait_for_selector(f'#panel-body[data-node="{curie}"]')
+
+
+def test_loads_offline_without_errors(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    assert loaded.status() == (6, 6)
+    loaded.page.wait_for_timeout(300)
+    assert loaded.requests == []
+    assert loaded.console_errors == []
+    assert loaded.page.locator("#graph canvas").count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    loaded.page.screenshot(path=str(ARTIFACTS / "page.png"))
+
+
+def test_search_finds_isis_k_by_any_name(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    for query in ["ISKP", "Khorasan", "khurasan", "isis k", "ISIS–K", "Islamic State"]:
+        assert loaded.search_results(query)[:1] == ["agd:iskp"], query
+    assert loaded.search_results("Tehreek-e-Taliban")[:1] == ["agd:ttp"]
+    assert loaded.search_results("no such group") == []
+
+
+def test_javascript_keys_equal_python_keys(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    js = loaded.page.evaluate("names => names.map(actorgraph.normalizeName)", TRICKY_NAMES)
+    assert js == [normalize_name(name) for name in TRICKY_NAMES]
+
+
+def test_type_filter_hides_nodes(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    loaded.page.uncheck('#type-filters input[data-id="ag:Attack"]')
+    assert loaded.status() == (4, 2)  # two attacks gone, and their four relations
+    hidden = loaded.page.evaluate(
+        "actorgraph.nodes.get({filter: n => n.hidden === true}).map(n => n.label).sort()"
+    )
+    assert hidden == ["An attack in 2014", "Bajaur rally bombing"]
+    loaded.page.check('#type-filters input[data-id="ag:Attack"]')
+    assert loaded.status() == (6, 6)
+
+
+def test_relation_filter_hides_edges(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    loaded.page.uncheck('#relation-filters input[data-id="ag:claimedBy"]')
+    assert loaded.status() == (6, 5)
+
+
+def _set_range(loaded: Loaded, selector: str, value: int) -> None:
+    loaded.page.eval_on_selector(
+        selector,
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }",
+        value,
+    )
+
+
+def test_time_slider_changes_the_visible_edges(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    assert loaded.page.locator("#year-from").get_attribute("min") == "2007"
+    assert loaded.page.locator("#year-to").get_attribute("max") == "2023"
+    _set_range(loaded, "#year-from", 2015)
+    # The 2014 attack and its relation go; the open-ended 2007 relation stays.
+    assert loaded.status() == (5, 5)
+    _set_range(loaded, "#year-to", 2016)
+    assert loaded.status() == (4, 2)
+    assert loaded.page.locator("#year-label").inner_text() == "2015 – 2016"
+    _set_range(loaded, "#year-from", 2007)
+    _set_range(loaded, "#year-to", 2023)
+    assert loaded.status() == (6, 6)
+
+
+def test_side_panel_shows_the_bajaur_claim_and_its_sources(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    _search_and_open(loaded, "Bajaur", BAJAUR)
+    panel = loaded.page.locator("#panel-body")
+    text = panel.inner_text()
+    assert "Bajaur rally bombing" in text
+    assert "claimed by" in text
+    assert "later claimed the 2023 Bajaur rally attack" in text
+    assert "Terrorism is resurging in Pakistan" in text
+    assert "Al Arabiya English" in text
+    assert "characters 1997–2110" in text
+    assert "event-alarabiya-bajaur-isis-claim-toll-54#1" in text
+    links = panel.locator("a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [ALARABIYA_URL]
+    # One more click: the relation itself, with both statements.
+    panel.locator("button[data-edge]", has_text="claimed by").click()
+    loaded.page.wait_for_selector("#panel-body[data-edge]")
+    edge_text = panel.inner_text()
+    assert "claims (2)" in edge_text.lower()
+    assert "rank Preferred" in edge_text
+    assert "ISIS claims responsibility for Pakistan suicide bombing" in edge_text
+
+
+def test_clicking_the_canvas_opens_the_panel(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    x, y = loaded.page.evaluate(
+        """() => { const p = actorgraph.network.getPositions(['0'].map(Number))[0];
+                   const d = actorgraph.network.canvasToDOM(p);
+                   const r = document.querySelector('#graph').getBoundingClientRect();
+                   return [r.left + d.x, r.top + d.y]; }"""
+    )
+    loaded.page.mouse.click(x, y)
+    loaded.page.wait_for_selector('#panel-body[data-node="agd:ttp"]')
+
+
+def test_trace_and_shortest_path(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    _search_and_open(loaded, "TTP", "agd:ttp")
+    loaded.page.select_option("#trace-hops", "1")
+    loaded.page.click("#trace")
+    assert loaded.page.locator("#path-status").get_attribute("data-traced") == "3"
+    selected = loaded.page.evaluate("actorgraph.network.getSelectedNodes().length")
+    assert selected == 3  # TTP, Pakistan, the 2014 attack
+    loaded.page.click("#path-start")
+    _search_and_open(loaded, "JUI-F", "agd:jui-f")
+    loaded.page.click("#path-end")
+    path = loaded.page.locator("#path-status").get_attribute("data-path")
+    assert path == f"agd:ttp agd:pakistan {BAJAUR} agd:jui-f"
+    assert loaded.page.evaluate("actorgraph.network.getSelectedEdges().length") == 3
+
+
+def test_physics_toggle_on_small_graphs(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    assert loaded.page.locator("#physics-label").is_visible()
+    loaded.page.check("#physics")
+    loaded.page.wait_for_timeout(200)
+    assert loaded.console_errors == []
+    no_toggle = open_page(render_html(fixture_graph(), physics=False))
+    assert not no_toggle.page.locator("#physics-label").is_visible()
+
+
+def test_hostile_text_stays_inert(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph(hostile=True), title=XSS_IMG))
+    page = loaded.page
+    _search_and_open(loaded, "evil", "agd:evil-bidi")
+    _search_and_open(loaded, "img src", "agd:evil-img")
+    panel = page.locator("#panel-body")
+    assert panel.locator("h2").inner_text() == XSS_IMG
+    aliases = panel.locator("ul.aliases li").all_inner_texts()
+    assert aliases[0] == "</script><script>window.__xss=2</script>"
+    assert aliases[1] == "evil[U+202E]exe.txt"  # the override is shown, not obeyed
+    panel.locator("button[data-edge]").first.click()
+    page.wait_for_selector("#panel-body[data-edge]")
+    text = panel.inner_text()
+    assert XSS_IMG in text
+    assert "javascript:window.__xss=3" in text  # a claim text, shown as text
+    # The javascript: and data: URLs of the hostile sources never became links.
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert hrefs == []
+    # Tooltips are text too.
+    x, y = page.evaluate(
+        """() => { const i = actorgraph.nodes.get({filter: n => n.label.startsWith('<img')})[0].id;
+                   const d = actorgraph.network.canvasToDOM(actorgraph.network.getPositions([i])[i]);
+                   const r = document.querySelector('#graph').getBoundingClientRect();
+                   return [r.left + d.x, r.top + d.y]; }"""
+    )
+    page.mouse.move(x, y)
+    page.wait_for_selector(".vis-tooltip", state="visible")
+    assert page.locator(".vis-tooltip").inner_text().startswith(XSS_IMG)
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 4
+    assert page.title() == XSS_IMG
+    assert page.locator("#page-title").inner_text() == XSS_IMG
+    assert BIDI not in page.locator("body").inner_text()  # never raw
+    assert loaded.requests == []
+    assert loaded.console_errors == []
+
+
+def test_large_graph_completes_after_its_first_frame(open_page: Any) -> None:
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    for i in range(2500):
+        kind = "ag:Attack" if i % 4 else "ag:ArmedGroup"
+        g.add_node(f"agd:n{i}", label=f"n{i}", type=kind, earliest="2020-01-01")
+        if i:
+            g.add_edge(f"agd:n{i}", f"agd:n{(i * 7) % i}", key="ag:target")
+    loaded = open_page(render_html(g))
+    assert loaded.status() == (2500, 2499)
+    assert loaded.page.evaluate("actorgraph.nodes.length") == 2500
+    assert loaded.page.evaluate("window.actorgraphFirstDraw <= window.actorgraphComplete")
+    assert loaded.console_errors == []
