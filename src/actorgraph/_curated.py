@@ -204,6 +204,20 @@ class _LineLoader(yaml.SafeLoader):
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # Curated files never need anchors and aliases; refusing them stops "billion laughs"
+        # files, whose few lines expand to gigabytes once constructed or printed.
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"the alias *{event.anchor} is not allowed in curated files; write the value out",
+                event.start_mark,
+            )
+        node: yaml.Node | None = super().compose_node(parent, index)
+        return node
+
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
         seq = _Sequence(self.construct_object(child, deep=True) for child in node.value)
         seq.line = node.start_mark.line + 1
@@ -249,9 +263,25 @@ def _read_yaml(path: Path) -> Any:
         ) from None
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except yaml.reader.ReaderError as exc:
+        # Raised for control characters (a NUL byte, …); its position is an index into the text.
+        position = exc.position if isinstance(exc.position, int) else 0
+        raise DataError(
+            f"character #x{exc.character:04x} is not allowed in YAML; remove it",
+            path=str(path),
+            line=text.count("\n", 0, position) + 1,
+        ) from None
+    except RecursionError:
+        raise DataError(
+            "malformed YAML: lists or mappings nested too deeply; curated records are flat",
+            path=str(path),
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
+        if exc.problem and exc.context and exc.context_mark and exc.context_mark is not mark:
+            # e.g. an unclosed bracket: the problem is at the end, the cause where it opened.
+            problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
         raise DataError(
             f"malformed YAML: {problem}; check the indentation and quoting near this line",
             path=str(path),
@@ -291,7 +321,7 @@ class _Checker:
                 ok = False
         for key in required:
             if key not in record or record[key] in (None, ""):
-                self.error(record, None, f"a {kind} needs the field {key!r}")
+                self.error(record, key, f"a {kind} needs the field {key!r}")
                 ok = False
         return ok
 
@@ -500,12 +530,77 @@ def read_curated(
             continue
         seen[claim.statement] = claim
         data.claims.append(claim)
+    _check_cycles(data.claims, errors, context.claims if context else ())
     if seeds_dir is not None:
         errors.extend(check_pinpoints(data, seeds_dir, all_sources))
     if errors:
         errors.sort(key=lambda e: (e.path or "", e.line or 0))
         raise DataErrors(errors)
     return data
+
+
+def _check_cycles(
+    claims: Sequence[Claim], errors: list[DataError], known: Sequence[Claim] = ()
+) -> None:
+    """Refuse a cycle of ``ag:splinterOf`` (A split from B, B split from A).
+
+    A group that split off and later rejoined is a ``splinterOf`` followed by a ``mergedInto``, so a
+    cycle is always a mistake. Deprecated claims are left out (the sources corrected them). One error
+    per cycle, at a record of ``claims`` in it (``known``, the bundled data, only closes cycles).
+    """
+    edges: dict[URIRef, list[Claim]] = defaultdict(list)
+    for claim in [*known, *claims]:
+        if (
+            claim.predicate == AG.splinterOf
+            and claim.rank != AG.DeprecatedRank
+            and isinstance(claim.object, URIRef)
+        ):
+            edges[claim.subject].append(claim)
+    own = {id(claim) for claim in claims}
+    reported: set[frozenset[URIRef]] = set()
+    done: set[URIRef] = set()
+    for start in sorted(edges):
+        if start in done:
+            continue
+        # Depth-first, iteratively: path[i] is the claim leading from depth i to depth i + 1.
+        stack: list[tuple[URIRef, Iterator[Claim]]] = [(start, iter(edges[start]))]
+        path: list[Claim] = []
+        depth: dict[URIRef, int] = {start: 0}
+        while stack:
+            node, pending = stack[-1]
+            step = next(pending, None)
+            if step is None:
+                stack.pop()
+                done.add(node)
+                del depth[node]
+                if path:
+                    path.pop()
+                continue
+            target = step.object
+            assert isinstance(target, URIRef)
+            if target in depth:
+                cycle = [*path[depth[target] :], step]
+                key = frozenset(c.statement for c in cycle)
+                mine = [c for c in cycle if id(c) in own]
+                if key in reported or not mine:
+                    continue
+                reported.add(key)
+                names = " → ".join([*(_c(c.subject) for c in cycle), _c(target)])
+                where = ", ".join(f"{c.path}:{c.line}" for c in cycle if c is not mine[0])
+                errors.append(
+                    DataError(
+                        f"ag:splinterOf forms a cycle: {names}"
+                        + (f" (with {where})" if where else "")
+                        + "; a group that split off and rejoined is a splinterOf then a mergedInto",
+                        path=mine[0].path,
+                        line=mine[0].line,
+                        field="object",
+                    )
+                )
+            elif target not in done:
+                path.append(step)
+                depth[target] = len(path)
+                stack.append((target, iter(edges.get(target, []))))
 
 
 def _c(iri: URIRef) -> str:
@@ -783,11 +878,15 @@ def check_pinpoints(
         span = text[claim.char_start : claim.char_end]
         digest = hashlib.sha256(span.encode("utf-8")).hexdigest()
         if claim.char_end > len(text) or digest != claim.span_sha256:
+            why = (
+                f"it ends past the text's {len(text):,} characters"
+                if claim.char_end > len(text)
+                else f"SHA-256 of the span is {digest[:12]}…, the claim says {str(claim.span_sha256)[:12]}…"
+            )
             errors.append(
                 DataError(
                     f"the pinpoint {claim.char_start}-{claim.char_end} does not match {seed_file} "
-                    f"(SHA-256 of the span is {digest[:12]}…, the claim says {str(claim.span_sha256)[:12]}…); "
-                    "recompute it with tools/pinpoint.py",
+                    f"({why}); recompute it with tools/pinpoint.py",
                     path=claim.path,
                     line=claim.line,
                     field="pinpoint",
