@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from typing import Any
@@ -160,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except QueryError as exc:
         raise _located(exc, text, args) from None
+    finally:
+        kg.close()
     fmt = args.format or ("turtle" if result.type == "CONSTRUCT" else "table")
     if fmt == "table":
         if result.type == "CONSTRUCT":
@@ -200,19 +203,66 @@ def _located(exc: QueryError, text: str, args: argparse.Namespace) -> QueryError
     """The error with the file it came from and the offending line of the user's text, marked."""
     if exc.line is None:
         return exc
+    line, column = exc.line, exc.column or 1
+    message = _shorter(str(exc), text, line, column)
+    earlier = _earlier_position(text, line, column)
+    if earlier is not None:
+        line, column, found = earlier
+        message += f" (the text stops making sense at line {line}, column {column}, at {found!r})"
     lines = text.splitlines() or [""]
     where = args.file if args.file and args.file != "-" else None
     if args.saved:
         where = str(read_saved_query(args.saved).path)
-    message = str(exc)
     if where:
-        message = f"{where}:{exc.line}:{exc.column or 1}: {message}"
-    if 1 <= exc.line <= len(lines):
-        source = lines[exc.line - 1].expandtabs(1)
-        column = max(1, min(exc.column or 1, len(source) + 1))
-        gutter = f"{exc.line} | "
-        message += f"\n  {gutter}{source}\n  {' ' * len(gutter)}{' ' * (column - 1)}^"
-    return QueryError(message, line=exc.line, column=exc.column)
+        message = f"{where}:{line}:{column}: {message}"
+    if 1 <= line <= len(lines):
+        source = lines[line - 1].expandtabs(1)
+        caret = max(1, min(column, len(source) + 1))
+        gutter = f"{line} | "
+        message += f"\n  {gutter}{source}\n  {' ' * len(gutter)}{' ' * (caret - 1)}^"
+    else:
+        message += "\n  (at the end of the query: is something missing, such as a closing brace?)"
+    return QueryError(message, line=line, column=column)
+
+
+def _shorter(message: str, text: str, line: int, column: int) -> str:
+    """Oxigraph's message without its page of character ranges; an unknown prefix named."""
+    lines = text.splitlines()
+    if "Prefix not found" in message and 1 <= line <= len(lines):
+        names = re.findall(r"([A-Za-z][\w.-]*)?:[\w.%-]*", lines[line - 1][: column - 1])
+        if names:
+            prefix = names[-1]
+            return (
+                f"SPARQL syntax error at line {line}, column {column}: unknown prefix {prefix}: "
+                f"(declare it with PREFIX {prefix}: <…>; ag:, agd:, ags:, rdfs:, skos:, prov: and "
+                "the other standard prefixes are predeclared)"
+            )
+    flat = " ".join(message.split())
+    return flat if len(flat) <= 200 else flat[:200] + " …"
+
+
+def _earlier_position(text: str, line: int, column: int) -> tuple[int, int, str] | None:
+    """Where rdflib's parser fails, when Oxigraph only reports the end of the text.
+
+    Oxigraph's parser places some errors (a stray ``]``, for one) at the end of the query; rdflib's
+    parser, a second opinion, often finds the token itself.
+    """
+    lines = text.splitlines()
+    rest = "\n".join([lines[line - 1][column - 1 :] if line <= len(lines) else "", *lines[line:]])
+    if any(piece.strip() and not piece.strip().startswith("#") for piece in rest.splitlines()):
+        return None
+    from pyparsing import ParseException  # noqa: PLC0415 - rdflib's parser; error path only
+    from rdflib.plugins.sparql.parser import parseQuery  # noqa: PLC0415
+
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        if (exc.lineno, exc.col) < (line, column):
+            found = text[exc.loc :].split(maxsplit=1)[0] if text[exc.loc :].strip() else ""
+            return exc.lineno, exc.col, found
+    except Exception:
+        return None
+    return None
 
 
 def format_saved_list(queries: list[SavedQuery]) -> str:
