@@ -375,6 +375,15 @@ BAD_CASES = [
         "skos:exactMatch must be",
         id="exact-match-a-string",
     ),
+    pytest.param(
+        entity(extra="skos:exactMatch <https://www.wikidata.org/wiki/Q123>"),
+        X,
+        "Wikidata item's entity IRI",
+        id="exact-match-a-wiki-page",
+    ),
+    pytest.param(
+        source(dcterms__date='"March 2025"'), SEED, "dcterms:date must be", id="source-date-untyped"
+    ),
     pytest.param(source(dcterms__title=""), SEED, "dcterms:title", id="source-without-title"),
     pytest.param(source(dcterms__creator=""), SEED, "dcterms:creator", id="source-without-creator"),
     pytest.param(
@@ -435,6 +444,11 @@ def test_good_graph_conforms(shapes: Graph, ontology: Graph) -> None:
             id="imported-row-needs-no-statement",
         ),
         pytest.param(source(schema__url=""), id="source-without-url"),
+        pytest.param(source(dcterms__date='"2025-03"^^xsd:gYearMonth'), id="source-dated"),
+        pytest.param(
+            entity(extra="skos:exactMatch <http://www.wikidata.org/entity/Q123>"),
+            id="exact-match-a-wikidata-item",
+        ),
         pytest.param(
             entity(type_="ag:Attack", extra='ag:startDate "2014-12"^^xsd:gYearMonth'),
             id="attack-with-start-date",
