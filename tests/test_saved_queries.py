@@ -1,0 +1,141 @@
+"""The saved competency queries in queries/*.rq: portable, documented, answering from real data."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+
+import actorgraph
+from actorgraph._errors import UsageError
+from actorgraph._namespaces import expand
+from actorgraph._resources import resource_dir
+from actorgraph._saved import SavedQuery, read_saved_query, saved_queries
+
+SAVED = saved_queries()
+EXAMPLE_RE = re.compile(r"e\.g\. ([^)]+)\)")
+
+
+@pytest.fixture(scope="module")
+def kg() -> actorgraph.KnowledgeGraph:
+    return actorgraph.load()
+
+
+def _rows(result: actorgraph.QueryResult) -> Counter[str]:
+    return Counter(json.dumps(b, sort_keys=True) for b in result.bindings)
+
+
+def _examples() -> list[object]:
+    cases = []
+    for saved in SAVED:
+        for name, meaning in saved.params.items():
+            match = EXAMPLE_RE.search(meaning)
+            assert match, f"{saved.name}: param {name} gives no example (e.g. …)"
+            cases.append(pytest.param(saved, name, match.group(1), id=f"{saved.name}-{name}"))
+    return cases
+
+
+def test_at_least_twelve_saved_queries_ship_with_the_package() -> None:
+    assert len(SAVED) >= 12
+    assert {q.path.parent for q in SAVED} == {resource_dir("queries")}
+
+
+@pytest.mark.parametrize("saved", SAVED, ids=lambda q: q.name)
+def test_saved_query_is_documented(saved: SavedQuery) -> None:
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", saved.name)
+    assert saved.title and saved.title != saved.name
+    assert saved.answers.endswith("?") or "?" in saved.answers
+    assert saved.text.lstrip().startswith("# title:")
+
+
+@pytest.mark.parametrize("saved", SAVED, ids=lambda q: q.name)
+def test_saved_query_declares_its_own_prefixes(saved: SavedQuery) -> None:
+    # rdflib's parser, with no prefixes predeclared, is a second engine: the text stands alone.
+    prepareQuery(saved.text)
+    used = set(re.findall(r"(?<![\w?$<#])([a-z]+):[A-Za-z_]", _code(saved.text)))
+    declared = set(re.findall(r"PREFIX\s+(\w+):", saved.text))
+    assert used <= declared, f"undeclared prefixes: {used - declared}"
+
+
+def _code(text: str) -> str:
+    """The query without comments, strings and IRIs."""
+    return re.sub(r'#[^\n]*|"[^"\n]*"|<[^>\s]*>', " ", text)
+
+
+@pytest.mark.parametrize("saved", SAVED, ids=lambda q: q.name)
+def test_saved_query_answers_with_rows_from_the_bundled_data(
+    saved: SavedQuery, kg: actorgraph.KnowledgeGraph
+) -> None:
+    result = kg.query(saved.text, timeout=60)
+    assert result.type == "SELECT"
+    assert len(result) > 0, f"{saved.name} found nothing in the bundled data"
+    for name in saved.params:
+        assert name in [str(v) for v in result.vars], f"param {name} is not projected"
+
+
+@pytest.mark.parametrize(("saved", "name", "example"), _examples())
+def test_each_param_example_narrows_the_answer(
+    saved: SavedQuery, name: str, example: str, kg: actorgraph.KnowledgeGraph
+) -> None:
+    everything = kg.query(saved.text, timeout=60)
+    narrowed = kg.query(saved.text, params={name: example}, timeout=60)
+    assert len(narrowed) > 0, f"{saved.name} --param {name}={example} found nothing"
+    values = {row[name] for row in narrowed}
+    expected_value = expand(example) if re.match(r"\w+:", example) else None
+    if expected_value is not None:
+        assert values == {expected_value}
+    # Where the variable is an ordinary column, the param only filters the full answer.
+    if any(name in b for b in everything.bindings):
+        expected = Counter(
+            json.dumps(b, sort_keys=True)
+            for b in everything.bindings
+            if b.get(name, {}).get("value") == str(expected_value or example)
+        )
+        assert _rows(narrowed) == expected
+
+
+def test_leader_at_a_date_follows_successions(kg: actorgraph.KnowledgeGraph) -> None:
+    text = read_saved_query("leader-at-date").text
+
+    def leaders(date: str) -> set[str]:
+        result = kg.query(text, params={"group": "agd:ttp", "date": date})
+        return {str(row.leader).rsplit("/", 1)[1] for row in result}
+
+    assert leaders("2008-01-01") == {"baitullah-mehsud"}
+    assert leaders("2010-01-01") == {"hakimullah-mehsud"}
+    assert leaders("2015-06-01") == {"mullah-fazlullah"}
+    assert leaders("2019-01-01") == {"noor-wali-mehsud"}
+
+
+def test_contested_tolls_list_every_sources_figure(kg: actorgraph.KnowledgeGraph) -> None:
+    text = read_saved_query("contested-tolls").text
+    rows = kg.query(text, params={"attack": "agd:bajaur-rally-bombing-2023"})
+    figures = {int(row.killed) for row in rows}
+    sources = {row.source for row in rows}
+    assert 63 in figures
+    assert len(figures) > 1
+    assert len(sources) > 1
+
+
+def test_claims_attributions_and_denials_are_told_apart(kg: actorgraph.KnowledgeGraph) -> None:
+    text = read_saved_query("claimed-attributed-disowned").text
+    relations = {str(row.relation).rsplit("#", 1)[1] for row in kg.query(text)}
+    assert relations == {"claimedBy", "attributedTo", "disownedBy"}
+
+
+def test_unknown_saved_query_names_close_matches() -> None:
+    with pytest.raises(UsageError, match="leader-at-date"):
+        read_saved_query("leader-at-dat")
+
+
+@pytest.mark.parametrize("name", ["../pyproject", "/etc/passwd", "", "Contested-Tolls"])
+def test_saved_query_names_cannot_reach_other_files(name: str) -> None:
+    with pytest.raises(UsageError):
+        read_saved_query(name)
+
+
+def test_saved_query_name_may_end_in_rq() -> None:
+    assert read_saved_query("contested-tolls.rq").name == "contested-tolls"
