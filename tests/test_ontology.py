@@ -468,3 +468,13 @@ def test_generated_reference_lists_every_term() -> None:
     text = (Path(__file__).parents[1] / "docs" / "ontology.md").read_text(encoding="utf-8")
     for curie in [*PROPERTIES, *(f"ag:{c}" for c in HIERARCHY)]:
         assert f"`{curie}`" in text, curie
+
+
+@pytest.mark.parametrize("name", ["actorgraph.ttl", "shapes.ttl"])
+def test_oxigraph_reads_the_same_triples_as_rdflib(name: str) -> None:
+    """The store loads the ontology with Oxigraph's parser, the validator with rdflib's."""
+    import pyoxigraph as ox
+
+    path = ONTOLOGY_DIR / name
+    oxigraph_count = sum(1 for _ in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+    assert oxigraph_count == len(Graph().parse(path, format="turtle"))
