@@ -20,10 +20,12 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "actorgraph.ttl"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
 OUTPUT = ROOT / "docs" / "ontology.md"
 
 AG = Namespace("https://w3id.org/actorgraph/ontology#")
 SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 ONTOLOGY_IRI = URIRef("https://w3id.org/actorgraph/ontology")
 
@@ -125,8 +127,22 @@ def load() -> Graph:
     return Graph(bind_namespaces="none").parse(ONTOLOGY, format="turtle")
 
 
-def render(graph: Graph) -> str:
-    """The Markdown reference of the ontology in ``graph``.
+def load_shapes() -> Graph:
+    """The SHACL shapes."""
+    return Graph(bind_namespaces="none").parse(SHAPES, format="turtle")
+
+
+def _shape_rows(shapes: Graph) -> Iterable[str]:
+    named = [s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)]
+    for label, message in sorted(
+        (_english(shapes, shape, RDFS.label), _english(shapes, shape, SH.message))
+        for shape in named
+    ):
+        yield f"- **{label}**: {message}"
+
+
+def render(graph: Graph, shapes: Graph | None = None) -> str:
+    """The Markdown reference of the ontology in ``graph`` (and of the SHACL ``shapes``).
 
     Examples
     --------
@@ -197,6 +213,16 @@ def render(graph: Graph) -> str:
         *_individual_rows(graph, SKOS.ConceptScheme),
         "",
     ]
+    if shapes is not None:
+        lines += [
+            "## Validation",
+            "",
+            "`actorgraph validate` checks curated data against the SHACL shapes of "
+            "`ontology/shapes.ttl`:",
+            "",
+            *_shape_rows(shapes),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -208,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the page")
     args = parser.parse_args(argv)
-    text = render(load())
+    text = render(load(), load_shapes())
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
