@@ -49,6 +49,8 @@ CURATED_GRAPH = AGG["curated"]
 META_GRAPH = AGG["meta"]
 STAGING_PREFIX = str(AGG["staging/"])
 _DATA_VERSION = AGG["meta/data-version"]
+#: In ``agg:meta``: ``<graph> agg:meta/loading "pid"`` while a graph is bulk-loaded in place.
+_LOADING = ox.NamedNode(str(AGG["meta/loading"]))
 
 
 def to_ox(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -97,6 +99,9 @@ class KnowledgeGraph:
     >>> kg.resolve("ISKP")
     'agd:iskp'
     """
+
+    #: Whether the on-disk store was opened with ``read_only=True``.
+    _read_only = False
 
     def __init__(
         self,
@@ -152,9 +157,16 @@ class KnowledgeGraph:
         old graph and moves the new one into place; a staging graph left by a killed process is dropped
         when the store is next opened. Quads naming another graph are put in ``graph``.
         """
+        if self._read_only:
+            raise UsageError(
+                f"the store {self.path} was opened read-only; open it without read_only"
+            )
         target = ox.NamedNode(str(graph))
-        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
         store = self.store
+        if next(iter(store.quads_for_pattern(None, None, None, target)), None) is None:
+            self._load_fresh_graph(target, source)
+            return
+        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
         try:
             if isinstance(source, bytes):
                 store.bulk_load(source, format=ox.RdfFormat.N_QUADS, to_graph=staging)
@@ -168,6 +180,35 @@ class KnowledgeGraph:
         except BaseException:
             store.update(f"DROP SILENT GRAPH <{staging.value}>")
             raise
+        self._changed()
+
+    def _load_fresh_graph(
+        self, target: ox.NamedNode, source: str | os.PathLike[str] | bytes
+    ) -> None:
+        """Bulk-load straight into an empty graph, under a marker that says it is incomplete.
+
+        Moving a staging graph into place copies every quad again (as long as the load itself at a
+        million triples), and there is nothing to keep when the graph is empty. A marker in
+        ``agg:meta`` names the graph while it loads: if the process is killed, the next open drops
+        the half-loaded graph (see :func:`_open_on_disk`), as it drops staging graphs.
+        """
+        store = self.store
+        marker = ox.Quad(
+            target, _LOADING, ox.Literal(str(os.getpid())), ox.NamedNode(str(META_GRAPH))
+        )
+        store.add(marker)
+        try:
+            if isinstance(source, bytes):
+                store.bulk_load(source, format=ox.RdfFormat.N_QUADS, to_graph=target)
+            else:
+                store.bulk_load(
+                    path=os.fspath(source), format=ox.RdfFormat.N_QUADS, to_graph=target
+                )
+        except BaseException:
+            store.update(f"DROP SILENT GRAPH <{target.value}>")
+            store.remove(marker)
+            raise
+        store.remove(marker)
         self._changed()
 
     def _replace_with_quads(self, graph: URIRef, quads: Sequence[ox.Quad]) -> None:
@@ -192,16 +233,15 @@ class KnowledgeGraph:
         self.__dict__.pop("names", None)
 
     def close(self) -> None:
-        """Flush an on-disk store and release its lock."""
+        """Flush an on-disk store and release its lock (closing twice does nothing)."""
         if self._store is not None and self.path is not None:
-            self._store.flush()
+            if not self._read_only:
+                self._store.flush()
             # RocksDB releases its own lock only when the store object is freed.
             self._store = None
             self.__dict__.pop("names", None)
         if self._lock is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
+            _unlock(self._lock)
             self._lock = None
 
     def __enter__(self) -> KnowledgeGraph:
@@ -390,6 +430,8 @@ def _expand_graph(name: str) -> str:
 def load(
     store: str | os.PathLike[str] | None = None,
     data: Iterable[str | os.PathLike[str]] = (),
+    *,
+    read_only: bool = False,
 ) -> KnowledgeGraph:
     """Load the knowledge graph.
 
@@ -402,13 +444,19 @@ def load(
         ``"http(s)://…"``: a remote SPARQL query endpoint, read-only.
     data
         Your own curated YAML files (docs/authoring.md), each layered into ``agg:user/<name>``.
+    read_only
+        Open an existing on-disk store for reading only. Any number of read-only opens may share the
+        store (several notebooks, a server and a script); none can while a process has it open for
+        writing, and a writer cannot while readers have it open.
 
     Raises
     ------
     DataError
         If a data file is malformed (file, line, field).
     StoreLockedError
-        If another process has the on-disk store open.
+        If another process has the on-disk store open (for writing; or, to write, for reading).
+    UsageError
+        If ``read_only`` is asked of anything but an existing, up-to-date on-disk store.
 
     Examples
     --------
@@ -423,8 +471,16 @@ def load(
                 "a remote endpoint is read-only: add your files to it with `actorgraph push`"
             )
         return KnowledgeGraph(None, endpoint=str(store))
-    bundled, bundled_quads = _bundled()
-    user = [(Path(p), read_curated([Path(p)], context=bundled)) for p in data]
+    if read_only and store is None:
+        raise UsageError("read_only=True needs an on-disk store: load(store=DIR, read_only=True)")
+    if read_only and data:
+        raise UsageError(
+            "a store opened read-only cannot take data files; open it for writing to add them"
+        )
+    user: list[tuple[Path, CuratedData]] = []
+    if data:
+        bundled, _ = _bundled()
+        user = [(Path(p), read_curated([Path(p)], context=bundled)) for p in data]
     if store is None:
         kg = KnowledgeGraph(ox.Store())
         kg.store.load(
@@ -432,28 +488,71 @@ def load(
             format=ox.RdfFormat.TURTLE,
             to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
         )
-        kg.store.bulk_extend(bundled_quads)
+        kg.store.bulk_extend(_bundled()[1])
+    elif read_only:
+        kg = _open_read_only(Path(store))
     else:
-        kg = _open_on_disk(Path(store), bundled_quads)
+        kg = _open_on_disk(Path(store))
     for path, user_data in user:
         kg.add_curated(user_data, AGG[f"user/{path.stem}"])
     return kg
 
 
-def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad]) -> KnowledgeGraph:
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--store {path} is a file; give a directory (it is created if missing)")
-    path.mkdir(parents=True, exist_ok=True)
+def _lock(path: Path, *, shared: bool) -> Any:
+    """Take the store's lock file: exclusive for a writer, shared for readers."""
     lock = (path / "actorgraph.lock").open("a+")
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except OSError:
         lock.seek(0)
         holder = lock.read().strip() or "another process"
         lock.close()
+        if shared:
+            raise StoreLockedError(
+                f"the store {path} is open for writing by {holder}; wait for it to finish"
+            ) from None
         raise StoreLockedError(
-            f"the store {path} is in use by {holder}; wait for it to finish, or use another --store"
+            f"the store {path} is in use by another process (last writer: {holder}); wait for "
+            "it to finish (readers too), or use another --store"
         ) from None
+    return lock
+
+
+def _unlock(lock: Any) -> None:
+    with contextlib.suppress(OSError):
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+
+
+def _unfinished_graphs(store: ox.Store) -> list[str]:
+    """Graphs a killed process left half-written: staging graphs and graphs marked as loading."""
+    found = [
+        g.value
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)
+    ]
+    found += [
+        q.subject.value
+        for q in store.quads_for_pattern(None, _LOADING, None, ox.NamedNode(str(META_GRAPH)))
+        if isinstance(q.subject, ox.NamedNode)
+    ]
+    return found
+
+
+def _stored_data_version(store: ox.Store) -> list[str]:
+    return [
+        str(getattr(q.object, "value", ""))
+        for q in store.quads_for_pattern(
+            ox.NamedNode(str(_DATA_VERSION)), None, None, ox.NamedNode(str(META_GRAPH))
+        )
+    ]
+
+
+def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad] | None = None) -> KnowledgeGraph:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--store {path} is a file; give a directory (it is created if missing)")
+    path.mkdir(parents=True, exist_ok=True)
+    lock = _lock(path, shared=False)
     lock.seek(0)
     lock.truncate()
     lock.write(f"actorgraph pid {os.getpid()}\n")
@@ -461,26 +560,29 @@ def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad]) -> KnowledgeGrap
     try:
         store = ox.Store(str(path / "oxigraph"))
     except OSError as exc:
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
+        _unlock(lock)
         raise UsageError(f"cannot open the store {path}: {exc}") from None
     kg = KnowledgeGraph(store, path=path, lock=lock)
-    # Staging graphs are only ever left by an import that was killed: drop them.
-    leftovers = [
-        g.value
-        for g in store.named_graphs()
-        if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)
-    ]
-    for graph in leftovers:
+    try:
+        _bring_up_to_date(store, kg, bundled_quads)
+    except BaseException:
+        kg.close()
+        raise
+    return kg
+
+
+def _bring_up_to_date(
+    store: ox.Store, kg: KnowledgeGraph, bundled_quads: Sequence[ox.Quad] | None
+) -> None:
+    # Staging graphs and graphs marked as loading are only ever left by an import that was
+    # killed: drop them (and their markers).
+    meta = ox.NamedNode(str(META_GRAPH))
+    for graph in _unfinished_graphs(store):
         store.update(f"DROP SILENT GRAPH <{graph}>")
+    for quad in list(store.quads_for_pattern(None, _LOADING, None, meta)):
+        store.remove(quad)
     version = _bundled_data_version()
-    stored = [
-        str(getattr(q.object, "value", ""))
-        for q in store.quads_for_pattern(
-            ox.NamedNode(str(_DATA_VERSION)), None, None, ox.NamedNode(str(META_GRAPH))
-        )
-    ]
-    if stored != [version]:
+    if _stored_data_version(store) != [version]:
         onto = ox.Store()
         onto.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
         g = ox.NamedNode(str(ONTOLOGY_GRAPH))
@@ -488,9 +590,11 @@ def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad]) -> KnowledgeGrap
             ONTOLOGY_GRAPH,
             [ox.Quad(q.subject, q.predicate, q.object, g) for q in onto],
         )
-        kg._replace_with_quads(CURATED_GRAPH, bundled_quads)
-        meta = ox.NamedNode(str(META_GRAPH))
-        store.update(f"DROP SILENT GRAPH <{meta.value}>")
+        # The bundled data is compiled only when it must be written: a reopen stays quick.
+        kg._replace_with_quads(
+            CURATED_GRAPH, bundled_quads if bundled_quads is not None else _bundled()[1]
+        )
+        store.update(f"DELETE WHERE {{ GRAPH <{meta.value}> {{ <{_DATA_VERSION}> ?p ?o }} }}")
         store.add(
             ox.Quad(
                 ox.NamedNode(str(_DATA_VERSION)),
@@ -500,6 +604,33 @@ def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad]) -> KnowledgeGrap
             )
         )
         store.flush()
+
+
+def _open_read_only(path: Path) -> KnowledgeGraph:
+    if not (path / "oxigraph").is_dir():
+        raise UsageError(
+            f"there is no actorgraph store at {path}; create it first with load(store=DIR) "
+            "(or `actorgraph import … --store DIR`)"
+        )
+    lock = _lock(path, shared=True)
+    try:
+        store = ox.Store.read_only(str(path / "oxigraph"))
+    except OSError as exc:
+        _unlock(lock)
+        raise UsageError(f"cannot open the store {path}: {exc}") from None
+    kg = KnowledgeGraph(store, path=path, lock=lock)
+    kg._read_only = True
+    problem = None
+    if _unfinished_graphs(store):
+        problem = "holds graphs that a killed import left half-written"
+    elif _stored_data_version(store) != [_bundled_data_version()]:
+        problem = "was written by another version of actorgraph or its data"
+    if problem is not None:
+        kg.close()
+        raise UsageError(
+            f"the store {path} {problem}; open it once for writing (without read_only) to bring it "
+            "up to date"
+        )
     return kg
 
 

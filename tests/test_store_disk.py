@@ -1,0 +1,162 @@
+"""The on-disk store: reopening, imports that are killed half-way, read-only opens shared by readers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import actorgraph
+from actorgraph._store import _DATA_VERSION, _LOADING, META_GRAPH, STAGING_PREFIX
+
+GRAPH = "https://w3id.org/actorgraph/graph/import/test/0123456789abcdef"
+EX = "https://example.org/"
+
+
+def _ntriples(n: int, tag: str = "a") -> bytes:
+    return "".join(f"<{EX}{tag}{i}> <{EX}p> <{EX}o{i % 7}> .\n" for i in range(n)).encode()
+
+
+def _count(kg: actorgraph.KnowledgeGraph, graph: str = GRAPH) -> int:
+    rows = kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))[0])
+
+
+def test_an_imported_graph_survives_a_reopen(tmp_path: Path) -> None:
+    with actorgraph.load(store=tmp_path) as kg:
+        kg.replace_graph(GRAPH, _ntriples(50))
+        total = len(kg)
+    with actorgraph.load(store=tmp_path) as kg:
+        assert _count(kg) == 50
+        assert len(kg) == total
+        assert kg.resolve("TTP") == "agd:ttp"
+
+
+@pytest.mark.parametrize(
+    "existing", [pytest.param(0, id="into-a-fresh-graph"), pytest.param(5, id="over-a-graph")]
+)
+def test_replace_graph_replaces_and_a_failed_load_keeps_what_was_there(
+    tmp_path: Path, existing: int
+) -> None:
+    with actorgraph.load(store=tmp_path) as kg:
+        if existing:
+            kg.replace_graph(GRAPH, _ntriples(existing, "old"))
+        broken = _ntriples(20) + b"<https://example.org/x> this is not N-Triples .\n"
+        with pytest.raises(SyntaxError):
+            kg.replace_graph(GRAPH, broken)
+        assert _count(kg) == existing
+        assert not any(
+            isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)
+            for g in kg.store.named_graphs()
+        )
+        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))
+        kg.replace_graph(GRAPH, _ntriples(30))
+        assert _count(kg) == 30
+        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))
+
+
+def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(tmp_path: Path) -> None:
+    with actorgraph.load(store=tmp_path) as kg:
+        kg.replace_graph(GRAPH, _ntriples(10))
+        before = len(kg)
+        # What a process killed in the middle of a bulk load leaves: the marker and part of a graph.
+        half = ox.NamedNode(f"{EX}half-loaded")
+        meta = ox.NamedNode(str(META_GRAPH))
+        kg.store.add(ox.Quad(half, _LOADING, ox.Literal("12345"), meta))
+        kg.store.bulk_load(_ntriples(10, "half"), format=ox.RdfFormat.N_TRIPLES, to_graph=half)
+        staging = ox.NamedNode(f"{STAGING_PREFIX}deadbeef")
+        kg.store.bulk_load(_ntriples(3, "st"), format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
+    with actorgraph.load(store=tmp_path) as kg:
+        assert len(kg) == before
+        assert _count(kg) == 10
+        assert not kg.store.contains_named_graph(half)
+        assert not kg.store.contains_named_graph(staging)
+        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))
+
+
+@pytest.mark.slow
+def test_an_import_killed_mid_load_leaves_all_or_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "big.nt"
+    data.write_bytes(_ntriples(300_000))
+    store = tmp_path / "store"
+    actorgraph.load(store=store).close()
+    script = textwrap.dedent(
+        f"""
+        import actorgraph, sys
+        kg = actorgraph.load(store={str(store)!r})
+        print("open", flush=True)
+        kg.replace_graph({GRAPH!r}, {str(data)!r})
+        kg.close()
+        print("done", flush=True)
+        """
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "open"
+        time.sleep(0.3)
+        os.kill(child.pid, signal.SIGKILL)
+    with actorgraph.load(store=store) as kg:
+        assert _count(kg) in (0, 300_000)
+
+
+def test_readers_share_a_read_only_store_and_keep_writers_out(tmp_path: Path) -> None:
+    with actorgraph.load(store=tmp_path) as kg:
+        kg.replace_graph(GRAPH, _ntriples(12))
+    with (
+        actorgraph.load(store=tmp_path, read_only=True) as first,
+        actorgraph.load(store=tmp_path, read_only=True) as second,
+    ):
+        assert _count(first) == _count(second) == 12
+        assert first.resolve("ISKP") == "agd:iskp"
+        with pytest.raises(actorgraph.StoreLockedError, match="in use"):
+            actorgraph.load(store=tmp_path)
+        with pytest.raises(actorgraph.UsageError, match="read-only"):
+            first.replace_graph(GRAPH, _ntriples(1))
+    with actorgraph.load(store=tmp_path) as writer:
+        with pytest.raises(actorgraph.StoreLockedError, match="open for writing"):
+            actorgraph.load(store=tmp_path, read_only=True)
+        assert _count(writer) == 12
+
+
+def test_read_only_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+    with pytest.raises(actorgraph.UsageError, match="no actorgraph store"):
+        actorgraph.load(store=tmp_path / "missing", read_only=True)
+    assert not (tmp_path / "missing").exists()
+    with pytest.raises(actorgraph.UsageError, match="on-disk store"):
+        actorgraph.load(read_only=True)
+    actorgraph.load(store=tmp_path).close()
+    with pytest.raises(actorgraph.UsageError, match="data files"):
+        actorgraph.load(store=tmp_path, data=[tmp_path / "mine.yaml"], read_only=True)
+
+
+def test_read_only_refuses_a_store_written_by_another_version(tmp_path: Path) -> None:
+    with actorgraph.load(store=tmp_path) as kg:
+        kg.store.update(
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{_DATA_VERSION}> ?p ?o }} }} ;"
+            f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{_DATA_VERSION}> <{EX}v> "old" }} }}'
+        )
+    with pytest.raises(actorgraph.UsageError, match="another version"):
+        actorgraph.load(store=tmp_path, read_only=True)
+    # The refused reader let go of the lock: a writer brings the store up to date.
+    with actorgraph.load(store=tmp_path) as kg:
+        assert kg.resolve("TTP") == "agd:ttp"
+    with actorgraph.load(store=tmp_path, read_only=True) as kg:
+        assert kg.resolve("TTP") == "agd:ttp"
+
+
+def test_close_twice_is_harmless(tmp_path: Path) -> None:
+    kg = actorgraph.load(store=tmp_path)
+    kg.close()
+    kg.close()
+    reader = actorgraph.load(store=tmp_path, read_only=True)
+    reader.close()
+    reader.close()
