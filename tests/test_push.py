@@ -101,14 +101,24 @@ def _local_counts(kg: actorgraph.KnowledgeGraph) -> dict[str, int]:
     return {g: n for g, n in counts.items() if g in set(pushable_graphs(kg))}
 
 
-@pytest.mark.parametrize("how", ["--gsp", "--update"])
+@pytest.mark.parametrize(
+    ("how", "extra"),
+    [
+        pytest.param("--gsp", [], id="graph-store-protocol"),
+        pytest.param("--update", ["--chunk-size", "500"], id="update-staged"),
+        pytest.param("--update", ["--chunk-size", "500", "--no-staging"], id="update-direct"),
+    ],
+)
 def test_push_twice_leaves_the_same_triples(
-    oxigraph: Oxigraph, kg: actorgraph.KnowledgeGraph, how: str, capsys: pytest.CaptureFixture[str]
+    oxigraph: Oxigraph,
+    kg: actorgraph.KnowledgeGraph,
+    how: str,
+    extra: list[str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = f"{oxigraph.base}/store" if how == "--gsp" else f"{oxigraph.base}/update"
     expected = _local_counts(kg)
     assert expected, "the local graph should have named graphs to push"
-    extra = ["--chunk-size", "500"] if how == "--update" else []
     assert main(["push", how, url, *extra]) == 0
     first = oxigraph.counts()
     assert first == expected

@@ -186,6 +186,12 @@ def add_push_parser(sub: Any) -> None:
         help="triples per INSERT DATA request with --update (default 5000)",
     )
     parser.add_argument(
+        "--no-staging",
+        action="store_true",
+        help="with --update: drop each graph and insert straight into it, for stores without "
+        "MOVE (readers may see a partial graph meanwhile)",
+    )
+    parser.add_argument(
         "--timeout",
         type=_positive(float),
         default=300.0,
@@ -231,6 +237,7 @@ def run_push(args: argparse.Namespace) -> int:
             password=password,
             chunk_size=args.chunk_size,
             timeout=args.timeout,
+            staging=not args.no_staging,
         )
     finally:
         kg.close()

@@ -6,8 +6,8 @@ their content, so pushing twice never duplicates anything):
 - the Graph Store HTTP Protocol: one ``PUT <gsp>?graph=<IRI>`` of N-Triples per named graph;
 - SPARQL 1.1 Update, for stores without the Graph Store Protocol: the graph's triples are inserted
   in chunks (``INSERT DATA``) into a staging graph, which then replaces the target in one request
-  (``MOVE``), so readers never see a half-loaded graph; ``DROP SILENT GRAPH`` clears a staging
-  graph a failed push may have left.
+  (``MOVE``), so readers never see a half-loaded graph. For stores without ``MOVE``,
+  ``staging=False`` runs ``DROP SILENT GRAPH`` on the target and inserts straight into it.
 
 HTTP goes through the standard library (``urllib``): pushing needs no extra dependency. Credentials
 are HTTP Basic: a user name, and the password from the environment (``ACTORGRAPH_PASSWORD``), never
@@ -172,6 +172,7 @@ def push_graphs(
     password: str | None = None,
     chunk_size: int = 5_000,
     timeout: float = 300.0,
+    staging: bool = True,
 ) -> list[PushedGraph]:
     """Replace each named graph of ``kg`` (or the one ``graph`` names) in a remote store.
 
@@ -191,6 +192,10 @@ def push_graphs(
         Triples per ``INSERT DATA`` request.
     timeout
         Seconds to wait for each request.
+    staging
+        With ``update``: load into a staging graph and ``MOVE`` it over the target (readers never
+        see half a graph). ``False`` drops the target and inserts straight into it, for stores
+        without ``MOVE``.
 
     Raises
     ------
@@ -216,22 +221,23 @@ def push_graphs(
             client.send("PUT", _with_graph(gsp, iri), _n_triples(triples), "application/n-triples")
             pushed.append(PushedGraph(iri, len(triples), 1))
             continue
-        staging = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
+        into = f"{STAGING_PREFIX}{uuid.uuid4().hex}" if staging else iri
         requests = 0
-
-        run(f"DROP SILENT GRAPH <{staging}>")
+        run(f"DROP SILENT GRAPH <{into}>")
         requests += 1
         try:
             for chunk in _chunks(triples, chunk_size):
                 body = _n_triples(chunk).decode("utf-8")
-                run(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}}} }}")
+                run(f"INSERT DATA {{ GRAPH <{into}> {{\n{body}}} }}")
                 requests += 1
-            # MOVE drops the target first, then moves the staged triples in, in one request.
-            run(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{iri}>")
-            requests += 1
+            if staging:
+                # MOVE drops the target first, then moves the staged triples in, in one request.
+                run(f"MOVE SILENT GRAPH <{into}> TO GRAPH <{iri}>")
+                requests += 1
         except EndpointError:
-            with contextlib.suppress(EndpointError):
-                run(f"DROP SILENT GRAPH <{staging}>")
+            if staging:
+                with contextlib.suppress(EndpointError):
+                    run(f"DROP SILENT GRAPH <{into}>")
             raise
         pushed.append(PushedGraph(iri, len(triples), requests))
     return pushed
