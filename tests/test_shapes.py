@@ -384,6 +384,34 @@ BAD_CASES = [
     pytest.param(
         source(dcterms__date='"March 2025"'), SEED, "dcterms:date must be", id="source-date-untyped"
     ),
+    pytest.param(
+        statement(ag__claimText='"Une affirmation."@fr'),
+        S,
+        "must have an ag:claimText",
+        id="statement-claim-not-english",
+    ),
+    pytest.param(
+        entity(type_="ag:Fatwa", extra='ag:ruling "A ruling"'),
+        X,
+        "ag:ruling must be",
+        id="ruling-untagged",
+    ),
+    pytest.param(
+        entity(type_="ag:Attack", extra='ag:dateText "mid-2010s"'),
+        X,
+        "ag:dateText must be",
+        id="date-text-untagged",
+    ),
+    pytest.param(statement(skos__note='"a note"'), S, "skos:note must be", id="note-untagged"),
+    pytest.param(
+        entity(type_="ag:Designation", extra='ag:listName "FTO"@en'),
+        X,
+        "ag:listName must be",
+        id="list-name-tagged",
+    ),
+    pytest.param(
+        attack('ag:sourceRecord ""'), X, "ag:sourceRecord must be", id="source-record-empty"
+    ),
     pytest.param(source(dcterms__title=""), SEED, "dcterms:title", id="source-without-title"),
     pytest.param(source(dcterms__creator=""), SEED, "dcterms:creator", id="source-without-creator"),
     pytest.param(
