@@ -480,3 +480,20 @@ def test_oxigraph_reads_the_same_triples_as_rdflib(name: str) -> None:
     path = ONTOLOGY_DIR / name
     oxigraph_count = sum(1 for _ in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
     assert oxigraph_count == len(Graph().parse(path, format="turtle"))
+
+
+def test_no_released_term_disappears(ontology: Graph) -> None:
+    """Terms are public API: a released term stays, deprecated with a replacement if need be."""
+    released = Path(__file__).parent / "fixtures" / "ontology_terms_0.1.0.txt"
+    lines = released.read_text(encoding="utf-8").splitlines()
+    terms = [line for line in lines if line and not line.startswith("#")]
+    assert len(terms) > 90
+    declared = {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    assert not sorted(t for t in terms if _iri(t) not in declared)
+
+
+def test_deprecated_terms_name_their_replacement(ontology: Graph) -> None:
+    for term in ontology.subjects(OWL.deprecated, Literal(True)):
+        replacement = ontology.value(term, DCTERMS.isReplacedBy)
+        assert isinstance(replacement, URIRef), term
+        assert (replacement, RDF.type, None) in ontology, (term, replacement)
