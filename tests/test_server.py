@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import Namespace
 
 import actorgraph
-from actorgraph._saved import saved_queries
+from actorgraph._saved import read_saved_query, saved_queries
 
 pytestmark = pytest.mark.server
 
@@ -429,3 +429,96 @@ def test_query_cli_reads_from_the_endpoint(server: Server, kg: actorgraph.Knowle
     assert result.stdout.replace(b"\r\n", b"\n") == kg.query(CLAIMS).serialize("csv").replace(
         b"\r\n", b"\n"
     )
+
+
+def test_a_browser_asking_the_endpoint_itself_is_sent_to_the_query_page(server: Server) -> None:
+    response = httpx.get(server.sparql, headers={"Accept": "text/html,application/xhtml+xml"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
+def test_serve_without_the_server_extra_names_it() -> None:
+    code = (
+        "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"
+        "from actorgraph.cli import main; sys.exit(main(['serve', '--port', '0']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 2
+    assert "pip install 'actorgraph[server]'" in result.stderr
+    assert "starlette" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# The query page in a real headless Chromium
+
+CHROMIUM = os.environ.get("ACTORGRAPH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.mark.browser
+def test_query_page_runs_a_saved_query_offline_like_curl(server: Server, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    outside: list[str] = []
+
+    def route(request_route: object) -> None:
+        url = request_route.request.url  # type: ignore[attr-defined]
+        if url.startswith(server.base):
+            request_route.continue_()  # type: ignore[attr-defined]
+        else:
+            outside.append(url)
+            request_route.abort()  # type: ignore[attr-defined]
+
+    page.route("**/*", route)
+    page.goto(f"{server.base}/")
+    page.click("button[data-name='contested-tolls']")
+    assert page.locator("#highlight .tok-kw", has_text="SELECT").count() >= 1
+    page.click("#run")
+    page.wait_for_selector("#results table")
+    shown = page.locator("#results tbody tr").count()
+    curl = httpx.post(
+        server.sparql,
+        data={"query": read_saved_query("contested-tolls").text},
+        headers={"Accept": "text/csv"},
+    )
+    csv_rows = curl.text.strip().splitlines()[1:]
+    assert shown == len(csv_rows) > 0
+    first_cells = page.locator("#results tbody tr").first.locator("td").all_inner_texts()
+    assert first_cells[0] == csv_rows[0].split(",")[0]
+
+    # Parameters of a saved query get fields; the endpoint binds them.
+    page.click("button[data-name='leader-at-date']")
+    page.fill("input[data-param='group']", "agd:ttp")
+    page.fill("input[data-param='date']", "2015-06-01")
+    page.click("#run")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('row')")
+    leaders = set(page.locator("#results tbody tr td:nth-child(5)").all_inner_texts())
+    assert leaders == {"Mullah Fazlullah @en"}  # labels show their language tag
+
+    # A malformed query shows the server's message.
+    page.fill("#query", "SELECT ?x WHERE {")
+    page.click("#run")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('HTTP 400')")
+    assert "syntax error" in page.locator("#results pre.error").inner_text()
+    assert outside == []
+    page.close()

@@ -112,7 +112,8 @@ def run_serve(args: argparse.Namespace) -> int:
         from actorgraph import _server  # noqa: PLC0415 - the server extra
     except ModuleNotFoundError as exc:
         raise UsageError(
-            f"actorgraph serve needs the server extra ({exc.name} is missing): {_SERVER_EXTRA}"
+            f"actorgraph serve needs the server extra ({(exc.name or 'starlette').partition('.')[0]} "
+            f"is missing): {_SERVER_EXTRA}"
         ) from None
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: expected 0 to 65535")
