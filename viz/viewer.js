@@ -375,6 +375,9 @@
   function claimBlock(st) {
     var div = el("div", null, "claim" + (st.rank && /Deprecated/.test(st.rank) ? " deprecated" : ""));
     div.appendChild(dataEl("p", st.claim || "(no claim text)", "text"));
+    if (st.property !== undefined && st.value !== undefined) {
+      div.appendChild(dataEl("p", typeLabel(st.property).toLowerCase() + ": " + st.value, "meta"));
+    }
     var metaBits = [];
     if (st.rank) metaBits.push("rank " + String(st.rank).replace(/^ag:/, "").replace(/Rank$/, ""));
     if (st.start || st.end) metaBits.push((st.start || "…") + " – " + (st.end || "…"));
@@ -603,17 +606,20 @@
     window.actorgraphFirstDraw = performance.now();
     performance.mark("ag:drawn");
     if (complete) { finished(); return; }
-    // Let the first frame reach the screen before the second batch.
-    setTimeout(function () {
-      // One setData is cheaper than adding to the live network (each add re-indexes it).
-      nodes = new vis.DataSet(graph.nodes);
-      edges = new vis.DataSet(graph.edges);
-      window.actorgraph.nodes = nodes;
-      window.actorgraph.edges = edges;
-      network.once("afterDrawing", finished);
-      network.setData({ nodes: nodes, edges: edges });
-    }, 0);
+    // Let the first frame reach the screen before the second batch: the animation frame
+    // callback runs before the next paint, the timeout after it.
+    requestAnimationFrame(function () { setTimeout(addRest, 0); });
   });
+
+  function addRest() {
+    // One setData is cheaper than adding to the live network (each add re-indexes it).
+    nodes = new vis.DataSet(graph.nodes);
+    edges = new vis.DataSet(graph.edges);
+    window.actorgraph.nodes = nodes;
+    window.actorgraph.edges = edges;
+    network.once("afterDrawing", finished);
+    network.setData({ nodes: nodes, edges: edges });
+  }
 
   // For tests and for analysts at the console.
   window.actorgraph = {
