@@ -43,14 +43,17 @@ MEDIA_TYPES = {
     "jsonld": "application/ld+json",
 }
 
+# The guard must split a query exactly where SPARQL does, or text it takes for a comment or a string
+# hides a keyword from it: comments end at CR as well as LF, IRIs may hold \u escapes, and prefixed
+# names may hold \# and \' escapes and non-ASCII letters (SPARQL 1.1 grammar, section 19.8).
 _TOKEN_RE = re.compile(
     r"""
-      (?P<comment>\#[^\n]*)
+      (?P<comment>\#[^\n\r]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\s]*>)
-    | (?P<variable>[?$][A-Za-z0-9_]+)
-    | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z0-9_\-.]*)?)
+                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+    | (?P<variable>[?$]\w+)
+    | (?P<word>(?:[^\W\d][\w\-.]*|(?=:))(?::(?:[\w\-.:]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%])*)?)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -73,6 +76,11 @@ def check_query(text: str, *, allow_remote: bool = False) -> None:
     if allow_remote:
         return
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN_RE.finditer(text)]
+    for kind, value, offset in tokens:
+        if kind == "other" and value == "\\":
+            # Valid SPARQL has backslashes only in strings, IRIs and prefixed names; one elsewhere
+            # means the guard did not read the query as Oxigraph will.
+            raise _refused(text, offset, "a backslash outside a string, IRI or prefixed name")
     significant = [t for t in tokens if t[0] in {"iri", "word", "string"}]
     for index, (kind, value, offset) in enumerate(significant):
         if kind != "word":
@@ -299,7 +307,13 @@ def run_local(
     the union of all graphs. Naming only ``named_graphs`` leaves the default graph empty.
     """
     check_query(text, allow_remote=allow_remote)
-    subs = {ox.Variable(name.lstrip("?$")): _to_param_term(v) for name, v in (params or {}).items()}
+    subs: dict[ox.Variable, Any] = {}
+    for name, value in (params or {}).items():
+        try:
+            subs[ox.Variable(name.lstrip("?$"))] = _to_param_term(value)
+        except ValueError as exc:
+            # Oxigraph checks names and IRIs, which keeps a parameter from adding query text.
+            raise QueryError(f"the parameter {name}={value!s:.200}: {exc}") from None
     dataset = _dataset(default_graph, named_graphs)
     if timeout is None:
         kind, payload, truncated = _evaluate(store, text, subs, limit, dataset)
@@ -324,7 +338,10 @@ def run_local(
             )
         status, payload = receiver.recv()
     except EOFError:
-        raise QueryError("the query worker died without an answer (out of memory?)") from None
+        raise QueryError(
+            "the query crashed its worker process (out of memory, or nested too deeply for the "
+            "parser); simplify it"
+        ) from None
     finally:
         if process.is_alive():
             process.kill()
