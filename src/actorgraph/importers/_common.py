@@ -635,6 +635,8 @@ class ImportReport:
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
     provisional_actors: int = 0
     places_created: int = 0
+    #: What the store saw: "loaded", "replaced", "unchanged" (the same graph was there), or "".
+    store_change: str = ""
 
     @property
     def rejected(self) -> list[Issue]:
@@ -657,7 +659,7 @@ class ImportReport:
             f"{self.dataset} {self.flavour + ' ' if self.flavour else ''}file {self.path}",
             f"  rows read: {self.rows_read:,}",
             f"  events created: {self.events_created:,} in graph <{self.graph}>"
-            + ("" if self.committed else " (not written)"),
+            + (f" ({self.store_change})" if self.committed else " (not written)"),
             f"  rows rejected: {len(self.rejected):,}",
         ]
         lines += [f"    {reason}: {n:,}" for reason, n in sorted(self.rejected_by_reason.items())]
@@ -690,6 +692,7 @@ class ImportReport:
             "path": self.path,
             "graph": self.graph,
             "committed": self.committed,
+            "store_change": self.store_change,
             "rows_read": self.rows_read,
             "events_created": self.events_created,
             "same_event_links": self.same_event_links,
@@ -1055,31 +1058,80 @@ class _Matcher:
 # The atomic swap
 
 
-def replace_graph(store: ox.Store, graph: str, path: str | Path) -> None:
-    """Replace one named graph with the triples of an N-Triples file, atomically.
+#: The commit marker of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in
+#: the graph itself, added only once the whole graph is in the store.
+COMPLETE = f"{SCHEMA}sha256"
 
-    The file is bulk-loaded into a fresh staging graph ``agg:staging/<uuid>``; one SPARQL Update then
-    drops the old graph and moves the staging graph into its place. Oxigraph applies an update in one
-    transaction, so readers see either the old graph or the new one; the bulk load itself is not
-    atomic, which is why it goes to a graph nobody reads. A staging graph left by a killed process
-    is dropped the next time the store is opened (and by :func:`drop_stale_staging`).
+
+def replace_graph(store: ox.Store, graph: str, path: str | Path) -> str:
+    """Replace one named graph with the triples of an N-Triples file, so that it is all or nothing.
+
+    The graph is complete when it holds its commit marker ``<graph> schema:sha256 "<digest>"``
+    (the SHA-256 of the file), added as one quad after the load. Three cases:
+
+    - the graph already holds this file's digest: nothing to do (``"unchanged"``; re-importing the
+      same file into the same curated data writes nothing);
+    - the graph is absent: the file is bulk-loaded straight into it, then the marker is added; an
+      error drops the partial graph, and a graph left without its marker by a killed process is
+      dropped by :func:`drop_incomplete_imports` before the next import (``"loaded"``);
+    - the graph holds other content: the file is bulk-loaded into a staging graph
+      ``agg:staging/<uuid>``, then one SPARQL Update (one transaction) drops the old graph and
+      moves the new one into place (``"replaced"``).
+
+    Moving a graph copies every quad inside one transaction, which on an on-disk store costs about
+    eight times the bulk load itself (300,000 triples: 6 s to load, 49 s to move), so the move is
+    kept for the one case that needs it.
     """
-    staging = f"{_STAGING_GRAPHS}{uuid.uuid4().hex}"
+    digest = file_digest(Path(path))
+    node = ox.NamedNode(graph)
+    marker = ox.NamedNode(COMPLETE)
+    stored = [
+        q.object.value
+        for q in store.quads_for_pattern(node, marker, None, node)
+        if isinstance(q.object, ox.Literal)
+    ]
+    if stored == [digest]:
+        return "unchanged"
+    if next(iter(store.quads_for_pattern(None, None, None, node)), None) is None:
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=node)
+            store.add(ox.Quad(node, marker, ox.Literal(digest), node))
+        except BaseException:
+            store.update(f"DROP SILENT GRAPH <{graph}>")
+            raise
+        return "loaded"
+    staging = ox.NamedNode(f"{_STAGING_GRAPHS}{uuid.uuid4().hex}")
     try:
-        store.bulk_load(
-            path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(staging)
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
+        store.add(ox.Quad(node, marker, ox.Literal(digest), staging))
+        store.update(
+            f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging.value}> TO <{graph}>"
         )
-        store.update(f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging}> TO <{graph}>")
     except BaseException:
-        store.update(f"DROP SILENT GRAPH <{staging}>")
+        store.update(f"DROP SILENT GRAPH <{staging.value}>")
         raise
+    return "replaced"
 
 
-def drop_stale_staging(store: ox.Store) -> None:
-    """Drop staging graphs left behind by an import that was killed."""
+def drop_incomplete_imports(store: ox.Store) -> list[str]:
+    """Drop staging graphs and import graphs without their commit marker (left by a killed import).
+
+    Returns the IRIs of the graphs dropped.
+    """
+    marker = ox.NamedNode(COMPLETE)
+    dropped = []
     for graph in list(store.named_graphs()):
-        if isinstance(graph, ox.NamedNode) and graph.value.startswith(_STAGING_GRAPHS):
-            store.update(f"DROP SILENT GRAPH <{graph.value}>")
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        name = graph.value
+        stale = name.startswith(_STAGING_GRAPHS) or (
+            name.startswith(_IMPORT_GRAPHS)
+            and next(iter(store.quads_for_pattern(graph, marker, None, graph)), None) is None
+        )
+        if stale:
+            store.update(f"DROP SILENT GRAPH <{name}>")
+            dropped.append(name)
+    return dropped
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1138,6 +1190,7 @@ def run_import(
     dataset = importer.dataset
     graph = f"{_IMPORT_GRAPHS}{dataset.key}/{digest[:16]}"
     report = ImportReport(dataset=dataset.key, path=display_path or str(file), graph=graph)
+    drop_incomplete_imports(store)
     known = KnownEntities.from_store(store)
     resolver = _Resolver(known, dataset, unresolved, importer.hints)
     matcher = _Matcher(known.events)
@@ -1212,11 +1265,10 @@ def run_import(
         report.places_created = len(resolver.new_places)
         if strict and report.rejected:
             return report
-        kg_replace = getattr(target, "replace_graph", None)
-        if callable(kg_replace):
-            kg_replace(graph, nt_path)
-        else:
-            replace_graph(store, graph, nt_path)
+        report.store_change = replace_graph(store, graph, nt_path)
+        changed = getattr(target, "_changed", None)
+        if callable(changed):  # a KnowledgeGraph caches its name index
+            changed()
         report.committed = True
     return report
 
