@@ -44,7 +44,7 @@ def main(out: Path) -> None:
             page.goto(page_path.as_uri())
             page.wait_for_function("window.actorgraph && window.actorgraph.isComplete()")
             page.fill("#search", "Bajaur")
-            page.locator("#search-results button").first.click()
+            page.click('#search-results button[data-node="agd:bajaur-rally-bombing-2023"]')
             page.locator("#panel-body button[data-edge]", has_text="claimed by").first.click()
             page.wait_for_timeout(300)
             page.screenshot(path=str(out))

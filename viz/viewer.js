@@ -324,7 +324,9 @@
 
   function focusNode(n) {
     network.selectNodes([n], true);
-    network.focus(n, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    // Offset by half the side panel, which covers the right of the drawing.
+    var offset = -Math.min(panel.offsetWidth || 380, container.clientWidth / 2) / 2;
+    network.focus(n, { scale: Math.max(network.getScale(), 1.0), offset: { x: offset, y: 0 }, animation: false });
     showNode(n);
   }
 

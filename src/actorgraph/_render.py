@@ -225,6 +225,7 @@ def _build(
     # pyvis takes a quarter of a second to import; only the page needs it.
     from pyvis.network import Network  # noqa: PLC0415
 
+    sources_in = graph.graph.get("sources") or {}
     ids = list(graph.nodes)
     index = {node: i for i, node in enumerate(ids)}
     type_ids: dict[str, int] = {}
@@ -235,7 +236,13 @@ def _build(
     node_timed: list[bool] = []
     for node in ids:
         attrs = graph.nodes[node]
-        label = _text(attrs.get("label")) or str(node)
+        source_meta = sources_in.get(node) if isinstance(sources_in, Mapping) else None
+        label = (
+            _text(attrs.get("label"))
+            or _text(attrs.get("title"))  # a source node carries its title, not a label
+            or (_text(source_meta.get("title")) if isinstance(source_meta, Mapping) else "")
+            or str(node)
+        )
         type_ = _text(attrs.get("type")) or "(untyped)"
         types = [_text(t) for t in _as_list(attrs.get("types"))] or [type_]
         aliases = [_text(a) for a in _as_list(attrs.get("aliases")) if _text(a)]
@@ -363,7 +370,6 @@ def _build(
     nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
     options = json.loads(options_json)
 
-    sources_in = graph.graph.get("sources") or {}
     sources: dict[str, dict[str, str]] = {}
     if isinstance(sources_in, Mapping):
         for curie, meta in sources_in.items():
@@ -523,7 +529,7 @@ def _layout(n: int, pairs: list[tuple[int, int]], seed: int) -> tuple[list[float
     ys = [c[1] for c in coords]
     cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    size = max(400.0, 60.0 * math.sqrt(n))
+    size = max(500.0, 100.0 * math.sqrt(n))
     scale = size / span
     return (
         [round((x - cx) * scale, 1) for x in xs],
