@@ -522,3 +522,16 @@ def test_query_page_runs_a_saved_query_offline_like_curl(server: Server, browser
     assert "syntax error" in page.locator("#results pre.error").inner_text()
     assert outside == []
     page.close()
+
+
+def test_serve_an_on_disk_store(
+    tmp_path_factory: pytest.TempPathFactory, kg: actorgraph.KnowledgeGraph
+) -> None:
+    store = tmp_path_factory.mktemp("serve") / "store"
+    running = Server("--store", str(store), "--timeout", "30")
+    try:
+        response = httpx.get(running.sparql, params={"query": CLAIMS})
+        assert response.status_code == 200
+        assert _bindings(response.content) == _bindings(kg.query(CLAIMS).serialize("json"))
+    finally:
+        running.stop()
