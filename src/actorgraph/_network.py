@@ -22,9 +22,10 @@ from one to the other) listing the ``events`` and ``sources`` behind it.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import networkx as nx
@@ -34,7 +35,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from actorgraph._errors import UsageError
 from actorgraph._names import name_keys
-from actorgraph._namespaces import AG, AGD, AGG, AGS, PREFIXES, curie, expand
+from actorgraph._namespaces import AG, AGD, AGG, AGS, AGST, PREFIXES, curie, expand
 from actorgraph._resolve import NameIndex
 
 __all__ = [
@@ -56,6 +57,10 @@ _XSD_STRING = _XSD + "string"
 _RDF_LANGSTRING = str(RDF.langString)
 _ONTOLOGY_GRAPH = ox.NamedNode(str(AGG) + "ontology")
 _NODE_NAMESPACES = (str(AGD), str(AGS))
+_DATA_QUERY = (
+    "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+    f"FILTER(?g != <{_ONTOLOGY_GRAPH.value}>) }}"
+)
 
 _INTEGER_TYPES = {
     _XSD + name
@@ -83,6 +88,8 @@ _DATE_TYPES = {
 }
 _DATE_TAG = "date"  # a date whose datatype follows from its precision: 2023, 2023-07, 2023-07-30
 _IRI_TAG = "iri"  # an IRI that is no node of the graph (a URL, a concept scheme)
+# Tags under which a value always gives back its literal exactly (other tags are checked).
+_EXACT_TAGS = {_DATE_TAG, "xsd:string", "@en"}
 
 # Node attributes with fixed names (and the properties they hold).
 _FIXED_ATTRIBUTES = {
@@ -179,6 +186,7 @@ class _Ontology:
                 self.classes.add(curie(s))
         self._ancestors: dict[str, frozenset[str]] = {}
         self._depth: dict[str, int] = {}
+        self._specific: dict[tuple[str, ...], str] = {}
 
     def ancestors(self, cls: str) -> frozenset[str]:
         """Return ``cls`` and every class it is a subclass of."""
@@ -207,6 +215,14 @@ class _Ontology:
         """Return the most specific of several classes (``ag:`` classes first, then the deepest)."""
         if not types:
             return None
+        key = tuple(types)
+        if key in self._specific:
+            return self._specific[key]
+        found = self._most_specific(types)
+        self._specific[key] = found
+        return found
+
+    def _most_specific(self, types: Sequence[str]) -> str:
         candidates = [t for t in types if not any(t != u and t in self.ancestors(u) for u in types)]
         return min(candidates, key=lambda t: (not t.startswith("ag:"), -self.depth(t), t))
 
@@ -234,8 +250,13 @@ def _rdflib_to_ox(term: Any) -> Term:
     return ox.NamedNode(str(term))
 
 
-def _read(kg: Any) -> tuple[Iterator[tuple[Any, Any, Any]], _Ontology]:
-    """Return an iterator over the data graph's (s, p, o) pyoxigraph terms, and the ontology."""
+def _read(kg: Any) -> tuple[list[Iterable[Any]], _Ontology]:
+    """Return the data graph as one iterable of quads per named graph, and the ontology.
+
+    The data graph is every named graph but ``agg:ontology`` (and the default graph). Quads come
+    straight from the store: iterating them is the cheapest way from Oxigraph to Python objects
+    (a ``SELECT DISTINCT`` over the union, or a dump parsed in Python, measured slower).
+    """
     store = _store_of(kg)
     if store is not None:
         onto = _Ontology(
@@ -244,22 +265,7 @@ def _read(kg: Any) -> tuple[Iterator[tuple[Any, Any, Any]], _Ontology]:
         )
         graphs: list[Any] = [g for g in store.named_graphs() if g != _ONTOLOGY_GRAPH]
         graphs.append(ox.DefaultGraph())
-
-        def triples() -> Iterator[tuple[Any, Any, Any]]:
-            if len(graphs) <= 2:
-                for graph in graphs:
-                    for q in store.quads_for_pattern(None, None, None, graph):
-                        yield q.subject, q.predicate, q.object
-                return
-            seen: set[tuple[Any, Any, Any]] = set()
-            for graph in graphs:
-                for q in store.quads_for_pattern(None, None, None, graph):
-                    triple = (q.subject, q.predicate, q.object)
-                    if triple not in seen:
-                        seen.add(triple)
-                        yield triple
-
-        return triples(), onto
+        return [store.quads_for_pattern(None, None, None, g) for g in graphs], onto
     if not hasattr(kg, "query"):
         raise UsageError(
             f"to_networkx needs a KnowledgeGraph or a pyoxigraph Store, not {type(kg).__name__}"
@@ -269,7 +275,11 @@ def _read(kg: Any) -> tuple[Iterator[tuple[Any, Any, Any]], _Ontology]:
     rows = kg.query(
         "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != agg:ontology) }"
     )
-    return ((_rdflib_to_ox(s), _rdflib_to_ox(p), _rdflib_to_ox(o)) for s, p, o in rows), onto
+    quads = [
+        ox.Quad(_rdflib_to_ox(s), _rdflib_to_ox(p), _rdflib_to_ox(o))  # type: ignore[arg-type]
+        for s, p, o in rows
+    ]
+    return [quads], onto
 
 
 # ----------------------------------------------------------------------------------------------
@@ -287,31 +297,71 @@ def _local_name(name: str) -> str:
     return name
 
 
-def _tag_of(term: ox.Literal) -> str:
-    if term.language:
-        return "@" + term.language
-    datatype = term.datatype.value
-    pattern = _DATE_TYPES.get(datatype)
-    if pattern is not None and pattern.fullmatch(term.value):
-        return _DATE_TAG
-    return curie(datatype)
+# No other namespace of PREFIXES starts with one of these, so the first match is the longest.
+_FAST_NAMESPACES = [
+    (str(ns), f"{prefix}:", len(str(ns)))
+    for prefix, ns in (("agd", AGD), ("agst", AGST), ("ags", AGS), ("ag", AG))
+]
+_CURIE_CACHE: dict[str, str] = {}
 
 
-def _python_value(term: ox.Literal) -> Value:
-    lexical = term.value
-    if term.language:
-        return lexical
-    datatype = term.datatype.value
-    try:
+def _curie(iri: str) -> str:
+    """:func:`~actorgraph._namespaces.curie`, fast for the project's own namespaces."""
+    for namespace, prefix, size in _FAST_NAMESPACES:
+        if iri.startswith(namespace):
+            return prefix + iri[size:] if len(iri) > size else iri
+    found = _CURIE_CACHE.get(iri)
+    if found is None:
+        found = _CURIE_CACHE[iri] = curie(iri)
+        if len(_CURIE_CACHE) > 100_000:
+            _CURIE_CACHE.clear()
+    return found
+
+
+_INT, _FLOAT, _BOOL, _DATE, _TEXT = range(5)
+_DATATYPE_KINDS: dict[str, tuple[int, str]] = {}
+
+
+def _datatype_kind(datatype: str) -> tuple[int, str]:
+    """Return how to read a datatype's literals, and its tag (cached: a handful of datatypes)."""
+    found = _DATATYPE_KINDS.get(datatype)
+    if found is None:
         if datatype in _INTEGER_TYPES:
-            return int(lexical)
-        if datatype in _FLOAT_TYPES:
-            return float(lexical)
+            kind = _INT
+        elif datatype in _FLOAT_TYPES:
+            kind = _FLOAT
+        elif datatype == _XSD + "boolean":
+            kind = _BOOL
+        elif datatype in _DATE_TYPES:
+            kind = _DATE
+        else:
+            kind = _TEXT
+        found = _DATATYPE_KINDS[datatype] = (kind, curie(datatype))
+    return found
+
+
+def _encode_literal(term: ox.Literal) -> tuple[Value, str]:
+    """Return a literal's Python value and its tag (``@en``, ``date``, ``xsd:integer``, …)."""
+    language = term.language
+    lexical = term.value
+    if language:
+        return lexical, "@" + language
+    datatype = term.datatype.value
+    kind, tag = _datatype_kind(datatype)
+    if kind == _TEXT:
+        return lexical, tag
+    if kind == _DATE:
+        return lexical, (_DATE_TAG if _DATE_TYPES[datatype].fullmatch(lexical) else tag)
+    try:
+        if kind == _INT:
+            return int(lexical), tag
+        if kind == _FLOAT:
+            return float(lexical), tag
     except ValueError:
-        return lexical
-    if datatype == _XSD + "boolean" and lexical in ("true", "false", "1", "0"):
-        return lexical in ("true", "1")
-    return lexical
+        return lexical, tag
+    if lexical in ("true", "false", "1", "0"):
+        return lexical in ("true", "1"), tag
+    return lexical, tag
 
 
 def _guess_tag(value: Any) -> str:
@@ -354,30 +404,9 @@ def _to_term(value: Any, tag: str) -> tuple[str, str | None, str | None]:
     return lexical, datatype, None
 
 
-class _Literals:
-    """Collects values with their tags; decides each property's usual tag and the exceptions."""
-
-    def __init__(self) -> None:
-        self.tags: dict[str, Counter[str]] = defaultdict(Counter)
-
-    def note(self, prop: str, tag: str) -> None:
-        self.tags[prop][tag] += 1
-
-    def defaults(self) -> dict[str, str]:
-        return {prop: counts.most_common(1)[0][0] for prop, counts in self.tags.items()}
-
-
-def _encode_object(term: Any, is_node: Callable[[Any], bool]) -> tuple[Value, str, Any]:
-    """Return (value, tag, original term) of an object that is not an edge."""
-    if isinstance(term, ox.Literal):
-        return _python_value(term), _tag_of(term), term
-    return _node_id(term), _IRI_TAG, term
-
-
-def _node_id(term: Any) -> str:
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return curie(term.value)
+def _node_id(key: str) -> str:
+    """The node id of a term key: a CURIE for an IRI, ``_:id`` for a blank node."""
+    return key if key.startswith("_:") else _curie(key)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -420,57 +449,111 @@ def _interval(
 
 
 def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
-    triples, onto = _read(kg)
+    # The projection makes millions of small objects and no cycles: the cyclic collector would
+    # only rescan them again and again (it took over 40% of the time at 100k triples).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _project_unguarded(kg)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
+    graphs, onto = _read(kg)
+    NamedNode, Literal = ox.NamedNode, ox.Literal
     rdf_type, rdf_statement = _RDF_TYPE, _RDF_STATEMENT
-    by_subject: dict[Any, list[tuple[str, Any]]] = defaultdict(list)
-    statements: list[Any] = []
-    for s, p, o in triples:
-        pv = p.value
-        by_subject[s].append((pv, o))
-        if pv == rdf_type and o.value == rdf_statement and isinstance(o, ox.NamedNode):
-            statements.append(s)
+
+    # 1. Group the triples by subject. Terms are keyed by plain strings (an IRI, or "_:id" for a
+    #    blank node): hashing pyoxigraph terms costs more than making those strings.
+    by_subject: dict[str, list[tuple[str, Any]]] = {}
+    statements: list[str] = []
+    owner: dict[str, int] = {}
+    shared: set[str] = set()
+    several = len(graphs) > 1
+    get = by_subject.get
+    for index, quads in enumerate(graphs):
+        for q in quads:
+            subject = q.subject
+            sk = subject.value if type(subject) is NamedNode else "_:" + subject.value
+            pv = q.predicate.value
+            o = q.object
+            pairs = get(sk)
+            if pairs is None:
+                pairs = by_subject[sk] = []
+                if several:
+                    owner[sk] = index
+            elif several and owner[sk] != index:
+                shared.add(sk)  # in two named graphs: may hold the same triple twice
+            pairs.append((pv, o))
+            if pv == rdf_type and type(o) is NamedNode and o.value == rdf_statement:
+                statements.append(sk)
+    for sk in shared:
+        by_subject[sk] = list(dict.fromkeys(by_subject[sk]))
+    statements = list(dict.fromkeys(statements))
 
     statement_set = set(statements)
-    node_order: list[Any] = [s for s in by_subject if s not in statement_set]
-    node_terms: set[Any] = set(node_order)
+    node_order = [sk for sk in by_subject if sk not in statement_set]
+    node_keys = set(node_order)
+    node_namespaces = _NODE_NAMESPACES
 
-    def is_node(term: Any) -> bool:
-        if isinstance(term, ox.Literal):
-            return False
-        if term in node_terms:
-            return True
-        return isinstance(term, ox.BlankNode) or term.value.startswith(_NODE_NAMESPACES)
+    def object_key(o: Any) -> str:
+        return o.value if type(o) is NamedNode else "_:" + o.value
 
-    literals = _Literals()
-    # Per node: types, literal values by property, edges.
-    node_types: dict[Any, list[str]] = defaultdict(list)
-    node_values: dict[Any, dict[str, list[tuple[Value, str, Any]]]] = {}
-    edges: dict[tuple[Any, str, Any], dict[str, Any]] = {}
-    extra_nodes: set[Any] = set()
-    for s, pairs in by_subject.items():
-        if s in statement_set:
-            continue
-        values: dict[str, list[tuple[Value, str, Any]]] = defaultdict(list)
+    def is_node_key(key: str) -> bool:
+        return key in node_keys or key.startswith(("_:", *node_namespaces))
+
+    # 2. Nodes: types, literal values by property, and edges to other nodes.
+    tag_counts: dict[str, dict[str, int]] = {}
+    node_types: dict[str, list[str]] = {}
+    node_values: dict[str, dict[str, list[tuple[Value, str, Any]]]] = {}
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    extra_nodes: set[str] = set()
+    encode_literal = _encode_literal
+
+    def add_subject(sk: str, pairs: list[tuple[str, Any]]) -> None:
+        types: list[str] = []
+        values: dict[str, list[tuple[Value, str, Any]]] = {}
         for pv, o in pairs:
-            if pv == rdf_type and isinstance(o, ox.NamedNode):
-                node_types[s].append(curie(o.value))
-            elif not isinstance(o, ox.Literal) and is_node(o):
-                edges[(s, pv, o)] = {"statements": []}
-                if o not in node_terms:
-                    extra_nodes.add(o)
+            if type(o) is Literal:
+                value, tag = encode_literal(o)
+                item: tuple[Value, str, Any] = (value, tag, o)
             else:
-                encoded = _encode_object(o, is_node)
-                literals.note(pv, encoded[1])
-                values[pv].append(encoded)
-        node_values[s] = values
+                ok = o.value if type(o) is NamedNode else "_:" + o.value
+                if pv == rdf_type and type(o) is NamedNode:
+                    types.append(_curie(ok))
+                    continue
+                if is_node_key(ok):
+                    edges[(sk, pv, ok)] = []
+                    if ok not in node_keys:
+                        extra_nodes.add(ok)
+                    continue
+                tag = _IRI_TAG
+                item = (_node_id(ok), tag, ok)
+            counts = tag_counts.get(pv)
+            if counts is None:
+                counts = tag_counts[pv] = {}
+            counts[tag] = counts.get(tag, 0) + 1
+            found = values.get(pv)
+            if found is None:
+                values[pv] = [item]
+            else:
+                found.append(item)
+        node_types[sk] = types
+        node_values[sk] = values
 
-    # Statements: on their edge when the triple is direct, else on the subject node.
-    node_statements: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    statement_values: list[tuple[dict[str, Any], str, list[tuple[Value, str, Any]]]] = []
+    for sk in node_order:
+        add_subject(sk, by_subject[sk])
+
+    # 3. Statements: on their edge when the triple is direct, else on the subject node.
+    node_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    statement_values: list[tuple[dict[str, Any], str, list[tuple[Value, str, Any]], str]] = []
+    fields_of = _STATEMENT_FIELDS
     for st in statements:
         record: dict[str, Any] = {"id": _node_id(st)}
         subject = predicate = obj = None
-        fields: dict[str, list[tuple[Value, str, Any]]] = defaultdict(list)
+        fields: dict[str, list[tuple[Value, str, Any]]] = {}
         for pv, o in by_subject[st]:
             if pv == _RDF_SUBJECT:
                 subject = o
@@ -478,57 +561,67 @@ def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
                 predicate = o
             elif pv == _RDF_OBJECT:
                 obj = o
-            elif pv == rdf_type and isinstance(o, ox.NamedNode) and o.value == rdf_statement:
+            elif pv == rdf_type and type(o) is NamedNode and o.value == rdf_statement:
                 continue
             else:
-                encoded = _encode_object(o, is_node)
-                literals.note(pv, encoded[1])
-                fields[pv].append(encoded)
-        if subject is None or predicate is None or obj is None:
-            # Not a statement of the provenance pattern: keep it as a plain node.
-            node_terms.add(st)
-            node_order.append(st)
-            node_values[st] = defaultdict(list)
-            for pv, o in by_subject[st]:
-                if pv == rdf_type and isinstance(o, ox.NamedNode):
-                    node_types[st].append(curie(o.value))
-                elif not isinstance(o, ox.Literal) and is_node(o):
-                    edges[(st, pv, o)] = {"statements": []}
+                item: tuple[Value, str, Any]
+                if type(o) is Literal:
+                    value, tag = encode_literal(o)
+                    item = (value, tag, o)
                 else:
-                    encoded = _encode_object(o, is_node)
-                    literals.note(pv, encoded[1])
-                    node_values[st][pv].append(encoded)
+                    ok = object_key(o)
+                    tag = _IRI_TAG
+                    item = (_node_id(ok), tag, ok)
+                counts = tag_counts.setdefault(pv, {})
+                counts[tag] = counts.get(tag, 0) + 1
+                fields.setdefault(pv, []).append(item)
+        if subject is None or predicate is None or obj is None or type(predicate) is not NamedNode:
+            # Not a statement of the provenance pattern: keep it as a plain node.
+            node_keys.add(st)
+            node_order.append(st)
+            add_subject(st, by_subject[st])
             continue
         for pv, items in fields.items():
-            key = _STATEMENT_FIELDS.get(pv, curie(pv))
-            statement_values.append((record, key, items))
-        edge = edges.get((subject, predicate.value, obj))
-        if edge is not None:
-            edge["statements"].append(record)
-            continue
-        record["property"] = curie(predicate.value)
-        if isinstance(obj, ox.Literal):
-            encoded = _encode_object(obj, is_node)
-            literals.note(predicate.value, encoded[1])
-            statement_values.append((record, "value", [encoded]))
-            record["_prop"] = predicate.value
+            statement_values.append((record, fields_of.get(pv) or _curie(pv), items, pv))
+        subject_key = object_key(subject)
+        if type(obj) is Literal:
+            edge = None
         else:
-            record["object"] = _node_id(obj)
-        node_statements[subject].append(record)
-        if subject not in node_terms:
-            extra_nodes.add(subject)
+            edge = edges.get((subject_key, predicate.value, object_key(obj)))
+        if edge is not None:
+            edge.append(record)
+            continue
+        record["property"] = _curie(predicate.value)
+        if type(obj) is Literal:
+            value, tag = encode_literal(obj)
+            counts = tag_counts.setdefault(predicate.value, {})
+            counts[tag] = counts.get(tag, 0) + 1
+            statement_values.append((record, "value", [(value, tag, obj)], predicate.value))
+        else:
+            record["object"] = _node_id(object_key(obj))
+        node_statements[subject_key].append(record)
+        if subject_key not in node_keys:
+            extra_nodes.add(subject_key)
 
-    defaults = literals.defaults()
+    # 4. Each property's usual tag; values that it would not give back exactly are recorded.
+    defaults = {
+        pv: max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+        for pv, counts in tag_counts.items()
+    }
     exceptions: list[list[Any]] = []
 
     def settle(owner: str, key: str, items: list[tuple[Value, str, Any]], prop: str) -> Any:
         default = defaults.get(prop, _IRI_TAG)
         out: list[Value] = []
         for index, (value, tag, term) in enumerate(items):
+            out.append(value)
+            if tag == default:
+                if tag in _EXACT_TAGS or tag == _IRI_TAG:
+                    continue  # the usual tag gives this value back exactly
+                if tag == "xsd:integer" and str(value) == term.value:
+                    continue
             if tag == _IRI_TAG:
-                if default != _IRI_TAG:
-                    exceptions.append([owner, key, index, value, term.value, tag])
-                out.append(value)
+                exceptions.append([owner, key, index, value, term, tag])
                 continue
             lexical, datatype, language = _to_term(value, default)
             if (
@@ -537,51 +630,55 @@ def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
                 or (language is None and datatype != term.datatype.value)
             ):
                 exceptions.append([owner, key, index, value, term.value, tag])
-            out.append(value)
         return out
 
-    for record, key, items in statement_values:
-        if key == "value":
-            prop = record.pop("_prop")
-        else:
-            prop = _STATEMENT_PROPERTIES.get(key) or str(expand(key))
+    for record, key, items, prop in statement_values:
         values_out = settle(record["id"], key, items, prop)
         record[key] = values_out[0] if len(values_out) == 1 else values_out
 
     literal_props = {p for values in node_values.values() for p in values}
     attr_names = _attribute_names(literal_props)
 
-    G = nx.MultiDiGraph()
+    # 5. The graph, built from lists in one go.
     node_rows: list[tuple[str, dict[str, Any]]] = []
     sources: dict[str, dict[str, Any]] = {}
-    for term in node_order + sorted(extra_nodes - node_terms, key=_node_id):
-        node = _node_id(term)
-        types = node_types.get(term, [])
+    most_specific = onto.most_specific
+    no_values: dict[str, list[tuple[Value, str, Any]]] = {}
+    for sk in node_order + sorted(extra_nodes - node_keys):
+        node = _node_id(sk)
+        types = node_types.get(sk, [])
         data: dict[str, Any] = {"types": types, "aliases": []}
-        most = onto.most_specific(types)
+        most = most_specific(types)
         if most is not None:
             data["type"] = most
-        for prop, items in node_values.get(term, {}).items():
+        for prop, items in node_values.get(sk, no_values).items():
             attr = attr_names[prop]
             settled = settle(node, attr, items, prop)
             data[attr] = settled if (len(settled) > 1 or attr in _LIST_ATTRIBUTES) else settled[0]
-        names = [data["label"]] if isinstance(data.get("label"), str) else data.get("label", [])
+        label = data.get("label")
+        names = [label] if isinstance(label, str) else (label or [])
         data["search"] = sorted({k for n in [*names, *data["aliases"]] for k in name_keys(str(n))})
-        node_statements_here = node_statements.get(term)
-        if node_statements_here:
-            data["statements"] = sorted(node_statements_here, key=lambda r: r["id"])
+        here = node_statements.get(sk)
+        if here:
+            data["statements"] = sorted(here, key=lambda r: r["id"])
         if "ag:Source" in types:
             sources[node] = _source_info(data, attr_names)
         node_rows.append((node, data))
-    G.add_nodes_from(node_rows)
 
     edge_rows = []
-    for (s, pv, o), data in edges.items():
-        key = curie(pv)
-        data["label"] = onto.label(key)
-        data["statements"].sort(key=lambda r: r["id"])
+    labels: dict[str, tuple[str, str]] = {}
+    for (sk, pv, ok), records in edges.items():
+        found = labels.get(pv)
+        if found is None:
+            key = _curie(pv)
+            found = labels[pv] = (key, onto.label(key))
+        key, label = found
+        data = {"label": label, "statements": sorted(records, key=lambda r: r["id"])}
         _edge_conveniences(data)
-        edge_rows.append((_node_id(s), _node_id(o), key, data))
+        edge_rows.append((_node_id(sk), _node_id(ok), key, data))
+
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(node_rows)
     G.add_edges_from(edge_rows)
 
     properties: dict[str, dict[str, str]] = {}
@@ -591,8 +688,6 @@ def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
             entry["attribute"] = attr_names[pv]
         if pv in defaults:
             entry["literal"] = defaults[pv]
-        elif pv in literal_props:
-            entry["literal"] = _IRI_TAG
         properties[curie(pv)] = entry
     G.graph.update(
         {
