@@ -120,12 +120,20 @@ def test_push_twice_leaves_the_same_triples(
     expected = _local_counts(kg)
     assert expected, "the local graph should have named graphs to push"
     assert main(["push", how, url, *extra]) == 0
-    first = oxigraph.counts()
+    assert "pushed agg:curated" in capsys.readouterr().out
+
+    def counts_through_the_cli() -> dict[str, int]:
+        endpoint = f"{oxigraph.base}/query"
+        assert main(["query", COUNT_BY_GRAPH, "--endpoint", endpoint, "--format", "json"]) == 0
+        rows = json.loads(capsys.readouterr().out)["results"]["bindings"]
+        return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+    first = counts_through_the_cli()
     assert first == expected
     assert main(["push", how, url, *extra]) == 0
+    capsys.readouterr()
+    assert counts_through_the_cli() == first
     assert oxigraph.counts() == first
-    out = capsys.readouterr().out
-    assert "pushed agg:curated" in out
 
 
 def test_push_one_graph(oxigraph: Oxigraph, kg: actorgraph.KnowledgeGraph) -> None:
@@ -215,6 +223,14 @@ def test_user_without_password_is_a_usage_error(
     assert main(["push", "--gsp", recorder, "--user", "alice"]) == 2
     assert "ACTORGRAPH_PASSWORD" in capsys.readouterr().err
     assert not _Recorder.seen
+
+
+def test_a_password_in_the_url_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "http://alice:s3cret@127.0.0.1:9/store"
+    assert main(["push", "--gsp", url, "--graph", "agg:curated"]) == 2
+    err = capsys.readouterr().err
+    assert "ACTORGRAPH_PASSWORD" in err
+    assert "s3cret" not in err
 
 
 def test_unreachable_store_is_an_endpoint_error(capsys: pytest.CaptureFixture[str]) -> None:

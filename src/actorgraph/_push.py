@@ -209,6 +209,11 @@ def push_graphs(
     target = gsp or update or ""
     if not target.startswith(("http://", "https://")):
         raise UsageError(f"{target!r} is not an http:// or https:// URL")
+    if urllib.parse.urlsplit(target).password is not None:
+        raise UsageError(
+            f"{_redacted(target)}: keep the password out of the URL (and the command line): "
+            f"give --user NAME and set the environment variable {PASSWORD_ENV}"
+        )
     client = _Client(user, password, timeout)
 
     def run(text: str) -> None:
