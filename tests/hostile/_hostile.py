@@ -43,18 +43,20 @@ def run_cli(
     stdin: str | None = None,
 ) -> Run:
     """Run ``actorgraph ARGS…`` as a subprocess and return its exit code and output."""
+    # Bytes, decoded without newline translation, so that CRLF in W3C CSV stays visible.
     proc = subprocess.run(
         [sys.executable, "-c", _ENTRY, *map(str, args)],
         cwd=cwd,
-        input=stdin,
+        input=None if stdin is None else stdin.encode("utf-8"),
         capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
         timeout=timeout,
         check=False,
     )
-    return Run(proc.returncode, proc.stdout, proc.stderr)
+    return Run(
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+    )
 
 
 def assert_clean_failure(run: Run, code: int) -> None:
