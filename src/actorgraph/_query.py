@@ -222,6 +222,9 @@ def _evaluate(
     if isinstance(result, ox.QueryBoolean):
         return "ASK", json.dumps({"head": {}, "boolean": bool(result)}).encode(), False
     truncated = False
+    if isinstance(result, ox.QuerySolutions) and limit is None:
+        # Oxigraph writes the whole result as SPARQL JSON in Rust, far quicker than term by term.
+        return "SELECT", result.serialize(format=ox.QueryResultsFormat.JSON) or b"", False
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         bindings = []
@@ -421,10 +424,34 @@ class QueryResult:
     def __iter__(self) -> Iterator[ResultRow]:
         if self.type == "CONSTRUCT":
             raise TypeError("a CONSTRUCT/DESCRIBE result is a graph: use result.graph")
-        labels = self.vars
+        names = [str(v) for v in self.vars]
+        # What ResultRow.__new__ would rebuild for every row; rdflib only reads it, so rows share it.
+        positions = {name: i for i, name in enumerate(names)}
+        # Rows repeat terms (the same group, year, count…) and rdflib terms are immutable: make each
+        # once. Building an rdflib Literal costs more than everything else here.
+        cache: dict[tuple[str, str, str, str], URIRef | BNode | Literal] = {}
         for binding in self.bindings:
-            values = {Variable(k): _rdflib_term(v) for k, v in binding.items()}
-            yield ResultRow(values, labels)
+            values: list[URIRef | BNode | Literal | None] = [None] * len(names)
+            for name, value in binding.items():
+                index = positions.get(name)
+                if index is None:
+                    continue
+                if value["type"] == "triple":
+                    values[index] = _rdflib_term(value)
+                    continue
+                key = (
+                    value["type"],
+                    value["value"],
+                    value.get("xml:lang", ""),
+                    value.get("datatype", ""),
+                )
+                term = cache.get(key)
+                if term is None:
+                    term = cache[key] = _rdflib_term(value)
+                values[index] = term
+            row = tuple.__new__(ResultRow, values)
+            row.labels = positions
+            yield row
 
     def __len__(self) -> int:
         if self.type == "CONSTRUCT":
