@@ -331,7 +331,7 @@ def create_app(graph: KnowledgeGraph, options: ServerOptions | None = None) -> S
                 named_graphs=named_graphs,
             )
         except QueryTimeout as exc:
-            raise _HTTPProblem(503, str(exc), {"Retry-After": "0"}) from None
+            raise _HTTPProblem(503, str(exc)) from None
         except QueryError as exc:
             raise _HTTPProblem(400, str(exc)) from None
         offers = GRAPH_OFFERS if result.type == "CONSTRUCT" else RESULT_OFFERS
