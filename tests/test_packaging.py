@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -81,6 +82,8 @@ def test_the_wheel_installs_and_runs_from_another_directory(wheel: Path, tmp_pat
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    # Without PYTHONPATH, nothing but the wheel's copy can be imported.
+    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
         [str(python), "-c", SMOKE],
         cwd=elsewhere,
@@ -88,9 +91,10 @@ def test_the_wheel_installs_and_runs_from_another_directory(wheel: Path, tmp_pat
         text=True,
         timeout=120,
         check=False,
+        env=clean_env,
     )
     assert result.returncode == 0, result.stderr
-    assert str(env_dir) in result.stdout, "the wheel's copy was imported, not the source tree"
+    assert str(env_dir) in result.stdout, "the source tree was imported, not the wheel's copy"
     script = env_dir / "bin" / "actorgraph"
     page = elsewhere / "page.html"
     viz = subprocess.run(
@@ -100,6 +104,7 @@ def test_the_wheel_installs_and_runs_from_another_directory(wheel: Path, tmp_pat
         text=True,
         timeout=120,
         check=False,
+        env=clean_env,
     )
     assert viz.returncode == 0, viz.stderr
     assert page.stat().st_size > 10_000
