@@ -44,7 +44,6 @@ __all__ = ["ACLED", "map_acled_row", "parse_acled_date"]
 ACLED_INFO = DatasetInfo(
     key="acled",
     source_slug="acled",
-    record_prefix="acled",
     title="Armed Conflict Location & Event Data (ACLED)",
     creator="ACLED",
     publisher="ACLED",

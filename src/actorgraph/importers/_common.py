@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 import sys
@@ -98,7 +99,6 @@ class DatasetInfo:
 
     key: str
     source_slug: str
-    record_prefix: str
     title: str
     creator: str
     publisher: str
@@ -1058,6 +1058,22 @@ class _Matcher:
 # The atomic swap
 
 
+#: Lines per call of Oxigraph's bulk loader. One call on a whole file holds it in memory while it
+#: sorts (1.6 million triples: 1.25 GiB peak); chunks of this size keep the peak near 0.2 GiB and
+#: were faster too (27 s against 41 s on an on-disk store).
+CHUNK_LINES = 100_000
+
+
+def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode) -> None:
+    """Bulk-load an N-Triples file into ``graph`` in chunks of lines (one triple per line)."""
+    with Path(path).open("rb") as handle:
+        while True:
+            data = b"".join(itertools.islice(handle, CHUNK_LINES))
+            if not data:
+                return
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+
 #: The commit marker of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in
 #: the graph itself, added only once the whole graph is in the store.
 COMPLETE = f"{SCHEMA}sha256"
@@ -1094,7 +1110,7 @@ def replace_graph(store: ox.Store, graph: str, path: str | Path) -> str:
         return "unchanged"
     if next(iter(store.quads_for_pattern(None, None, None, node)), None) is None:
         try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=node)
+            _bulk_load(store, path, node)
             store.add(ox.Quad(node, marker, ox.Literal(digest), node))
         except BaseException:
             store.update(f"DROP SILENT GRAPH <{graph}>")
@@ -1102,7 +1118,7 @@ def replace_graph(store: ox.Store, graph: str, path: str | Path) -> str:
         return "loaded"
     staging = ox.NamedNode(f"{_STAGING_GRAPHS}{uuid.uuid4().hex}")
     try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
+        _bulk_load(store, path, staging)
         store.add(ox.Quad(node, marker, ox.Literal(digest), staging))
         store.update(
             f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging.value}> TO <{graph}>"

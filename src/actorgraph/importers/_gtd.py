@@ -44,7 +44,6 @@ __all__ = ["GTD", "map_gtd_row", "parse_gtd_date"]
 GTD_INFO = DatasetInfo(
     key="gtd",
     source_slug="gtd",
-    record_prefix="gtd",
     title="Global Terrorism Database (GTD)",
     creator="National Consortium for the Study of Terrorism and Responses to Terrorism (START)",
     publisher="University of Maryland",

@@ -48,7 +48,6 @@ __all__ = ["UCDP", "map_ucdp_row", "parse_ucdp_date"]
 UCDP_GED = DatasetInfo(
     key="ucdp",
     source_slug="ucdp-ged",
-    record_prefix="ucdp-ged",
     title="UCDP Georeferenced Event Dataset (GED)",
     creator="Uppsala Conflict Data Program (UCDP)",
     publisher="Department of Peace and Conflict Research, Uppsala University",
