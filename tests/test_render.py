@@ -252,6 +252,17 @@ def test_any_networkx_graph_renders() -> None:
         render_html({"a": 1})  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("height", ["600px", "100vh", "80%", "40.5em"])
+def test_height_is_a_css_length(height: str) -> None:
+    assert f"#graph {{ height: {height}; }}" in render_html(fixture_graph(), height=height)
+
+
+@pytest.mark.parametrize("height", ["", "100", "1px; } body { display: none", "calc(1px)"])
+def test_other_heights_are_refused(height: str) -> None:
+    with pytest.raises(ValueError, match="CSS length"):
+        render_html(fixture_graph(), height=height)
+
+
 def test_large_graphs_draw_events_after_the_first_frame() -> None:
     g = nx.MultiDiGraph()
     for i in range(2100):

@@ -614,13 +614,10 @@
   });
 
   function addRest() {
-    // One setData is cheaper than adding to the live network (each add re-indexes it).
-    nodes = new vis.DataSet(graph.nodes);
-    edges = new vis.DataSet(graph.edges);
-    window.actorgraph.nodes = nodes;
-    window.actorgraph.edges = edges;
+    // Adding to the live data sets (one batch each) measured faster than a fresh setData.
     network.once("afterDrawing", finished);
-    network.setData({ nodes: nodes, edges: edges });
+    nodes.add(restNodes);
+    edges.add(restEdges);
   }
 
   // For tests and for analysts at the console.
