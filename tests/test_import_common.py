@@ -257,11 +257,11 @@ def test_acled_and_ucdp_date_forms_agree(day: dt.date) -> None:
 
 
 @SETTINGS
-@given(st.dates(), st.integers(0, 400))
+@given(st.dates(max_value=dt.date(9000, 1, 1)), st.integers(0, 400))
 def test_date_ranges_give_one_date_only_when_exact(start: dt.date, days: int) -> None:
     from actorgraph._dates import PartialDate
 
-    end = start + dt.timedelta(days=days) if start.year < 9999 else start
+    end = start + dt.timedelta(days=days)
     value = date_range_value(PartialDate(start.year, start.month, start.day),
                              PartialDate(end.year, end.month, end.day))  # fmt: skip
     if value is not None:

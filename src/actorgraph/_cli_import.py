@@ -29,7 +29,7 @@ def add_parser(sub: Any) -> None:
             with ag:sameEventAs.
 
             The import is atomic: the store changes only when the whole file has been read, and
-            importing the same file again replaces its graph with the same triples. Columns are
+            importing the same file again gives the same graph. Columns are
             matched by name; UCDP's HDX and API/Excel flavours and ACLED's current and legacy
             (upper-case, dd/mm/yyyy) exports are recognised. GTD CSV files are latin-1 (use
             --encoding otherwise); GTD .xlsx files need openpyxl.
