@@ -250,14 +250,21 @@ def _rdflib_to_ox(term: Any) -> Term:
     return ox.NamedNode(str(term))
 
 
-def _read(kg: Any) -> tuple[list[Iterable[Any]], _Ontology]:
-    """Return the data graph as one iterable of quads per named graph, and the ontology.
+def _term_key(term: Any) -> str:
+    """A term's key in the projection: its IRI, or ``_:id`` for a blank node."""
+    return term.value if type(term) is ox.NamedNode else "_:" + term.value
+
+
+def _read(kg: Any) -> tuple[list[Iterable[Any]], set[str], _Ontology]:
+    """Return the data graph as one iterable of quads per named graph, its statements, the ontology.
 
     The data graph is every named graph but ``agg:ontology`` (and the default graph). Quads come
     straight from the store: iterating them is the cheapest way from Oxigraph to Python objects
-    (a ``SELECT DISTINCT`` over the union, or a dump parsed in Python, measured slower).
+    (a ``SELECT DISTINCT`` over the union, shaped queries, or a dump parsed in Python all measured
+    slower). The statements (subjects typed ``rdf:Statement``) are looked up first, in the index.
     """
     store = _store_of(kg)
+    rdf_type, rdf_statement = ox.NamedNode(_RDF_TYPE), ox.NamedNode(_RDF_STATEMENT)
     if store is not None:
         onto = _Ontology(
             (str(getattr(q.subject, "value", "")), q.predicate.value, q.object)
@@ -265,7 +272,12 @@ def _read(kg: Any) -> tuple[list[Iterable[Any]], _Ontology]:
         )
         graphs: list[Any] = [g for g in store.named_graphs() if g != _ONTOLOGY_GRAPH]
         graphs.append(ox.DefaultGraph())
-        return [store.quads_for_pattern(None, None, None, g) for g in graphs], onto
+        statements = {
+            _term_key(q.subject)
+            for g in graphs
+            for q in store.quads_for_pattern(None, rdf_type, rdf_statement, g)
+        }
+        return [store.quads_for_pattern(None, None, None, g) for g in graphs], statements, onto
     if not hasattr(kg, "query"):
         raise UsageError(
             f"to_networkx needs a KnowledgeGraph or a pyoxigraph Store, not {type(kg).__name__}"
@@ -279,7 +291,10 @@ def _read(kg: Any) -> tuple[list[Iterable[Any]], _Ontology]:
         ox.Quad(_rdflib_to_ox(s), _rdflib_to_ox(p), _rdflib_to_ox(o))  # type: ignore[arg-type]
         for s, p, o in rows
     ]
-    return [quads], onto
+    statements = {
+        _term_key(q.subject) for q in quads if q.predicate == rdf_type and q.object == rdf_statement
+    }
+    return [quads], statements, onto
 
 
 # ----------------------------------------------------------------------------------------------
@@ -461,144 +476,179 @@ def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
 
 
 def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
-    graphs, onto = _read(kg)
-    NamedNode, Literal = ox.NamedNode, ox.Literal
+    graphs, statement_keys, onto = _read(kg)
+    NamedNode, Literal = ox.NamedNode, ox.Literal  # local names for a hot loop
     rdf_type, rdf_statement = _RDF_TYPE, _RDF_STATEMENT
+    rdf_subject, rdf_predicate, rdf_object = _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT
+    text, date = _TEXT, _DATE
+    datatype_kinds, date_patterns, date_tag = _DATATYPE_KINDS, _DATE_TYPES, _DATE_TAG
 
-    # 1. Group the triples by subject. Terms are keyed by plain strings (an IRI, or "_:id" for a
-    #    blank node): hashing pyoxigraph terms costs more than making those strings.
-    by_subject: dict[str, list[tuple[str, Any]]] = {}
-    statements: list[str] = []
+    # 1. One pass over the quads. Terms are keyed by plain strings (an IRI, or "_:id" for a
+    #    blank node): hashing pyoxigraph terms costs more than making those strings. This loop
+    #    runs once per triple, so it is written out by hand.
+    parts: dict[str, list[Any]] = {sk: [None, None, None, []] for sk in sorted(statement_keys)}
+    node_values: dict[str, dict[str, list[tuple[Value, str, Any]]]] = {}
+    node_types: dict[str, list[str]] = {}
+    objects: list[tuple[str, str, Any]] = []
+    tag_counts: dict[str, dict[str, int]] = {}
     owner: dict[str, int] = {}
     shared: set[str] = set()
     several = len(graphs) > 1
-    get = by_subject.get
+    get_parts, get_values = parts.get, node_values.get
     for index, quads in enumerate(graphs):
         for q in quads:
             subject = q.subject
             sk = subject.value if type(subject) is NamedNode else "_:" + subject.value
             pv = q.predicate.value
             o = q.object
-            pairs = get(sk)
-            if pairs is None:
-                pairs = by_subject[sk] = []
-                if several:
-                    owner[sk] = index
-            elif several and owner[sk] != index:
-                shared.add(sk)  # in two named graphs: may hold the same triple twice
-            pairs.append((pv, o))
-            if pv == rdf_type and type(o) is NamedNode and o.value == rdf_statement:
-                statements.append(sk)
-    for sk in shared:
-        by_subject[sk] = list(dict.fromkeys(by_subject[sk]))
-    statements = list(dict.fromkeys(statements))
+            if several:
+                first = owner.setdefault(sk, index)
+                if first != index:
+                    shared.add(sk)  # in two named graphs: may hold the same triple twice
+            statement = get_parts(sk)
+            if statement is not None:
+                if pv == rdf_subject:
+                    statement[0] = o
+                elif pv == rdf_predicate:
+                    statement[1] = o
+                elif pv == rdf_object:
+                    statement[2] = o
+                elif pv != rdf_type or o.value != rdf_statement:
+                    statement[3].append((pv, o))
+                continue
+            values = get_values(sk)
+            if values is None:
+                values = node_values[sk] = {}
+            if type(o) is Literal:
+                language = o.language
+                value: Value = o.value
+                if language:
+                    tag = "@" + language
+                else:
+                    datatype = o.datatype.value
+                    kind_tag = datatype_kinds.get(datatype)
+                    kind, tag = kind_tag if kind_tag is not None else _datatype_kind(datatype)
+                    if kind == date:
+                        if date_patterns[datatype].fullmatch(value):  # type: ignore[arg-type]
+                            tag = date_tag
+                    elif kind != text:
+                        value, tag = _encode_literal(o)
+                counts = tag_counts.get(pv)
+                if counts is None:
+                    counts = tag_counts[pv] = {}
+                counts[tag] = counts.get(tag, 0) + 1
+                items = values.get(pv)
+                if items is None:
+                    values[pv] = [(value, tag, o)]
+                else:
+                    items.append((value, tag, o))
+            elif pv == rdf_type and type(o) is NamedNode:
+                types = node_types.get(sk)
+                if types is None:
+                    node_types[sk] = [_curie(o.value)]
+                else:
+                    types.append(_curie(o.value))
+            else:
+                objects.append((sk, pv, o))
+    if shared:
+        objects = list(dict.fromkeys(objects))
+        for sk in shared:
+            if sk in node_values:
+                node_values[sk] = {p: list(dict.fromkeys(v)) for p, v in node_values[sk].items()}
+                if sk in node_types:
+                    node_types[sk] = list(dict.fromkeys(node_types[sk]))
+            elif sk in parts:
+                parts[sk][3] = list(dict.fromkeys(parts[sk][3]))
+        # A literal counted twice only skews a property's usual tag, never a value.
 
-    statement_set = set(statements)
-    node_order = [sk for sk in by_subject if sk not in statement_set]
+    node_order = list(node_values)
     node_keys = set(node_order)
-    node_namespaces = _NODE_NAMESPACES
+    node_namespaces = ("_:", *_NODE_NAMESPACES)
 
-    def object_key(o: Any) -> str:
-        return o.value if type(o) is NamedNode else "_:" + o.value
+    def count(pv: str, tag: str) -> None:
+        counts = tag_counts.setdefault(pv, {})
+        counts[tag] = counts.get(tag, 0) + 1
 
-    def is_node_key(key: str) -> bool:
-        return key in node_keys or key.startswith(("_:", *node_namespaces))
-
-    # 2. Nodes: types, literal values by property, and edges to other nodes.
-    tag_counts: dict[str, dict[str, int]] = {}
-    node_types: dict[str, list[str]] = {}
-    node_values: dict[str, dict[str, list[tuple[Value, str, Any]]]] = {}
+    # 2. IRI objects: an edge when the object is a node, else an IRI-valued attribute.
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     extra_nodes: set[str] = set()
-    encode_literal = _encode_literal
+    for sk, pv, o in objects:
+        ok = o.value if type(o) is NamedNode else "_:" + o.value
+        if ok in node_keys or ok.startswith(node_namespaces):
+            edges[(sk, pv, ok)] = []
+            if ok not in node_keys:
+                extra_nodes.add(ok)
+        else:
+            count(pv, _IRI_TAG)
+            node_values[sk].setdefault(pv, []).append((_node_id(ok), _IRI_TAG, ok))
 
-    def add_subject(sk: str, pairs: list[tuple[str, Any]]) -> None:
-        types: list[str] = []
-        values: dict[str, list[tuple[Value, str, Any]]] = {}
-        for pv, o in pairs:
-            if type(o) is Literal:
-                value, tag = encode_literal(o)
-                item: tuple[Value, str, Any] = (value, tag, o)
-            else:
-                ok = o.value if type(o) is NamedNode else "_:" + o.value
-                if pv == rdf_type and type(o) is NamedNode:
-                    types.append(_curie(ok))
-                    continue
-                if is_node_key(ok):
-                    edges[(sk, pv, ok)] = []
-                    if ok not in node_keys:
-                        extra_nodes.add(ok)
-                    continue
-                tag = _IRI_TAG
-                item = (_node_id(ok), tag, ok)
-            counts = tag_counts.get(pv)
-            if counts is None:
-                counts = tag_counts[pv] = {}
-            counts[tag] = counts.get(tag, 0) + 1
-            found = values.get(pv)
-            if found is None:
-                values[pv] = [item]
-            else:
-                found.append(item)
-        node_types[sk] = types
-        node_values[sk] = values
-
-    for sk in node_order:
-        add_subject(sk, by_subject[sk])
+    def encode(o: Any) -> tuple[Value, str, Any]:
+        if type(o) is Literal:
+            value, tag = _encode_literal(o)
+            return value, tag, o
+        ok = _term_key(o)
+        return _node_id(ok), _IRI_TAG, ok
 
     # 3. Statements: on their edge when the triple is direct, else on the subject node.
     node_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
     statement_values: list[tuple[dict[str, Any], str, list[tuple[Value, str, Any]], str]] = []
     fields_of = _STATEMENT_FIELDS
-    for st in statements:
-        record: dict[str, Any] = {"id": _node_id(st)}
-        subject = predicate = obj = None
-        fields: dict[str, list[tuple[Value, str, Any]]] = {}
-        for pv, o in by_subject[st]:
-            if pv == _RDF_SUBJECT:
-                subject = o
-            elif pv == _RDF_PREDICATE:
-                predicate = o
-            elif pv == _RDF_OBJECT:
-                obj = o
-            elif pv == rdf_type and type(o) is NamedNode and o.value == rdf_statement:
-                continue
-            else:
-                item: tuple[Value, str, Any]
-                if type(o) is Literal:
-                    value, tag = encode_literal(o)
-                    item = (value, tag, o)
-                else:
-                    ok = object_key(o)
-                    tag = _IRI_TAG
-                    item = (_node_id(ok), tag, ok)
-                counts = tag_counts.setdefault(pv, {})
-                counts[tag] = counts.get(tag, 0) + 1
-                fields.setdefault(pv, []).append(item)
+    for st, (subject, predicate, obj, pairs) in parts.items():
         if subject is None or predicate is None or obj is None or type(predicate) is not NamedNode:
-            # Not a statement of the provenance pattern: keep it as a plain node.
-            node_keys.add(st)
+            # Not a statement of the provenance pattern: a plain node with all its triples.
+            rest = [(rdf_type, NamedNode(rdf_statement)), *pairs]
+            rest += [
+                (p, o)
+                for p, o in ((rdf_subject, subject), (rdf_predicate, predicate), (rdf_object, obj))
+                if o is not None
+            ]
+            values = node_values[st] = {}
             node_order.append(st)
-            add_subject(st, by_subject[st])
+            node_keys.add(st)
+            for pv, o in rest:
+                if pv == rdf_type and type(o) is NamedNode:
+                    node_types.setdefault(st, []).append(_curie(o.value))
+                elif (
+                    type(o) is not Literal
+                    and (ok := _term_key(o))
+                    and (ok in node_keys or ok.startswith(node_namespaces))
+                ):
+                    edges[(st, pv, ok)] = []
+                    if ok not in node_keys:
+                        extra_nodes.add(ok)
+                else:
+                    item = encode(o)
+                    count(pv, item[1])
+                    values.setdefault(pv, []).append(item)
             continue
+        record: dict[str, Any] = {"id": _node_id(st)}
+        fields: dict[str, list[tuple[Value, str, Any]]] = {}
+        for pv, o in pairs:
+            item = encode(o)
+            count(pv, item[1])
+            found_items = fields.get(pv)
+            if found_items is None:
+                fields[pv] = [item]
+            else:
+                found_items.append(item)
         for pv, items in fields.items():
             statement_values.append((record, fields_of.get(pv) or _curie(pv), items, pv))
-        subject_key = object_key(subject)
-        if type(obj) is Literal:
-            edge = None
-        else:
-            edge = edges.get((subject_key, predicate.value, object_key(obj)))
+        subject_key = _term_key(subject)
+        edge = (
+            None
+            if type(obj) is Literal
+            else edges.get((subject_key, predicate.value, _term_key(obj)))
+        )
         if edge is not None:
             edge.append(record)
             continue
         record["property"] = _curie(predicate.value)
         if type(obj) is Literal:
-            value, tag = encode_literal(obj)
-            counts = tag_counts.setdefault(predicate.value, {})
-            counts[tag] = counts.get(tag, 0) + 1
-            statement_values.append((record, "value", [(value, tag, obj)], predicate.value))
+            item = encode(obj)
+            count(predicate.value, item[1])
+            statement_values.append((record, "value", [item], predicate.value))
         else:
-            record["object"] = _node_id(object_key(obj))
+            record["object"] = _node_id(_term_key(obj))
         node_statements[subject_key].append(record)
         if subject_key not in node_keys:
             extra_nodes.add(subject_key)
