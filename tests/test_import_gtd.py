@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -183,15 +184,32 @@ def test_wrong_encoding_is_a_data_error(tmp_path: Path) -> None:
     assert "--encoding" in str(info.value)
 
 
-def test_xlsx_needs_openpyxl(tmp_path: Path) -> None:
-    pytest.importorskip("pyoxigraph")
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("openpyxl is installed; the message for its absence cannot be shown")
+def test_xlsx_without_openpyxl_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if it were not installed
     book = tmp_path / "gtd.xlsx"
     book.write_bytes(b"PK\x03\x04")
-    with pytest.raises(actorgraph.UsageError, match="openpyxl"):
+    with pytest.raises(actorgraph.UsageError, match=r"actorgraph\[xlsx\]"):
         import_file(actorgraph.load(), "gtd", book)
+
+
+def test_xlsx_export_imports_like_the_csv(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl", reason="the xlsx extra (openpyxl) is not installed")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with GTD.open(newline="", encoding="latin-1") as handle:
+        for row in csv.reader(handle):
+            sheet.append([int(c) if c.isdigit() and len(c) < 15 else c for c in row])
+    path = tmp_path / "gtd.xlsx"
+    book.save(path)
+    kg = actorgraph.load()
+    report = import_file(kg, "gtd", path)
+    assert (report.rows_read, report.events_created, len(report.rejected)) == (8, 5, 3)
+    assert report.path == str(path)
+    assert report.graph.endswith(
+        "/gtd/" + __import__("hashlib").sha256(path.read_bytes()).hexdigest()[:16]
+    )
+    assert kg.query(
+        'ASK { agd:gtd-201503039004 ag:place/rdfs:label "Kohât"@en ; ag:claimedBy agd:ttp }'
+    )
