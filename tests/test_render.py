@@ -201,6 +201,22 @@ def test_search_keys_follow_the_names_module() -> None:
     assert table["fold"]["ß"] == "ss"
 
 
+def test_the_unicode_tables_skip_only_planes_without_such_characters() -> None:
+    import sys
+    import unicodedata
+
+    from actorgraph._render import _code_points_with_properties
+
+    scanned = set(_code_points_with_properties())
+    for cp in range(sys.maxunicode + 1):
+        if cp in scanned:
+            continue
+        ch = chr(cp)
+        assert not unicodedata.combining(ch), hex(cp)
+        assert ch.casefold() == ch.lower(), hex(cp)
+        assert not ch.isspace(), hex(cp)
+
+
 def test_claims_sources_and_pinpoints_reach_the_page() -> None:
     meta = _meta(render_html(fixture_graph()))
     claimed = [d for d in meta["edgeDetails"] if d["rel"] == "ag:claimedBy"]

@@ -34,7 +34,6 @@ import math
 import os
 import random
 import re
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -45,6 +44,7 @@ from typing import Any
 import networkx as nx
 
 from actorgraph import _names
+from actorgraph._resources import resource_dir
 
 __all__ = ["render_html"]
 
@@ -549,6 +549,16 @@ def _layout(n: int, pairs: list[tuple[int, int]], seed: int) -> tuple[list[float
     )
 
 
+def _code_points_with_properties() -> Iterable[int]:
+    """The planes that hold combining, case-folding or space characters (a test checks this).
+
+    Planes 2-13 hold CJK ideographs and unassigned code points; plane 15-16 private use.
+    Scanning only planes 0, 1 and 14 takes a tenth of the time of all 1.1 million.
+    """
+    yield from range(0x20000)
+    yield from range(0xE0000, 0xE1000)
+
+
 @functools.lru_cache(maxsize=1)
 def _normalize_tables() -> dict[str, Any]:
     """The data :func:`actorgraph._names.normalize_name`'s JavaScript port needs.
@@ -559,7 +569,7 @@ def _normalize_tables() -> dict[str, Any]:
     combining: list[list[int]] = []
     fold: dict[str, str] = {}
     space: list[int] = []
-    for cp in range(sys.maxunicode + 1):
+    for cp in _code_points_with_properties():
         ch = chr(cp)
         if unicodedata.combining(ch):
             if combining and combining[-1][1] == cp - 1:
@@ -597,12 +607,8 @@ def _json_for_script(value: Any) -> str:
 
 
 def _viz_file(name: str) -> str:
-    """Read a file of the viewer from the package (wheel) or the source tree."""
-    packaged = resources.files("actorgraph").joinpath("viz", name)
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    source_tree = Path(__file__).resolve().parents[2] / "viz" / name
-    return source_tree.read_text(encoding="utf-8")
+    """Read a file of the viewer (``viz/``, in the wheel or the source tree)."""
+    return (resource_dir("viz") / name).read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)
