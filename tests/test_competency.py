@@ -341,3 +341,28 @@ def test_who_designated_isis_k_and_when(kg: actorgraph.KnowledgeGraph) -> None:
     )
     answers = {(r["by"].removeprefix(AGD), r["date"]) for r in found}
     assert answers == {("us-department-of-state", "2016-01"), ("un-security-council", "2019-05-14")}
+
+
+def test_a_date_known_at_two_precisions_has_one_direct_value(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    """Where sources agree on a date at different precisions (2007, 2007-12-14), the precise one is
+    ranked preferred, so the direct triples do not repeat the same date coarser."""
+    found = rows(
+        kg,
+        """
+        SELECT ?s ?p ?o WHERE {
+          VALUES ?p { ag:date ag:startDate ag:endDate ag:foundingDate ag:deathDate }
+          ?s ?p ?o . FILTER (STRSTARTS(STR(?s), STR(agd:)))
+        }
+        """,
+    )
+    values: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in found:
+        values[(r["s"], r["p"])].add(r["o"])
+    coarse_beside_fine = {
+        key: sorted(dates)
+        for key, dates in values.items()
+        if any(a != b and b.startswith(a) for a in dates for b in dates)
+    }
+    assert not coarse_beside_fine
