@@ -1081,12 +1081,19 @@ def to_networkx(
     Examples
     --------
     >>> import actorgraph
-    >>> G = actorgraph.load().to_networkx()                       # doctest: +SKIP
-    >>> G.nodes["agd:iskp"]["type"]                               # doctest: +SKIP
-    'ag:ArmedGroup'
-    >>> A = actorgraph.load().to_networkx(view="actors")          # doctest: +SKIP
-    >>> A.has_edge("agd:iskp", "agd:jui-f", "^ag:claimedBy/ag:target")  # doctest: +SKIP
+    >>> kg = actorgraph.load()
+    >>> G = to_networkx(kg)
+    >>> G.nodes["agd:iskp"]["type"], G.nodes["agd:bajaur-rally-bombing-2023"]["killed"]
+    ('ag:ArmedGroup', 63)
+    >>> claim = G["agd:bajaur-rally-bombing-2023"]["agd:iskp"]["ag:claimedBy"]
+    >>> "ags:ipd-terrorism-resurging-in-pakistan" in claim["sources"]
     True
+    >>> A = to_networkx(kg, view="actors", as_of="2023")
+    >>> A.has_edge("agd:iskp", "agd:jui-f", "^ag:claimedBy/ag:target")
+    True
+    >>> to_networkx(kg, view="actors", as_of="2022").has_edge(
+    ...     "agd:iskp", "agd:jui-f", "^ag:claimedBy/ag:target")
+    False
     """
     if view not in ("full", "actors"):
         raise UsageError(f"unknown view {view!r}: use 'full' or 'actors'")
