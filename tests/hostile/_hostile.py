@@ -81,15 +81,20 @@ def fingerprint(*paths: str | os.PathLike[str]) -> dict[str, str]:
 
 
 def store_state(store: str | os.PathLike[str]) -> dict[str, object]:
-    """What an on-disk store holds, read in a fresh process: each graph's size and a digest of all
-    its quads (sorted N-Quads), staging and meta graphs included."""
+    """What an on-disk store holds beyond the bundled data, read in a fresh process: the names of all
+    its named graphs, and the size and a digest (sorted N-Quads) of every other graph.
+
+    The ontology, curated and meta graphs are left out: opening a store refreshes them whenever the
+    bundled data changed, which happens while the data is being edited, not because of an import.
+    """
     code = (
-        "import hashlib, json, sys, pyoxigraph as ox, actorgraph\n"
+        "import hashlib, json, sys, actorgraph\n"
         "kg = actorgraph.load(store=sys.argv[1])\n"
-        "lines = sorted(str(q) for q in kg.store)\n"
+        "bundled = {'https://w3id.org/actorgraph/graph/' + g for g in ('ontology', 'curated', 'meta')}\n"
         "names = sorted(g.value for g in kg.store.named_graphs())\n"
+        "lines = sorted(str(q) for q in kg.store if getattr(q.graph_name, 'value', '') not in bundled)\n"
         "digest = hashlib.sha256('\\n'.join(lines).encode()).hexdigest()\n"
-        "print(json.dumps({'graphs': kg.graphs(), 'named': names, 'quads': len(lines), 'sha256': digest}))\n"
+        "print(json.dumps({'named': names, 'quads': len(lines), 'sha256': digest}))\n"
         "kg.close()\n"
     )
     proc = subprocess.run(
