@@ -935,6 +935,7 @@ def _fold_actors(G: nx.MultiDiGraph, onto: _Ontology) -> nx.MultiDiGraph:
         (u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if u in actors and v in actors
     )
     folded: dict[tuple[str, str, str], dict[str, Any]] = {}
+    seen: dict[tuple[str, str, str], set[Any]] = {}
     for event, data in G.nodes(data=True):
         if event in actors or not has_class(data, "ag:Event"):
             continue
@@ -949,18 +950,27 @@ def _fold_actors(G: nx.MultiDiGraph, onto: _Ontology) -> nx.MultiDiGraph:
                 if role_a == role_b and actor_a > actor_b:
                     continue  # participants: one edge per pair
                 key = f"^{role_a}/{role_b}"
-                edge = folded.setdefault(
-                    (actor_a, actor_b, key),
-                    {"label": label, "events": [], "statements": [], "sources": []},
-                )
-                if event not in edge["events"]:
+                edge = folded.get((actor_a, actor_b, key))
+                if edge is None:
+                    edge = folded[(actor_a, actor_b, key)] = {
+                        "label": label,
+                        "events": [],
+                        "statements": [],
+                        "sources": [],
+                    }
+                    seen[(actor_a, actor_b, key)] = set()
+                done = seen[(actor_a, actor_b, key)]  # sets, not list scans: nothing quadratic
+                if event not in done:
+                    done.add(event)
                     edge["events"].append(event)
-                for role, d in ((role_a, data_a), (role_b, data_b)):
+                for role, actor, d in ((role_a, actor_a, data_a), (role_b, actor_b, data_b)):
                     for st in d.get("statements", []):
-                        actor = actor_a if d is data_a else actor_b
-                        record = {**st, "subject": event, "property": role, "object": actor}
-                        if record not in edge["statements"]:
-                            edge["statements"].append(record)
+                        mark = (event, role, actor, st.get("id"))
+                        if mark not in done:
+                            done.add(mark)
+                            edge["statements"].append(
+                                {**st, "subject": event, "property": role, "object": actor}
+                            )
                 lo, hi = _node_interval(data)
                 if lo is not None:
                     edge["earliest"] = min(edge.get("earliest", lo), lo)
