@@ -171,7 +171,11 @@ def test_select_results_in_each_w3c_format(
     response = httpx.get(server.sparql, params={"query": CLAIMS}, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media)
-    assert response.content == kg.query(CLAIMS).serialize(fmt)
+    expected = kg.query(CLAIMS).serialize(fmt)
+    if fmt == "json":  # the same document; its whitespace may differ
+        assert json.loads(response.content) == json.loads(expected)
+    else:
+        assert response.content == expected
 
 
 @pytest.mark.parametrize(
