@@ -339,3 +339,28 @@ def test_cli_export_writes_network_formats(tmp_path: Path) -> None:
     assert main(["export", "--format", "gexf", "--view", "actors", "-o", str(out)]) == 0
     G = actorgraph.read_gexf(out)
     assert G.has_edge("agd:iskp", "agd:jui-f", "^ag:claimedBy/ag:target")
+
+
+def test_a_graph_without_a_local_store_projects_through_queries(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    class Remote:  # what a KnowledgeGraph on a SPARQL endpoint offers: query, resolve, no store
+        store = None
+
+        def query(self, text: str) -> object:
+            return kg.query(text)
+
+        def resolve(self, name: str) -> str:
+            return kg.resolve(name)
+
+    def nodes(G: nx.MultiDiGraph) -> dict[str, dict[str, object]]:
+        # Multi-valued attributes keep the order they were read in, which may differ.
+        return {
+            n: {k: sorted(v, key=str) if isinstance(v, list) else v for k, v in d.items()}
+            for n, d in G.nodes(data=True)
+        }
+
+    local, remote = kg.to_networkx(view="actors"), to_networkx(Remote(), view="actors")
+    assert nodes(remote) == nodes(local)
+    assert sorted(remote.edges(keys=True)) == sorted(local.edges(keys=True))
+    assert set(to_networkx(Remote(), focus="ISKP")) == set(kg.to_networkx(focus="ISKP"))
