@@ -600,7 +600,7 @@
     complete = true;
     window.actorgraphComplete = performance.now();
     performance.mark("ag:complete");
-    updateStatus();
+    applyFilters();  // catches up with any control changed while events were being added
     if (meta.physics.start) network.setOptions({ physics: { enabled: true } });
   }
 
