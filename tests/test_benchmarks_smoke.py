@@ -1,0 +1,102 @@
+"""A tiny run of ``benchmarks/run.py`` so that the scale benchmark cannot rot (no timing is asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+def _run_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("agbench_run", RUN)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "results.json"
+    completed = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--json", str(out), "--workdir", str(tmp / "work")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout, json.loads(out.read_text())
+
+
+def test_quick_run_prints_the_side_by_side_table(quick: tuple[str, dict[str, Any]]) -> None:
+    table, _ = quick
+    for row in (
+        "| load (bulk) |",
+        "| query: GROUP BY attacks per group per year |",
+        "| query: ag:alliedWith+ (transitive path) |",
+        "| query: date range + OPTIONAL |",
+        "| to_networkx |",
+        "| peak memory after load (own process) |",
+        "| reopen the on-disk store |",
+        "| HTML page,",
+    ):
+        assert row in table
+    assert "Targets at 2,000 triples:" in table
+    assert "FAILED" not in table
+    assert "ANSWERS DIFFER" not in table
+
+
+def test_both_sides_hold_the_same_triples_and_give_the_same_answers(
+    quick: tuple[str, dict[str, Any]],
+) -> None:
+    _, doc = quick
+    [entry] = doc["results"]
+    ours, theirs = entry["actorgraph"], entry["rdflib"]
+    assert ours["triples"] == theirs["triples"] > 2_000
+    for name in ("aggregate", "transitive", "date_range"):
+        assert ours[name]["rows"] > 0
+        assert ours[name]["sha256"] == theirs[name]["sha256"], name
+    for side in (ours, theirs):
+        assert side["load"]["seconds"] > 0
+        assert side["peak_mb"] > 0
+        assert side["to_networkx"]["nodes"] > 0
+    # The on-disk store reopens with everything in it (plus its data-version record).
+    assert ours["reopen"]["triples"] >= ours["triples"]
+    assert ours["reopen"]["aggregate"] == {k: ours["aggregate"][k] for k in ("rows", "sha256")}
+    render = ours["render"]
+    assert render["actorgraph"]["bytes"] > 0
+    assert render["pyvis"]["bytes"] > 0
+
+
+def test_a_failing_step_becomes_a_cell_not_a_crash() -> None:
+    run = _run_module()
+
+    def recurse(n: int = 0) -> int:
+        return recurse(n + 1)
+
+    def spin() -> None:
+        while True:
+            pass
+
+    assert run._measure(recurse, timeout=60) == {"error": "RecursionError"}
+    assert run._measure(spin, timeout=0.2) == {"error": "stopped after 0.2 s"}
+    results = [
+        {
+            "size": 10,
+            "actorgraph": {"transitive": {"seconds": 0.01, "rows": 3, "sha256": "x"}},
+            "rdflib": {"transitive": {"error": "RecursionError"}},
+        }
+    ]
+    table = run.report(results, {"seed": 1, "seconds": 1.0})
+    assert "FAILED (RecursionError)" in table
+    assert "transitive path answers (rdflib: FAILED (RecursionError))" in table
