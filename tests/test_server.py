@@ -275,6 +275,29 @@ def test_service_is_refused_by_default(server: Server) -> None:
     assert "SERVICE" in response.text
 
 
+def test_from_an_outside_graph_is_refused(server: Server) -> None:
+    query = "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }"
+    response = httpx.get(server.sparql, params={"query": query})
+    assert response.status_code == 400
+    assert "FROM" in response.text
+
+
+def test_load_is_refused_even_when_updates_are_allowed(open_server: Server) -> None:
+    response = httpx.post(
+        f"{open_server.base}/update",
+        content=b"LOAD <http://example.org/data.ttl>",
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    assert response.status_code == 400
+    assert "LOAD" in response.text
+
+
+def test_malformed_update_is_400(open_server: Server) -> None:
+    response = httpx.post(f"{open_server.base}/update", data={"update": "INSERT DATA { agd:x "})
+    assert response.status_code == 400
+    assert "syntax error" in response.text
+
+
 def test_request_body_over_the_cap_is_413(server: Server) -> None:
     padding = "#" + "x" * 30_000 + "\n"
     response = httpx.post(server.sparql, data={"query": padding + CLAIMS})
