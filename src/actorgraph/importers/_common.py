@@ -494,6 +494,7 @@ class _Resolver:
         self.categories: Counter[str] = Counter()
         self._actor_cache: dict[tuple[str, str | None], tuple[str, str | None]] = {}
         self._place_cache: dict[tuple[str, ...], list[str]] = {}
+        self._target_cache: dict[str, str | None] = {}
         self.new_actors: dict[str, tuple[str, str | None]] = {}
         self.new_places: dict[str, tuple[str, str | None]] = {}
 
@@ -561,10 +562,12 @@ class _Resolver:
         A dataset's target types ("Police", "Private Citizens & Property") are categories, not
         actors: they never become provisional actors and are not reported as unresolved names.
         """
-        name = _TRAILING_PAREN_RE.sub("", mention.name.strip()) or mention.name
-        found = self.known.lookup(name, [str(AG) + "TargetCategory"])
         self.categories[mention.name] += 1
-        return next(iter(found)) if len(found) == 1 else None
+        if mention.name not in self._target_cache:
+            name = _TRAILING_PAREN_RE.sub("", mention.name.strip()) or mention.name
+            found = self.known.lookup(name, [str(AG) + "TargetCategory"])
+            self._target_cache[mention.name] = next(iter(found)) if len(found) == 1 else None
+        return self._target_cache[mention.name]
 
     def places(self, names: Sequence[str]) -> list[str]:
         """Return place IRIs from the broadest to the narrowest; unknown places become new nodes."""
@@ -1064,14 +1067,16 @@ class _Matcher:
 CHUNK_LINES = 100_000
 
 
-def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode) -> None:
+def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode, *, trusted: bool) -> None:
     """Bulk-load an N-Triples file into ``graph`` in chunks of lines (one triple per line)."""
     with Path(path).open("rb") as handle:
         while True:
             data = b"".join(itertools.islice(handle, CHUNK_LINES))
             if not data:
                 return
-            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            # trusted: the importer wrote every IRI itself from checked ids and ASCII slugs, so the
+            # loader may skip validating them again (lenient; about 15% faster).
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=trusted)
 
 
 #: The commit marker of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in
@@ -1079,7 +1084,7 @@ def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode) -> None:
 COMPLETE = f"{SCHEMA}sha256"
 
 
-def replace_graph(store: ox.Store, graph: str, path: str | Path) -> str:
+def replace_graph(store: ox.Store, graph: str, path: str | Path, *, trusted: bool = False) -> str:
     """Replace one named graph with the triples of an N-Triples file, so that it is all or nothing.
 
     The graph is complete when it holds its commit marker ``<graph> schema:sha256 "<digest>"``
@@ -1093,6 +1098,8 @@ def replace_graph(store: ox.Store, graph: str, path: str | Path) -> str:
     - the graph holds other content: the file is bulk-loaded into a staging graph
       ``agg:staging/<uuid>``, then one SPARQL Update (one transaction) drops the old graph and
       moves the new one into place (``"replaced"``).
+
+    ``trusted`` skips the loader's validation of IRIs, for files the importers wrote themselves.
 
     Moving a graph copies every quad inside one transaction, which on an on-disk store costs about
     eight times the bulk load itself (300,000 triples: 6 s to load, 49 s to move), so the move is
@@ -1110,7 +1117,7 @@ def replace_graph(store: ox.Store, graph: str, path: str | Path) -> str:
         return "unchanged"
     if next(iter(store.quads_for_pattern(None, None, None, node)), None) is None:
         try:
-            _bulk_load(store, path, node)
+            _bulk_load(store, path, node, trusted=trusted)
             store.add(ox.Quad(node, marker, ox.Literal(digest), node))
         except BaseException:
             store.update(f"DROP SILENT GRAPH <{graph}>")
@@ -1118,7 +1125,7 @@ def replace_graph(store: ox.Store, graph: str, path: str | Path) -> str:
         return "loaded"
     staging = ox.NamedNode(f"{_STAGING_GRAPHS}{uuid.uuid4().hex}")
     try:
-        _bulk_load(store, path, staging)
+        _bulk_load(store, path, staging, trusted=trusted)
         store.add(ox.Quad(node, marker, ox.Literal(digest), staging))
         store.update(
             f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging.value}> TO <{graph}>"
@@ -1281,7 +1288,7 @@ def run_import(
         report.places_created = len(resolver.new_places)
         if strict and report.rejected:
             return report
-        report.store_change = replace_graph(store, graph, nt_path)
+        report.store_change = replace_graph(store, graph, nt_path, trusted=True)
         changed = getattr(target, "_changed", None)
         if callable(changed):  # a KnowledgeGraph caches its name index
             changed()
