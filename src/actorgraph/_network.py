@@ -723,8 +723,13 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
             key = _curie(pv)
             found = labels[pv] = (key, onto.label(key))
         key, label = found
-        data = {"label": label, "statements": sorted(records, key=lambda r: r["id"])}
-        _edge_conveniences(data)
+        if records:
+            if len(records) > 1:
+                records.sort(key=_statement_id)
+            data = {"label": label, "statements": records}
+            _edge_conveniences(data)
+        else:  # most edges of imported data: no statement, no dates
+            data = {"label": label, "statements": records, "sources": []}
         edge_rows.append((_node_id(sk), _node_id(ok), key, data))
 
     G = nx.MultiDiGraph()
@@ -749,6 +754,10 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
     if exceptions:
         G.graph["literals"] = exceptions
     return G, onto
+
+
+def _statement_id(record: Mapping[str, Any]) -> str:
+    return str(record["id"])
 
 
 def _source_info(data: Mapping[str, Any], attr_names: Mapping[str, str]) -> dict[str, Any]:
