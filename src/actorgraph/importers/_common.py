@@ -972,10 +972,14 @@ class _Writer:
             f"{st} <{AG}uncertain> {_typed('true', _XSD + 'boolean')} .",
         ]
 
-    def dataset_node(self, version: str | None) -> None:
-        """Describe the dataset as a source."""
+    def dataset_node(self, version: str | None, *, describe: bool = True) -> None:
+        """Describe the dataset as a source (``describe=False``: the curated data already does)."""
         d = self.dataset
         s = self.source
+        if not describe:
+            if version:
+                self.handle.write(f"{s} <{SCHEMA}version> {_str(version)} .\n")
+            return
         lines = [
             f"{s} {_TYPE} <{AG}Source> .",
             f"{s} {_LABEL} {_lit(d.title)} .",
@@ -1227,7 +1231,7 @@ def run_import(
         try:
             with nt_path.open("w", encoding="utf-8", newline="\n") as handle:
                 writer = _Writer(handle, dataset)
-                writer.dataset_node(dataset_version)
+                writer.dataset_node(dataset_version, describe=dataset.source not in known.types)
                 for line, row, width in source.rows:
                     if skip(row):
                         continue
