@@ -513,6 +513,23 @@
     panel.hidden = false;
   }
 
+  // Arrowheads on large graphs only when zoomed in enough to see them: switched after the
+  // frame that crossed the threshold, since options cannot change while drawing.
+  if (meta.arrowScale) {
+    var arrowsOn = false, arrowTimer = null;
+    network.on("beforeDrawing", function () {
+      if (arrowTimer !== null || (network.getScale() >= meta.arrowScale) === arrowsOn) return;
+      arrowTimer = setTimeout(function () {
+        arrowTimer = null;
+        var want = network.getScale() >= meta.arrowScale;
+        if (want !== arrowsOn) {
+          arrowsOn = want;
+          network.setOptions({ edges: { arrows: { to: { enabled: want } } } });
+        }
+      }, 0);
+    });
+  }
+
   network.on("click", function (params) {
     if (params.nodes.length) showNode(params.nodes[0]);
     else if (params.edges.length) showEdge(params.edges[0]);
