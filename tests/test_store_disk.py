@@ -40,12 +40,15 @@ def test_an_imported_graph_survives_a_reopen(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "on_disk", [pytest.param(True, id="disk"), pytest.param(False, id="memory")]
+)
+@pytest.mark.parametrize(
     "existing", [pytest.param(0, id="into-a-fresh-graph"), pytest.param(5, id="over-a-graph")]
 )
 def test_replace_graph_replaces_and_a_failed_load_keeps_what_was_there(
-    tmp_path: Path, existing: int
+    tmp_path: Path, existing: int, on_disk: bool
 ) -> None:
-    with actorgraph.load(store=tmp_path) as kg:
+    with actorgraph.load(store=tmp_path if on_disk else None) as kg:
         if existing:
             kg.replace_graph(GRAPH, _ntriples(existing, "old"))
         broken = _ntriples(20) + b"<https://example.org/x> this is not N-Triples .\n"

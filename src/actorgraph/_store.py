@@ -188,11 +188,21 @@ class KnowledgeGraph:
         """Bulk-load straight into an empty graph, under a marker that says it is incomplete.
 
         Moving a staging graph into place copies every quad again (as long as the load itself at a
-        million triples), and there is nothing to keep when the graph is empty. A marker in
-        ``agg:meta`` names the graph while it loads: if the process is killed, the next open drops
-        the half-loaded graph (see :func:`_open_on_disk`), as it drops staging graphs.
+        million triples), and there is nothing to keep when the graph is empty. In memory, Oxigraph's
+        transactional ``load`` costs the same time as its bulk loader and about two thirds of its
+        peak memory, and a failure writes nothing. On disk, the transactional load is several times
+        slower, so the bulk loader runs under a marker in ``agg:meta`` that names the graph while it
+        loads: if the process is killed, the next open drops the half-loaded graph (see
+        :func:`_open_on_disk`), as it drops staging graphs.
         """
         store = self.store
+        if self.path is None:
+            if isinstance(source, bytes):
+                store.load(source, format=ox.RdfFormat.N_QUADS, to_graph=target)
+            else:
+                store.load(path=os.fspath(source), format=ox.RdfFormat.N_QUADS, to_graph=target)
+            self._changed()
+            return
         marker = ox.Quad(
             target, _LOADING, ox.Literal(str(os.getpid())), ox.NamedNode(str(META_GRAPH))
         )
