@@ -15,6 +15,8 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from actorgraph import _names
 from actorgraph._render import render_html
@@ -304,3 +306,38 @@ def test_bundled_data_renders() -> None:
     meta = _meta(render_html(g))
     assert len(meta["details"]) == g.number_of_nodes()
     assert len(meta["edgeDetails"]) == g.number_of_edges()
+
+
+def test_the_viewer_never_writes_html_strings() -> None:
+    from actorgraph._resources import resource_dir
+
+    viewer = (resource_dir("viz") / "viewer.js").read_text(encoding="utf-8")
+    code = viewer.split("*/", 1)[1]  # the header comment names what the code must not do
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in code
+    assert "</script" not in viewer.lower()
+
+
+@settings(deadline=None, derandomize=True, max_examples=60)
+@given(
+    label=st.text(max_size=40),
+    alias=st.text(max_size=20),
+    claim=st.text(max_size=60),
+)
+def test_any_text_survives_the_page_unchanged(label: str, alias: str, claim: str) -> None:
+    g = nx.MultiDiGraph()
+    g.add_node("agd:a", label=label, type="ag:ArmedGroup", aliases=[alias])
+    g.add_node("agd:b", label="b", type="ag:ArmedGroup")
+    g.add_edge("agd:a", "agd:b", key="ag:alliedWith", statements=[{"claim": claim}])
+    page = render_html(g, title=label)
+    for block in re.findall(
+        r'<script type="application/json" id="[a-z-]+">(.*?)</script>', page, re.S
+    ):
+        assert "<" not in block
+        assert ">" not in block
+        assert "&" not in block
+    meta = _meta(page)
+    assert meta["details"][0]["label"] == (label or "agd:a")
+    assert meta["details"][0].get("aliases", []) == ([alias] if alias else [])
+    assert meta["edgeDetails"][0]["statements"] == [{"claim": claim}]
+    assert meta["title"] == label
