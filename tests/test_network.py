@@ -364,3 +364,17 @@ def test_a_graph_without_a_local_store_projects_through_queries(
     assert nodes(remote) == nodes(local)
     assert sorted(remote.edges(keys=True)) == sorted(local.edges(keys=True))
     assert set(to_networkx(Remote(), focus="ISKP")) == set(kg.to_networkx(focus="ISKP"))
+
+
+def test_actors_view_in_a_period_lists_only_the_events_of_that_period(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    full = kg.to_networkx()
+    in_2014 = kg.to_networkx(view="actors", between=("2014", "2014"))
+    listed = {e for *_, data in in_2014.edges(keys=True, data=True) for e in data.get("events", [])}
+    assert "agd:aps-attack-2014" in listed
+    assert BAJAUR not in listed
+    for event in listed:
+        data = full.nodes[event]
+        if "earliest" in data:  # undated events are kept by every time filter
+            assert data["earliest"] <= "2014-12-31" and data.get("latest", "9999") >= "2014-01-01"

@@ -1120,8 +1120,13 @@ def to_networkx(
         raise UsageError("hops must be 0 or more")
     G, onto = _project(kg)
     if view == "actors":
+        # Time first, on the events themselves, so that a folded edge lists only the events of
+        # the period (not every event between two actors whose span overlaps it).
+        _filter(G, onto, as_of=as_of, between=between, types=None, relations=None)
         G = _fold_actors(G, onto)
-    _filter(G, onto, as_of=as_of, between=between, types=types, relations=relations)
+        _filter(G, onto, as_of=None, between=None, types=types, relations=relations)
+    else:
+        _filter(G, onto, as_of=as_of, between=between, types=types, relations=relations)
     if focus:
         centres = _focus_nodes(kg, G, focus)
         undirected = G.to_undirected(as_view=True)
