@@ -68,14 +68,20 @@ def check_query(text: str, *, allow_remote: bool = False) -> None:
     ``agg:`` graphs are refused; comments, strings and IRIs are skipped so that a word inside them is
     not mistaken for a keyword.
 
+    Whatever the opt-in, a query nested more than ``MAX_NESTING`` levels deep or holding more than
+    ``MAX_OPERATORS`` operators is refused: Oxigraph's parser recurses on both and overflows its
+    stack, which kills the process (a SIGSEGV, not an exception), at about 3,000 nested groups or
+    10,000 chained operators.
+
     Raises
     ------
     QueryError
         Naming the keyword, its line and column, and the opt-in.
     """
+    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN_RE.finditer(text)]
+    _check_size(text, tokens)
     if allow_remote:
         return
-    tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN_RE.finditer(text)]
     for kind, value, offset in tokens:
         if kind == "other" and value == "\\":
             # Valid SPARQL has backslashes only in strings, IRIs and prefixed names; one elsewhere
@@ -96,6 +102,42 @@ def check_query(text: str, *, allow_remote: bool = False) -> None:
                 raise _refused(
                     text, offset, f"FROM {following[0][1]} names a graph outside actorgraph"
                 )
+
+
+#: The deepest nesting of ``{ ( [`` a query may have (hand-written queries stay below 20).
+MAX_NESTING = 256
+#: The most operators (``! | & / + * ^`` and ``UNION``) a query may hold.
+MAX_OPERATORS = 4_000
+_OPEN, _CLOSE, _OPERATORS = frozenset("{(["), frozenset("})]"), frozenset("!|&/+*^")
+
+
+def _check_size(text: str, tokens: list[tuple[str | None, str, int]]) -> None:
+    depth = operators = 0
+    for kind, value, offset in tokens:
+        if kind == "other":
+            if value in _OPEN:
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise _too_big(text, offset, f"is nested more than {MAX_NESTING} levels deep")
+            elif value in _CLOSE:
+                depth -= 1
+            elif value in _OPERATORS:
+                operators += 1
+        elif kind == "word" and value.upper() == "UNION":
+            operators += 1
+        if operators > MAX_OPERATORS:
+            raise _too_big(text, offset, f"holds more than {MAX_OPERATORS:,} operators")
+
+
+def _too_big(text: str, offset: int, what: str) -> QueryError:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return QueryError(
+        f"line {line}, column {column}: the query {what}, more than the SPARQL parser can take; "
+        "simplify it",
+        line=line,
+        column=column,
+    )
 
 
 def _is_local_graph(token: tuple[str | None, str, int]) -> bool:

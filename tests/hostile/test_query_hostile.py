@@ -228,12 +228,37 @@ def test_a_megabyte_of_garbage_is_one_syntax_error_line(tmp_path: Path) -> None:
     assert len(run.error_lines[0]) < 2000
 
 
-def test_a_query_that_crashes_the_parser_is_a_query_error_not_a_crash(tmp_path: Path) -> None:
-    # Oxigraph's parser overflows its stack (SIGSEGV) near 3,000 nested groups; the CLI's queries
-    # run in a worker process (the default --timeout), so only the worker dies.
+def test_a_query_nested_too_deeply_for_the_parser_is_refused_before_it_runs(tmp_path: Path) -> None:
+    # Oxigraph's parser overflows its stack (SIGSEGV, the whole process) near 3,000 nested groups.
     (tmp_path / "deep.rq").write_text(
         "SELECT * WHERE " + "{" * 10_000 + " ?s ?p ?o " + "}" * 10_000, "utf-8"
     )
     run = run_cli("query", "-f", tmp_path / "deep.rq")
     assert_clean_failure(run, 4)
-    assert "crashed its worker process" in run.error_lines[0]
+    assert "nested more than 256 levels deep" in run.error_lines[0]
+
+
+@pytest.mark.parametrize("allow_remote", [False, True])
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("SELECT * WHERE " + "{" * 3_000 + "}" * 3_000, id="nested-groups"),
+        pytest.param("ASK { FILTER(" + "(" * 3_000 + "1" + ")" * 3_000 + ") }", id="parens"),
+        pytest.param("ASK { FILTER(" + "!" * 10_000 + "true) }", id="negations"),
+        pytest.param("ASK { FILTER(" + " || ".join(["true"] * 10_000) + ") }", id="or-chain"),
+        pytest.param("ASK { FILTER(" + "+".join(["1"] * 10_000) + " > 0) }", id="plus-chain"),
+        pytest.param(
+            "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }", id="unions"
+        ),
+    ],
+)
+def test_a_query_that_would_overflow_the_parser_stack_is_a_query_error_in_process(
+    kg: actorgraph.KnowledgeGraph, query: str, allow_remote: bool
+) -> None:
+    # In process (no timeout, no worker): without the guard each of these kills the interpreter.
+    with pytest.raises(QueryError, match="more than the SPARQL parser can take"):
+        kg.query(query, allow_remote=allow_remote)
+
+
+def test_a_deep_but_reasonable_query_still_runs(kg: actorgraph.KnowledgeGraph) -> None:
+    assert kg.query("ASK { " + "{" * 200 + "}" * 200 + " }")
