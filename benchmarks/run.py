@@ -74,6 +74,21 @@ QUERIES: dict[str, str] = {
 }""",
 }
 
+#: A query along one long chain of alliances, in a small graph of its own (``--chain`` links).
+CHAIN_QUERY = PREFIXES + "SELECT ?ally WHERE { agd:chain-0 ag:alliedWith+ ?ally }"
+
+
+def _chain(links: int) -> bytes:
+    """N-Triples of ``agd:chain-0 ag:alliedWith agd:chain-1 … agd:chain-<links>``."""
+    agd, allied = (
+        "https://w3id.org/actorgraph/data/",
+        "https://w3id.org/actorgraph/ontology#alliedWith",
+    )
+    return "".join(
+        f"<{agd}chain-{i}> <{allied}> <{agd}chain-{i + 1}> .\n" for i in range(links)
+    ).encode()
+
+
 DISTINCT_TRIPLES = (
     "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 )
@@ -84,6 +99,7 @@ MEASURES = [
     ("transitive", "query: ag:alliedWith+ (transitive path)"),
     ("date_range", "query: date range + OPTIONAL"),
     ("to_networkx", "to_networkx"),
+    ("chain", "query: ag:alliedWith+ along one chain (own small graph)"),
 ]
 
 #: Targets at the largest size: the least rdflib-time / actorgraph-time (memory: the most ours / theirs).
@@ -195,6 +211,11 @@ def worker_actorgraph(args: argparse.Namespace) -> dict[str, Any]:
         if args.render_nodes:
             out["render"] = _render(graph, args.render_nodes, Path(args.workdir))
     kg.close()
+    if args.chain:
+        chain = actorgraph.load()
+        chain.replace_graph(BENCH_GRAPH, _chain(args.chain))
+        result = _measure(lambda: list(chain.query(CHAIN_QUERY)), timeout=args.timeout)
+        out["chain"] = {**_flatten(result), "links": args.chain}
     return out
 
 
@@ -291,6 +312,11 @@ def worker_rdflib(args: argparse.Namespace) -> dict[str, Any]:
     if nx_graph is not None:
         out["to_networkx"]["nodes"] = nx_graph.number_of_nodes()
         out["to_networkx"]["edges"] = nx_graph.number_of_edges()
+    if args.chain:
+        chain = rdflib.Graph()
+        chain.parse(data=_chain(args.chain), format="nt")
+        result = _measure(lambda: list(chain.query(CHAIN_QUERY)), timeout=args.timeout)
+        out["chain"] = {**_flatten(result), "links": args.chain}
     return out
 
 
@@ -388,6 +414,8 @@ def _cpu_table(results: list[dict[str, Any]]) -> list[str]:
     for key, title in MEASURES:
         for entry in results:
             ours, theirs = entry["actorgraph"].get(key) or {}, entry["rdflib"].get(key) or {}
+            if not ours and not theirs:
+                continue
             ratio = _ratio(theirs, ours, "cpu")
             cells = [f"{c['cpu']:.3f} s" if "cpu" in c else "-" for c in (ours, theirs)]
             lines.append(
@@ -399,6 +427,10 @@ def _cpu_table(results: list[dict[str, Any]]) -> list[str]:
 
 def _note(key: str, ours: dict[str, Any], theirs: dict[str, Any]) -> str:
     o, t = ours.get(key) or {}, theirs.get(key) or {}
+    if key == "chain" and "links" in o:
+        found = f"{o['rows']:,} allies" if "rows" in o else "no answer"
+        same = ", same answer" if o.get("sha256") and o.get("sha256") == t.get("sha256") else ""
+        return f"a chain of {o['links']:,} alliances: {found}{same}"
     if key in QUERIES and "rows" in o:
         if "rows" in t:
             same = "same answer" if o.get("sha256") == t.get("sha256") else "ANSWERS DIFFER"
@@ -421,6 +453,8 @@ def report(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
     for key, title in MEASURES:
         for entry in results:
             ours, theirs = entry["actorgraph"], entry["rdflib"]
+            if key not in ours and key not in theirs:
+                continue
             ratio = _ratio(theirs.get(key), ours.get(key))
             lines.append(
                 f"| {title} | {entry['size']:,} | {_seconds(ours.get(key))} | "
@@ -494,12 +528,13 @@ def _targets(results: list[dict[str, Any]]) -> str:
         verdict = "-" if ratio is None else ("met" if ratio >= target else "MISSED")
         shown = "-" if ratio is None else f"{ratio:.1f}×"
         parts.append(f"{key} ≥ {target:g}×: {shown} ({verdict})")
-    cell = ours.get("transitive") or {}
-    answered = "answers" if "seconds" in cell else "FAILED"
-    rd = theirs.get("transitive") or {}
-    parts.append(
-        f"transitive path {answered} (rdflib: {'answers' if 'seconds' in rd else _seconds(rd)})"
-    )
+    for key, what in (("transitive", "transitive path"), ("chain", "along the chain")):
+        cell, rd = ours.get(key), theirs.get(key)
+        if cell is None:
+            continue
+        answered = "answers" if "seconds" in cell else "FAILED"
+        rd_text = "answers" if rd and "seconds" in rd else _seconds(rd)
+        parts.append(f"{what} {answered} (rdflib: {rd_text})")
     o_mb, t_mb = ours.get("peak_mb"), theirs.get("peak_mb")
     if o_mb and t_mb:
         share = o_mb / t_mb
@@ -516,6 +551,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--render-nodes", type=int, default=10_000, help="0 skips the page")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per rdflib step")
+    parser.add_argument(
+        "--chain", type=int, default=1_000, help="links of the alliance chain (0 skips it)"
+    )
     parser.add_argument("--workdir", help="where data files go (default: a temporary directory)")
     parser.add_argument("--json", help="also write the results as JSON here")
     parser.add_argument(
@@ -537,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = [2_000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",")]
     render_nodes = min(args.render_nodes, 300) if args.quick else args.render_nodes
+    chain = min(args.chain, 50) if args.quick else args.chain
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         if args.workdir is None:
@@ -549,14 +588,14 @@ def main(argv: list[str] | None = None) -> int:
             data = workdir / f"synthetic-{size}.nt"
             _write_data(size, args.seed, data)
             last = index == len(sizes) - 1
-            extra = {"render_nodes": render_nodes if last else 0}
+            extra = {"render_nodes": render_nodes if last else 0, "chain": chain if last else 0}
             print(f"# {size:,} triples: actorgraph …", file=sys.stderr, flush=True)
             ours = _run_worker("actorgraph", args, data, **extra)
             print(f"# {size:,} triples: actorgraph, on disk …", file=sys.stderr, flush=True)
             disk = _run_worker("actorgraph-disk", args, data)
             ours.update({"disk_error": disk["error"]} if "error" in disk else disk)
             print(f"# {size:,} triples: rdflib …", file=sys.stderr, flush=True)
-            theirs = _run_worker("rdflib", args, data)
+            theirs = _run_worker("rdflib", args, data, chain=extra["chain"])
             results.append({"size": size, "actorgraph": ours, "rdflib": theirs})
             data.unlink()
         info = {
