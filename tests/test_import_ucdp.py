@@ -228,3 +228,159 @@ def _node(iri: str) -> object:
     import pyoxigraph
 
     return pyoxigraph.NamedNode(iri)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Conflict dyads: sourced ag:opposes statements derived from the state-based and non-state rows
+
+_DYAD = """
+SELECT ?st ?start ?end ?early ?late ?events ?deaths ?text ?rank ?g WHERE {
+  ?st rdf:subject ?a ; rdf:predicate ag:opposes ; rdf:object ?b ;
+      prov:wasDerivedFrom ags:ucdp-ged ; ag:claimText ?text ; ag:rank ?rank ;
+      ag:startDate ?start ; ag:endDate ?end ; ag:earliestDate ?early ; ag:latestDate ?late ;
+      ag:eventCount ?events ; ag:deathCount ?deaths .
+  GRAPH ?g { ?a ag:opposes ?b }
+}"""
+
+
+@needs_hdx
+def test_government_of_pakistan_and_ttp_dyad_is_a_sourced_opposes_statement(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    from actorgraph._namespaces import AG, AGS, expand
+    from actorgraph.importers._common import statement_iri
+
+    kg, report = imported
+    pakistan, ttp = expand("agd:pakistan"), expand("agd:ttp")
+    rows = list(kg.query(_DYAD, params={"a": pakistan, "b": ttp}))
+    assert len(rows) == 1, "one statement for the dyad, however many rows it has"
+    row = rows[0].asdict()
+    assert str(row["st"]) == statement_iri(
+        pakistan, str(AG) + "opposes", ttp, str(AGS) + "ucdp-ged"
+    )
+    assert str(row["g"]) == report.graph, (
+        "the dyad lives in the import graph (a re-import replaces it)"
+    )
+    assert str(row["rank"]) == str(AG) + "NormalRank"
+    assert str(row["start"])[:4] == str(row["early"])[:4] == "2012"
+    assert str(row["end"])[:4] == str(row["late"])[:4] == "2021"
+    # The counts are those of the imported events themselves, counted directly.
+    direct = next(
+        iter(
+            kg.query(
+                """SELECT (COUNT(?e) AS ?n) (SUM(?k) AS ?killed) (MIN(?d1) AS ?first)
+                          (MAX(?d2) AS ?last) WHERE {
+                     ?e a ag:Event ; prov:wasDerivedFrom ags:ucdp-ged ;
+                        ag:participant agd:pakistan, agd:ttp ; ag:killed ?k ;
+                        ag:earliestDate ?d1 ; ag:latestDate ?d2 }"""
+            )
+        )
+    ).asdict()
+    assert int(row["events"]) == int(direct["n"]) > 1000
+    assert int(row["deaths"]) == int(direct["killed"])
+    assert (str(row["early"]), str(row["late"])) == (str(direct["first"]), str(direct["last"]))
+    text = str(row["text"])
+    assert text.startswith("UCDP GED records ")
+    assert f"{int(direct['n']):,} events" in text and f"{int(direct['killed']):,} deaths" in text
+    assert "2012–2021" in text
+    assert report.dyads >= 10
+
+
+@needs_hdx
+def test_dyads_keep_factions_apart_and_skip_one_sided_violence(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, _ = imported
+    # TTP-KM against TTP-SM is a dyad of two provisional actors, neither of them the TTP.
+    factions = {
+        (str(r.al), str(r.bl))
+        for r in kg.query(
+            """SELECT ?al ?bl WHERE { ?a ag:opposes ?b . ?a ag:provisional true ; rdfs:label ?al .
+                 ?b ag:provisional true ; rdfs:label ?bl }"""
+        )
+    }
+    assert ("TTP-KM", "TTP-SM") in factions
+    # One-sided violence (TTP against civilians) makes no ag:opposes statement.
+    assert not kg.query(
+        "ASK { ?st rdf:subject agd:ttp ; rdf:predicate ag:opposes ; prov:wasDerivedFrom ags:ucdp-ged }"
+    )
+
+
+@needs_hdx
+def test_profile_from_a_store_lists_the_dyad_with_its_source_and_attacks_by_year(
+    tmp_path: Path,
+) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    store = tmp_path / "store"
+    data = [] if _has_curated_aps() else [APS_FIXTURE]
+    kg = actorgraph.load(store=store, data=data)
+    try:
+        import_file(kg, "ucdp", HDX)
+        killed_2013 = next(
+            iter(
+                kg.query(
+                    """SELECT (COUNT(?e) AS ?n) (SUM(?k) AS ?killed) WHERE {
+                         ?e a ag:Attack ; prov:wasDerivedFrom ags:ucdp-ged ; ag:attributedTo agd:ttp ;
+                            ag:killed ?k ; ag:earliestDate ?d FILTER(YEAR(?d) = 2013) }"""
+                )
+            )
+        ).asdict()
+    finally:
+        kg.close()
+    exe = shutil.which("actorgraph")
+    assert exe
+    out = subprocess.run(
+        [exe, "profile", "TTP", "--store", str(store), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+    doc = json.loads(out)
+    opposed = {line["entity"]: line for line in doc["sections"]["Opposed by"]}
+    line = opposed["agd:pakistan"]
+    assert "ags:ucdp-ged" in line["sources"]
+    assert line["start"].startswith("2012") and line["end"].startswith("2021")
+    assert any(note.startswith("ags:ucdp-ged: ") and "events" in note for note in line["notes"])
+    # Attacks by year come from the imported rows (at least UCDP's; curated attacks add to them).
+    assert doc["attacks_by_year"]["2013"]["attacks"] >= int(killed_2013["n"]) > 0
+    assert doc["attacks_by_year"]["2013"]["killed"] >= int(killed_2013["killed"])
+
+
+def test_dyads_are_aggregated_from_state_based_and_non_state_rows_only(tmp_path: Path) -> None:
+    from actorgraph._namespaces import expand
+
+    header = (
+        "id,type_of_violence,side_a,side_a_new_id,side_b,side_b_new_id,date_start,date_end,best"
+    )
+    rows = [
+        "1,1,Government of Pakistan,123,TTP,209,2013-03-01,2013-03-01,5",
+        "2,1,Government of Pakistan,123,TTP,209,2015-07-04,2015-07-06,7",
+        "3,3,TTP,209,Civilians,1,2014-12-16,2014-12-16,146",
+        "4,2,TTP-KM,5864,TTP-SM,5865,2014-04-06,2014-04-06,3",
+    ]
+    path = tmp_path / "ged.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    kg = actorgraph.load(store=tmp_path / "store")
+    try:
+        report = import_file(kg, "ucdp", path)
+        assert report.dyads == 2
+        row = next(
+            iter(kg.query(_DYAD, params={"a": expand("agd:pakistan"), "b": expand("agd:ttp")}))
+        ).asdict()
+        assert (int(row["events"]), int(row["deaths"])) == (2, 12)
+        assert (str(row["start"]), str(row["end"])) == ("2013-03-01", "2015-07-06")
+        assert str(row["text"]) == (
+            "UCDP GED records 2 events between Government of Pakistan and TTP, 2013–2015, "
+            "with 12 deaths (best estimates)."
+        )
+        # The one-sided row (TTP against civilians) is no dyad.
+        assert not kg.query(
+            "ASK { ?st rdf:subject agd:ttp ; rdf:predicate ag:opposes ; "
+            "prov:wasDerivedFrom ags:ucdp-ged }"
+        )
+    finally:
+        kg.close()

@@ -104,6 +104,13 @@ class DatasetInfo:
     publisher: str
     license: str
     url: str | None = None
+    #: How claim texts name the dataset ("UCDP GED"); the title when empty.
+    short: str = ""
+
+    @property
+    def short_name(self) -> str:
+        """The dataset's name in claim texts."""
+        return self.short or self.title
 
     @property
     def source(self) -> str:
@@ -152,6 +159,9 @@ class EventRecord:
     actors: list[ActorMention] = field(default_factory=list)
     #: Values dropped from the row as ``(reason, column, detail)``; the row itself is kept.
     dropped: list[tuple[str, str | None, str]] = field(default_factory=list)
+    #: The first two actors fight each other (a conflict dyad: UCDP's state-based and non-state
+    #: violence); the import derives one ``ag:opposes`` statement per dyad from such records.
+    opposing: bool = False
 
     @property
     def earliest(self) -> dt.date:
@@ -630,6 +640,8 @@ class ImportReport:
     rows_read: int = 0
     events_created: int = 0
     same_event_links: int = 0
+    #: Conflict dyads written as sourced ``ag:opposes`` statements.
+    dyads: int = 0
     committed: bool = False
     issues: list[Issue] = field(default_factory=list)
     unresolved: Counter[str] = field(default_factory=Counter)
@@ -671,6 +683,8 @@ class ImportReport:
             lines.append(f"  values dropped from kept rows: {sum(dropped.values()):,}")
             lines += [f"    {reason}: {n:,}" for reason, n in sorted(dropped.items())]
         lines.append(f"  links to curated events (ag:sameEventAs): {self.same_event_links:,}")
+        if self.dyads:
+            lines.append(f"  conflict dyads (sourced ag:opposes statements): {self.dyads:,}")
         lines.append(
             f"  names resolved: {len(self.resolved):,} ({sum(self.resolved.values()):,} mentions); "
             f"unresolved: {len(self.unresolved):,} ({sum(self.unresolved.values()):,} mentions)"
@@ -699,6 +713,7 @@ class ImportReport:
             "rows_read": self.rows_read,
             "events_created": self.events_created,
             "same_event_links": self.same_event_links,
+            "dyads": self.dyads,
             "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
             "dropped_by_reason": dict(sorted(self.dropped_by_reason.items())),
             "issues": [
@@ -1021,6 +1036,89 @@ class _Writer:
 
 
 # ----------------------------------------------------------------------------------------------------
+# Conflict dyads
+
+
+@dataclass
+class _Dyad:
+    first: dt.date
+    last: dt.date
+    events: int = 0
+    deaths: int = 0
+    names: tuple[str, str] = ("", "")
+
+
+class _Dyads:
+    """Aggregates opposing records by (side A, side B) while rows stream past: no second pass.
+
+    Memory is bounded by the number of distinct pairs of actors, not by the rows.
+    """
+
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[str, str], _Dyad] = {}
+
+    def add(self, record: EventRecord, resolver: _Resolver) -> None:
+        """Count an opposing record under its two sides, when both are resolved or provisional."""
+        if not record.opposing or len(record.actors) < 2:
+            return
+        sides: list[str] = []
+        for mention in record.actors[:2]:
+            hit = resolver._actor_cache.get((mention.name, mention.local_id))
+            if hit is None or hit[1] is None or hit[0] not in ("resolved", "provisional"):
+                return
+            sides.append(hit[1])
+        a, b = sides
+        if a == b:
+            return
+        dyad = self.pairs.get((a, b))
+        if dyad is None:
+            dyad = self.pairs[(a, b)] = _Dyad(
+                record.earliest, record.latest, names=(record.actors[0].name, record.actors[1].name)
+            )
+        dyad.first = min(dyad.first, record.earliest)
+        dyad.last = max(dyad.last, record.latest)
+        dyad.events += 1
+        dyad.deaths += record.counts.get("killed", 0)
+
+    def write(self, handle: IO[str], dataset: DatasetInfo) -> None:
+        """Write each dyad's direct ``ag:opposes`` triple and its statement (sorted: stable output)."""
+        predicate = str(AG) + "opposes"
+        source = _iri(dataset.source)
+        lines: list[str] = []
+        for (a, b), dyad in sorted(self.pairs.items()):
+            st = _iri(statement_iri(a, predicate, b, dataset.source))
+            years = (
+                str(dyad.first.year)
+                if dyad.first.year == dyad.last.year
+                else f"{dyad.first.year}–{dyad.last.year}"
+            )
+            events = "1 event" if dyad.events == 1 else f"{dyad.events:,} events"
+            deaths = "1 death" if dyad.deaths == 1 else f"{dyad.deaths:,} deaths"
+            text = (
+                f"{dataset.short_name} records {events} between {dyad.names[0]} and "
+                f"{dyad.names[1]}, {years}, with {deaths} (best estimates)."
+            )
+            lines += [
+                f"{_iri(a)} <{predicate}> {_iri(b)} .",
+                f"{st} {_TYPE} <{_RDF}Statement> .",
+                f"{st} <{_RDF}subject> {_iri(a)} .",
+                f"{st} <{_RDF}predicate> <{predicate}> .",
+                f"{st} <{_RDF}object> {_iri(b)} .",
+                f"{st} {_DERIVED} {source} .",
+                f"{st} <{AG}claimText> {_lit(text)} .",
+                f"{st} <{AG}rank> <{AG}NormalRank> .",
+                f"{st} <{AG}startDate> {_day(dyad.first)} .",
+                f"{st} <{AG}endDate> {_day(dyad.last)} .",
+                f"{st} <{AG}earliestDate> {_day(dyad.first)} .",
+                f"{st} <{AG}latestDate> {_day(dyad.last)} .",
+                f"{st} <{AG}eventCount> {_int(dyad.events)} .",
+                f"{st} <{AG}deathCount> {_int(dyad.deaths)} .",
+            ]
+        if lines:
+            handle.write("\n".join(lines) + "\n")
+
+
+# ----------------------------------------------------------------------------------------------------
 # Matching curated events
 
 
@@ -1226,6 +1324,7 @@ def run_import(
     flavour, mapper, skip = importer.prepare(source.raw_header)
     report.flavour = flavour
     seen: set[int | str] = set()
+    dyads = _Dyads()
     with tempfile.TemporaryDirectory(prefix="actorgraph-import-") as tmp:
         nt_path = Path(tmp) / "import.nt"
         try:
@@ -1277,9 +1376,11 @@ def run_import(
                     places, actors = _preview(record, resolver)
                     same = matcher.match(record, places, actors)
                     writer.event(record, resolver, same)
+                    dyads.add(record, resolver)
                     report.same_event_links += len(same)
                     report.events_created += 1
                 writer.new_nodes(resolver)
+                dyads.write(handle, dataset)
         finally:
             source.close()
         if progress is not None:
@@ -1290,6 +1391,7 @@ def run_import(
         report.ambiguous = {k: v for k, v in resolver.ambiguous.items() if k in resolver.unresolved}
         report.provisional_actors = len(resolver.new_actors)
         report.places_created = len(resolver.new_places)
+        report.dyads = len(dyads.pairs)
         if strict and report.rejected:
             return report
         report.store_change = replace_graph(store, graph, nt_path, trusted=True)

@@ -19,6 +19,11 @@ Mapping, per row:
 - Places: ``country`` → ``adm_1`` → ``adm_2`` → the named location (``where_coordinates``), as
   deep as ``where_prec`` allows (1–2 the location, 3 the district, 4 the province, else the country).
 - Actors: side names through the curated names; an unknown side becomes ``agd:ucdp-actor-<side id>``.
+- Conflict dyads: over the state-based and non-state rows, each pair (side A, side B) of resolved or
+  provisional actors becomes ``side_a ag:opposes side_b`` with one statement (``prov:wasDerivedFrom
+  ags:ucdp-ged``, rank normal) giving the first and last event dates as ``ag:startDate``/``ag:endDate``
+  and the row count and summed best estimates as ``ag:eventCount``/``ag:deathCount``; aggregated while
+  the rows stream, written into the same import graph (a re-import replaces them).
 
 The label is ours: ``"UCDP GED event 156098: TTP – Civilians, 2014-12-16"``. The source prose columns
 (``source_article``, ``source_headline``, …) are not imported.
@@ -53,6 +58,7 @@ UCDP_GED = DatasetInfo(
     publisher="Department of Peace and Conflict Research, Uppsala University",
     license="CC BY-IGO 4.0",
     url="https://ucdp.uu.se/downloads/",
+    short="UCDP GED",
 )
 
 REQUIRED = (
@@ -118,6 +124,7 @@ def map_ucdp_row(row: Mapping[str, str]) -> EventRecord:
         date=date,
         start=start,
         end=end,
+        opposing=kind != "3",
     )
     best = count_value(row.get("best"), "best")
     if best is None:
