@@ -2,8 +2,9 @@
 
 The GEXF 1.3 XSD is not available offline (no PyPI or npm package ships it), so the GEXF files are
 checked structurally against what the 1.3 schema requires: namespace and version, the XSI
-schemaLocation, a dynamic graph with ``timeformat="date"``, declared attributes with 1.3 types, every
-attvalue pointing at a declared attribute, and well-formed spells (ISO dates, start ≤ end).
+schemaLocation, a dynamic graph with ``timeformat="date"``, declared attributes with 1.3 types and no
+``mode`` (1.3 removed it), every attvalue pointing at a declared attribute, parallel edges told apart by
+``kind`` (new in 1.3), and well-formed spells (ISO dates, start ≤ end).
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def check_gexf_13(path: Path) -> ET.Element:
     declared: dict[str, set[str]] = {"node": set(), "edge": set()}
     for attributes in graph.findall(f"{GEXF}attributes"):
         assert attributes.get("class") in declared
-        assert attributes.get("mode") in {"static", "dynamic"}
+        assert "mode" not in attributes.attrib  # 1.3 removed it (the graph's mode applies)
         for attribute in attributes.findall(f"{GEXF}attribute"):
             assert attribute.get("type") in GEXF_TYPES
             declared[attributes.get("class") or ""].add(attribute.get("id") or "")
@@ -140,8 +141,12 @@ def check_gexf_13(path: Path) -> ET.Element:
             assert start or end
             if start and end:
                 assert _iso(start) <= _iso(end)
+    pairs: dict[tuple[str | None, str | None], set[str | None]] = {}
     for edge in edges:
         assert edge.get("source") in ids and edge.get("target") in ids
+        kinds = pairs.setdefault((edge.get("source"), edge.get("target")), set())
+        assert edge.get("kind") not in kinds  # parallel edges differ in kind, or Gephi merges them
+        kinds.add(edge.get("kind"))
     return graph
 
 

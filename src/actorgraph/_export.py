@@ -220,10 +220,11 @@ def write_gexf(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     meta = _json(graph_attrs)
     H.graph.clear()
     nx.write_gexf(H, os.fspath(path), version="1.3", prettyprint=True)
-    _add_gexf_description(Path(path), meta)
+    _finish_gexf(Path(path), meta)
 
 
-def _add_gexf_description(path: Path, meta: str) -> None:
+def _finish_gexf(path: Path, meta: str) -> None:
+    """Bring networkx's GEXF "1.3" output to the 1.3 specification and add our description."""
     import xml.etree.ElementTree as ET  # noqa: PLC0415
 
     ns = "http://gexf.net/1.3"
@@ -238,6 +239,24 @@ def _add_gexf_description(path: Path, meta: str) -> None:
     for name in list(root.attrib):
         if name.endswith("}schemaLocation") and name != f"{{{xsi}}}schemaLocation":
             root.attrib[f"{{{xsi}}}schemaLocation"] = root.attrib.pop(name)
+    graph = root.find(f"{{{ns}}}graph")
+    if graph is not None:
+        edge_key_ids = set()
+        for attributes in graph.findall(f"{{{ns}}}attributes"):
+            # GEXF 1.3 dropped the mode of <attributes> (the graph's mode says it).
+            attributes.attrib.pop("mode", None)
+            if attributes.get("class") == "edge":
+                edge_key_ids |= {
+                    a.get("id")
+                    for a in attributes.findall(f"{{{ns}}}attribute")
+                    if a.get("title") == "edge_key"
+                }
+        # Parallel edges (two properties between the same nodes) are told apart by their kind in
+        # 1.3; without one, Gephi merges them. The kind is the edge's property.
+        for edge in graph.iter(f"{{{ns}}}edge"):
+            for value in edge.iter(f"{{{ns}}}attvalue"):
+                if value.get("for") in edge_key_ids:
+                    edge.set("kind", value.get("value", ""))
     meta_el = root.find(f"{{{ns}}}meta")
     if meta_el is None:
         meta_el = ET.Element(f"{{{ns}}}meta")
