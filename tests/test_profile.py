@@ -116,7 +116,114 @@ def test_an_unknown_name_gets_close_matches_and_exit_2() -> None:
     exe = shutil.which("actorgraph")
     assert exe
     result = subprocess.run(
-        [exe, "profile", "Tehrik-i-Talibn"], capture_output=True, text=True, timeout=120, check=False
+        [exe, "profile", "Tehrik-i-Talibn"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 2
     assert "did you mean" in result.stderr
+
+
+# ----------------------------------------------------------------------------------------------------
+# --as-of: only the lines whose statements hold at that date
+
+
+def _leaders_at(kg: actorgraph.KnowledgeGraph, name: str, date: str) -> set[str]:
+    from actorgraph._profile import profile
+
+    result = profile(kg, name, as_of=date)
+    assert result.as_of is not None
+    return {line.entity or "" for line in result.sections.get("Leaders", [])}
+
+
+@pytest.mark.parametrize(
+    ("date", "leader"),
+    [
+        ("2008", "agd:baitullah-mehsud"),
+        ("2012", "agd:hakimullah-mehsud"),
+        ("2015-06-01", "agd:mullah-fazlullah"),
+        ("2019", "agd:noor-wali-mehsud"),
+    ],
+)
+def test_as_of_keeps_the_leader_of_that_date_across_leadership_changes(
+    kg: actorgraph.KnowledgeGraph, date: str, leader: str
+) -> None:
+    # The emirs' terms follow one another: on each of these dates exactly one holds (open terms
+    # end where the next emir's begins, as in the saved query leader-at-date).
+    assert _leaders_at(kg, "TTP", date) == {leader}
+
+
+def test_as_of_checks_each_kept_line_against_its_statements(kg: actorgraph.KnowledgeGraph) -> None:
+    from actorgraph._profile import profile
+
+    day = "2012-12-31"
+    result = profile(kg, "TTP", as_of="2012")
+    assert result.as_of == day
+    whole = kg.profile("TTP")
+    for section in ("Leaders", "Allies", "Splinters", "Merged in", "Opposes", "Members"):
+        for line in result.sections.get(section, []):
+            prop, direction = SECTION_PATTERNS.get(section, ("", ""))
+            if not prop or line.entity is None:
+                continue
+            me, other = expand(result.id), expand(line.entity)
+            s, o = (me, other) if direction == "out" else (other, me)
+            spans = [
+                (r.early, r.late)
+                for r in kg.query(
+                    "SELECT ?early ?late WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; "
+                    "rdf:object ?o OPTIONAL { ?st ag:earliestDate ?early } "
+                    "OPTIONAL { ?st ag:latestDate ?late } }",
+                    params={"s": s, "p": expand(prop), "o": o},
+                )
+            ]
+            if line.undated:
+                assert all(a is None and b is None for a, b in spans)
+                continue
+            starts = [str(a) for a, _ in spans if a is not None]
+            ends = [str(b) for _, b in spans if b is not None]
+            assert not starts or min(starts) <= day, line
+            assert not ends or max(ends) >= day, line
+    # The 2020 rejoining of Jamaat-ul-Ahrar is not yet there in 2012; it is in the whole profile.
+    merged = {line.entity for line in whole.sections.get("Merged in", [])}
+    assert "agd:jamaat-ul-ahrar" in merged
+    assert "agd:jamaat-ul-ahrar" not in {
+        line.entity for line in result.sections.get("Merged in", [])
+    }
+
+
+def test_as_of_leaves_out_later_designations_and_attacks(kg: actorgraph.KnowledgeGraph) -> None:
+    from actorgraph._profile import profile
+
+    early = profile(kg, "ISKP", as_of="2015-06")
+    dated = [line.date for line in early.sections.get("Designations", []) if line.date]
+    assert all(date[:7] <= "2015-06" for date in dated)
+    later = profile(kg, "ISKP", as_of="2020")
+    assert any(line.date and line.date >= "2016" for line in later.sections["Designations"])
+    assert all(year <= "2015" for year in early.attacks_by_year)
+
+
+def test_profile_as_of_on_the_command_line() -> None:
+    exe = shutil.which("actorgraph")
+    assert exe
+    text = subprocess.run(
+        [exe, "profile", "TTP", "--as-of", "2012"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "as of 2012-12-31" in text
+    leaders = text.split("leaders:", 1)[1].split("\n\n", 1)[0]
+    assert "Hakimullah Mehsud" in leaders and "Noor Wali Mehsud" not in leaders
+    assert "(undated)" in text
+    bad = subprocess.run(
+        [exe, "profile", "TTP", "--as-of", "2012-13"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "not a date" in bad.stderr

@@ -367,17 +367,29 @@ def _add_profile(sub: Any) -> None:
         actorgraph profile TTP
         actorgraph profile "Islamic State Khorasan Province" --format markdown > iskp.md
         actorgraph profile ISKP --format json --store ./kg
+        actorgraph profile TTP --as-of 2012
         """,
     )
     parser.add_argument("name", help="any name or alias of the entity, or its id (agd:ttp)")
     parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="only relations whose statements hold on this date (YYYY, YYYY-MM, YYYY-MM-DD; "
+        "a year or month means its last day); undated lines stay, marked (undated)",
+    )
     add_store_flags(parser)
     parser.set_defaults(func=_cmd_profile)
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
     kg = open_graph(args)
-    result = kg.profile(args.name)
+    if args.as_of:
+        from actorgraph._profile import profile  # noqa: PLC0415
+
+        result = profile(kg, args.name, as_of=args.as_of)
+    else:
+        result = kg.profile(args.name)
     if args.format == "json":
         print(result.to_json())
     elif args.format == "markdown":
