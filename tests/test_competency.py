@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+from rdflib import URIRef
 
 import actorgraph
 from actorgraph._saved import read_saved_query
@@ -366,3 +367,90 @@ def test_a_date_known_at_two_precisions_has_one_direct_value(
         if any(a != b and b.startswith(a) for a in dates for b in dates)
     }
     assert not coarse_beside_fine
+
+
+# ----------------------------------------------------------------------------------------------------
+# Time-aware questions, through the saved queries a researcher would run (issue 12)
+
+
+def saved_rows(kg: actorgraph.KnowledgeGraph, name: str, **params: object) -> list[dict[str, Any]]:
+    result = kg.query(read_saved_query(name).text, params=params)
+    return [{k: str(v) for k, v in row.asdict().items()} for row in result]
+
+
+@pytest.mark.parametrize(
+    ("date", "leader"),
+    [
+        # Each date lies just after a change of emir: the earlier open term has ended.
+        pytest.param("2009-09-01", "hakimullah-mehsud", id="after-baitullah"),
+        pytest.param("2013-12-15", "mullah-fazlullah", id="after-hakimullah"),
+        pytest.param("2018-07-01", "noor-wali-mehsud", id="after-fazlullah"),
+    ],
+)
+def test_leader_at_date_across_leadership_changes(
+    kg: actorgraph.KnowledgeGraph, date: str, leader: str
+) -> None:
+    found = saved_rows(kg, "leader-at-date", group="agd:ttp", date=date)
+    assert {r["leader"] for r in found} == {AGD + leader}
+    assert all(r["source"].startswith(AGS) and r.get("claim") for r in found)
+
+
+def test_who_led_the_ttp_in_2012(kg: actorgraph.KnowledgeGraph) -> None:
+    found = saved_rows(kg, "relations-in-year", actor="agd:ttp", year=2012)
+    leaders = {r["other"] for r in found if r["relation"] == AG + "leaderOf"}
+    assert leaders == {AGD + "hakimullah-mehsud"}
+    # Every answer is sourced and dated so that its interval overlaps 2012.
+    for r in found:
+        assert r["source"].startswith(AGS)
+        assert r.get("from", "0000") <= "2012-12-31" and r.get("until", "9999") >= "2012-01-01"
+    # The same question as of one day, through the leader-at-date query, agrees.
+    at = saved_rows(kg, "leader-at-date", group="agd:ttp", date="2012-06-01")
+    assert {r["leader"] for r in at} == leaders
+
+
+def test_which_groups_split_from_the_ttp_and_when_they_rejoined_saved_queries(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    found = saved_rows(kg, "splits-and-mergers", group="agd:ttp")
+    events: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in found:
+        events[(r["faction"].removeprefix(AGD), r["relation"].removeprefix(AG))].add(
+            r.get("start", "")
+        )
+    assert "2014-08-26" in events[("jamaat-ul-ahrar", "splinterOf")]
+    assert events[("jamaat-ul-ahrar", "mergedInto")] == {"2020-08"}
+    assert events[("hizb-ul-ahrar", "mergedInto")] == {"2020-08"}
+
+    def relations(year: int) -> set[tuple[str, str]]:
+        return {
+            (r["other"].removeprefix(AGD), r["relation"].removeprefix(AG))
+            for r in saved_rows(kg, "relations-in-year", actor="agd:ttp", year=year)
+        }
+
+    # Year by year: split off in 2014, apart in 2016, back in 2020.
+    assert ("jamaat-ul-ahrar", "splinterOf") in relations(2014)
+    assert ("jamaat-ul-ahrar", "mergedInto") not in relations(2016)
+    assert ("jamaat-ul-ahrar", "mergedInto") in relations(2020)
+    assert ("hizb-ul-ahrar", "mergedInto") in relations(2020)
+
+
+def test_who_designated_isis_k_and_when_saved_query(kg: actorgraph.KnowledgeGraph) -> None:
+    found = saved_rows(kg, "designations", group="agd:iskp")
+    dated = {
+        (r["authority"].removeprefix(AGD), r["date"], r["sources"]) for r in found if "date" in r
+    }
+    assert {(who, when) for who, when, _ in dated} == {
+        ("us-department-of-state", "2016-01"),
+        ("un-security-council", "2019-05-14"),
+    }
+    assert all(sources and all(s.startswith(AGS) for s in sources.split()) for *_, sources in dated)
+    # relations-in-year finds each designation in its own year only.
+    for year, authority in ((2016, "us-department-of-state"), (2019, "un-security-council")):
+        in_year = saved_rows(kg, "relations-in-year", actor="agd:iskp", year=year)
+        designations = {r["other"] for r in in_year if r["relation"] == AG + "designatedGroup"}
+        assert len(designations) == 1, (year, designations)
+        (designation,) = designations
+        assert kg.query(
+            "ASK { ?d ag:designatedBy ?by }",
+            params={"d": URIRef(designation), "by": URIRef(AGD + authority)},
+        )
