@@ -244,3 +244,16 @@ def test_generated_graphs_round_trip_through_exports(
     H = read_network(path, fmt)
     assert isinstance(H, nx.MultiDiGraph)
     assert_isomorphic(data_graph(store), from_networkx(H))
+
+
+def test_iris_and_datatypes_outside_the_known_namespaces_round_trip() -> None:
+    graph = Graph()
+    entity = AGD["odd"]
+    graph.add((entity, RDF.type, URIRef("urn:example:Class")))
+    graph.add((entity, RDFS.label, Literal("Odd", lang="en")))
+    graph.add((entity, URIRef("urn:example:seeAlso"), URIRef("urn:isbn:0000000000")))
+    graph.add((entity, URIRef("http://example.org/p"), Literal("x", datatype=URIRef("urn:dt"))))
+    graph.add((entity, AG.killed, Literal("007", datatype=XSD.integer, normalize=False)))
+    graph.add((entity, AG.killed, Literal("7", datatype=XSD.nonNegativeInteger)))
+    store = store_with(graph)
+    assert_isomorphic(data_graph(store), from_networkx(to_networkx(store)))

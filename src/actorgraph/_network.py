@@ -401,10 +401,22 @@ def _lexical(value: Any) -> str:
     return str(value)
 
 
+def _iri(name: str) -> str:
+    """Expand a CURIE; any other name (``urn:…``, ``_:b0``) is taken as it is."""
+    try:
+        return str(expand(name))
+    except ValueError:
+        return name
+
+
+def _uri(name: str) -> rdflib.URIRef:
+    return rdflib.URIRef(_iri(name))
+
+
 def _to_term(value: Any, tag: str) -> tuple[str, str | None, str | None]:
     """Return (lexical or IRI, datatype IRI, language) for a value under a tag; ``iri`` → (IRI,..)."""
     if tag == _IRI_TAG:
-        return str(expand(str(value))), None, None
+        return _iri(str(value)), None, None
     if tag.startswith("@"):
         return str(value), _RDF_LANGSTRING, tag[1:]
     lexical = _lexical(value)
@@ -413,7 +425,7 @@ def _to_term(value: Any, tag: str) -> tuple[str, str | None, str | None]:
             if pattern.fullmatch(lexical):
                 return lexical, datatype, None
         return lexical, _XSD_STRING, None
-    datatype = str(expand(tag))
+    datatype = _iri(tag)
     if datatype == _XSD + "decimal" and isinstance(value, float):
         lexical = format(value, "f") if "e" in repr(value) else repr(value)
     return lexical, datatype, None
@@ -521,7 +533,8 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
                 values = node_values[sk] = {}
             if type(o) is Literal:
                 language = o.language
-                value: Value = o.value
+                lexical = o.value
+                value: Value = lexical
                 if language:
                     tag = "@" + language
                 else:
@@ -539,9 +552,9 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
                 counts[tag] = counts.get(tag, 0) + 1
                 items = values.get(pv)
                 if items is None:
-                    values[pv] = [(value, tag, o)]
+                    values[pv] = [(value, tag, lexical)]
                 else:
-                    items.append((value, tag, o))
+                    items.append((value, tag, lexical))
             elif pv == rdf_type and type(o) is NamedNode:
                 types = node_types.get(sk)
                 if types is None:
@@ -585,7 +598,7 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
     def encode(o: Any) -> tuple[Value, str, Any]:
         if type(o) is Literal:
             value, tag = _encode_literal(o)
-            return value, tag, o
+            return value, tag, o.value
         ok = _term_key(o)
         return _node_id(ok), _IRI_TAG, ok
 
@@ -663,23 +676,15 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
     def settle(owner: str, key: str, items: list[tuple[Value, str, Any]], prop: str) -> Any:
         default = defaults.get(prop, _IRI_TAG)
         out: list[Value] = []
-        for index, (value, tag, term) in enumerate(items):
+        for index, (value, tag, lexical) in enumerate(items):
             out.append(value)
             if tag == default:
                 if tag in _EXACT_TAGS or tag == _IRI_TAG:
                     continue  # the usual tag gives this value back exactly
-                if tag == "xsd:integer" and str(value) == term.value:
+                if tag == "xsd:integer" and str(value) == lexical:
                     continue
-            if tag == _IRI_TAG:
-                exceptions.append([owner, key, index, value, term, tag])
-                continue
-            lexical, datatype, language = _to_term(value, default)
-            if (
-                lexical != term.value
-                or language != term.language
-                or (language is None and datatype != term.datatype.value)
-            ):
-                exceptions.append([owner, key, index, value, term.value, tag])
+            if tag == _IRI_TAG or _to_term(value, default) != _to_term(lexical, tag):
+                exceptions.append([owner, key, index, value, lexical, tag])
         return out
 
     for record, key, items, prop in statement_values:
@@ -774,8 +779,8 @@ def _source_info(data: Mapping[str, Any], attr_names: Mapping[str, str]) -> dict
         if attr is not None and attr in data:
             value = data[attr]
             if field == "url":
-                value = [str(expand(v)) for v in value] if isinstance(value, list) else value
-                value = str(expand(value)) if isinstance(value, str) else value
+                value = [_iri(v) for v in value] if isinstance(value, list) else value
+                value = _iri(value) if isinstance(value, str) else value
             info[field] = value
     return info
 
@@ -1156,7 +1161,7 @@ def to_networkx(
 def _term(node: str) -> rdflib.term.Node:
     if node.startswith("_:"):
         return rdflib.BNode(node[2:])
-    return expand(node)
+    return _uri(node)
 
 
 def _literal(value: Any, tag: str, exception: tuple[str, str] | None) -> rdflib.term.Node:
@@ -1171,7 +1176,7 @@ def _literal(value: Any, tag: str, exception: tuple[str, str] | None) -> rdflib.
         elif tag == "xsd:string":
             return rdflib.Literal(lexical)
         else:
-            return rdflib.Literal(lexical, datatype=expand(tag), normalize=False)
+            return rdflib.Literal(lexical, datatype=_uri(tag), normalize=False)
     text, datatype, language = _to_term(value, tag)
     if tag == _IRI_TAG:
         return _term(str(value))
@@ -1237,12 +1242,12 @@ def from_networkx(G: nx.Graph) -> rdflib.Graph:
     for node, data in G.nodes(data=True):
         subject = _term(str(node))
         for cls in data.get("types", []):
-            add((subject, RDF.type, expand(cls)))
+            add((subject, RDF.type, _uri(cls)))
         for attr, raw in data.items():
             if attr in _DERIVED_ATTRIBUTES or attr in ("types", "statements"):
                 continue
             prop = attr_props.get(attr) or (attr if ":" in attr else f"ag:{attr}")
-            predicate = expand(prop)
+            predicate = _uri(prop)
             items = raw if isinstance(raw, list) else [raw]
             for index, value in enumerate(items):
                 if value is None:
@@ -1258,7 +1263,7 @@ def from_networkx(G: nx.Graph) -> rdflib.Graph:
                 graph,
                 record=record,
                 subject=subject,
-                predicate=expand(prop),
+                predicate=_uri(prop),
                 obj=obj,
                 literal=literal,
             )
@@ -1266,10 +1271,10 @@ def from_networkx(G: nx.Graph) -> rdflib.Graph:
         if G.is_multigraph() and isinstance(key, str) and key.startswith("^"):
             role_a, _, role_b = key[1:].partition("/")
             for event in data.get("events", []):
-                add((_term(event), expand(role_a), _term(str(u))))
-                add((_term(event), expand(role_b.lstrip("^")), _term(str(v))))
+                add((_term(event), _uri(role_a), _term(str(u))))
+                add((_term(event), _uri(role_b.lstrip("^")), _term(str(v))))
             for record in data.get("statements", []):
-                event, role = _term(record["subject"]), expand(record["property"])
+                event, role = _term(record["subject"]), _uri(record["property"])
                 actor = _term(record["object"])
                 add((event, role, actor))
                 _add_statement(
@@ -1281,7 +1286,7 @@ def from_networkx(G: nx.Graph) -> rdflib.Graph:
             raise UsageError(
                 f"edge {u!r} → {v!r} names no property: key edges by a property CURIE (ag:alliedWith)"
             )
-        subject, predicate, obj = _term(str(u)), expand(prop), _term(str(v))
+        subject, predicate, obj = _term(str(u)), _uri(prop), _term(str(v))
         add((subject, predicate, obj))
         for record in data.get("statements", []):
             _add_statement(
@@ -1312,11 +1317,11 @@ def _add_statement(
         prop = _STATEMENT_PROPERTIES.get(key) or (key if ":" in key else None)
         if prop is None:
             continue
-        predicate_out = rdflib.URIRef(prop) if "://" in prop else expand(prop)
+        predicate_out = rdflib.URIRef(prop) if "://" in prop else _uri(prop)
         items = raw if isinstance(raw, list) else [raw]
         for index, value in enumerate(items):
             if key == "rank":
-                add((st, predicate_out, _RANK_IRIS.get(value) or expand(value)))
+                add((st, predicate_out, _RANK_IRIS.get(value) or _uri(value)))
             elif key == "source":
                 add((st, predicate_out, _term(str(value))))
             else:
