@@ -175,3 +175,27 @@ def _add_hostile(g: nx.MultiDiGraph) -> None:
         ],
         sources=["ags:evil", "ags:evil-data"],
     )
+
+
+def actors_view_graph() -> nx.MultiDiGraph:
+    """The shape of the projection's actors view: events folded into actor-actor ties."""
+    full = fixture_graph()
+    g = nx.MultiDiGraph()
+    g.graph["sources"] = full.graph["sources"]
+    for node in ("agd:iskp", "agd:jui-f", "agd:ttp"):
+        g.add_node(node, **full.nodes[node])
+    claim = dict(full.edges[BAJAUR, "agd:iskp", "ag:claimedBy"]["statements"][1])
+    claim.update(subject=BAJAUR, property="ag:claimedBy", object="agd:iskp")
+    g.add_edge(
+        "agd:iskp",
+        "agd:jui-f",
+        key="^ag:claimedBy/ag:target",
+        label="claimed an attack on",
+        events=[BAJAUR],
+        statements=[claim],
+        sources=[ALARABIYA, SEED],
+        earliest="2023-07-30",
+        latest="2023-07-30",
+    )
+    g.add_edge("agd:ttp", "agd:iskp", key="ag:rivalOf", label="rival of")
+    return g

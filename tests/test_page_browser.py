@@ -19,9 +19,16 @@ from actorgraph._names import normalize_name
 from actorgraph._render import render_html
 
 try:
-    from _pagegraph import ALARABIYA_URL, BAJAUR, BIDI, XSS_IMG, fixture_graph
+    from _pagegraph import ALARABIYA_URL, BAJAUR, BIDI, XSS_IMG, actors_view_graph, fixture_graph
 except ImportError:  # tests/ imported as a package
-    from tests._pagegraph import ALARABIYA_URL, BAJAUR, BIDI, XSS_IMG, fixture_graph
+    from tests._pagegraph import (
+        ALARABIYA_URL,
+        BAJAUR,
+        BIDI,
+        XSS_IMG,
+        actors_view_graph,
+        fixture_graph,
+    )
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +97,8 @@ class Loaded:
     def search_results(self, text: str) -> list[str]:
         self.page.fill("#search", text)
         return [
-            b.get_attribute("data-node") for b in self.page.locator("#search-results button").all()
+            b.get_attribute("data-node")
+            for b in self.page.locator("#search-results button[data-node]").all()
         ]
 
 
@@ -312,4 +320,19 @@ def test_large_graph_completes_after_its_first_frame(open_page: Any) -> None:
     assert loaded.status() == (2500, 2499)
     assert loaded.page.evaluate("actorgraph.nodes.length") == 2500
     assert loaded.page.evaluate("window.actorgraphFirstDraw <= window.actorgraphComplete")
+    assert loaded.console_errors == []
+
+
+def test_actors_view_answers_who_claimed_bajaur(open_page: Any) -> None:
+    loaded = open_page(render_html(actors_view_graph()))
+    page = loaded.page
+    page.fill("#search", "Bajaur")
+    page.locator("#search-results button[data-edge]").first.click()
+    page.wait_for_selector("#panel-body[data-edge]")
+    text = page.locator("#panel-body").inner_text()
+    assert "claimed an attack on" in text
+    assert page.locator("#panel-body ul.events li").all_inner_texts() == [BAJAUR]  # by its id
+    assert "Islamic State claimed the bombing on Telegram" in text
+    assert "Al Arabiya English" in text
+    assert f"About: {BAJAUR} — claimed by → ISIS–K" in text
     assert loaded.console_errors == []

@@ -22,7 +22,16 @@ from actorgraph import _names
 from actorgraph._render import render_html
 
 try:
-    from _pagegraph import ALARABIYA_URL, BAJAUR, BIDI, JS_URL, XSS_IMG, XSS_SCRIPT, fixture_graph
+    from _pagegraph import (
+        ALARABIYA_URL,
+        BAJAUR,
+        BIDI,
+        JS_URL,
+        XSS_IMG,
+        XSS_SCRIPT,
+        actors_view_graph,
+        fixture_graph,
+    )
 except ImportError:  # tests/ imported as a package
     from tests._pagegraph import (
         ALARABIYA_URL,
@@ -31,6 +40,7 @@ except ImportError:  # tests/ imported as a package
         JS_URL,
         XSS_IMG,
         XSS_SCRIPT,
+        actors_view_graph,
         fixture_graph,
     )
 
@@ -341,3 +351,11 @@ def test_any_text_survives_the_page_unchanged(label: str, alias: str, claim: str
     assert meta["details"][0].get("aliases", []) == ([alias] if alias else [])
     assert meta["edgeDetails"][0]["statements"] == [{"claim": claim}]
     assert meta["title"] == label
+
+
+def test_folded_events_are_dated_and_searchable() -> None:
+    meta = _meta(render_html(actors_view_graph()))
+    folded = next(i for i, d in enumerate(meta["edgeDetails"]) if d.get("events"))
+    assert meta["edgeDetails"][folded]["events"] == [BAJAUR]
+    assert meta["edgeTime"][folded] == [2023, 2023]
+    assert meta["edgeSearch"] == [[folded, ["bajaur rally bombing 2023"]]]

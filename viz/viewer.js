@@ -297,6 +297,17 @@
     return hits.map(function (h) { return h[2]; });
   }
 
+  // Relations that stand for events (the actors view) are found by the events' names.
+  function searchEdges(query) {
+    var q = normalizeName(query);
+    if (!q) return [];
+    var found = [];
+    (meta.edgeSearch || []).forEach(function (pair) {
+      if (pair[1].some(function (key) { return (" " + key).indexOf(" " + q) >= 0; })) found.push(pair[0]);
+    });
+    return found;
+  }
+
   searchInput.addEventListener("input", function () {
     clear(resultsEl);
     var found = search(searchInput.value);
@@ -312,6 +323,23 @@
       button.addEventListener("click", function () { focusNode(n); });
       li.appendChild(button);
       resultsEl.appendChild(li);
+    });
+    searchEdges(searchInput.value).slice(0, 20).forEach(function (e) {
+      var edge = graph.edges[e];
+      var li = el("li");
+      var button = el("button");
+      button.type = "button";
+      button.dataset.edge = String(e);
+      button.appendChild(dataEl("span", details[edge.from].label));
+      button.appendChild(el("span", " — " + relByIndex[meta.edgeRel[e]].label + " → ", "type"));
+      button.appendChild(dataEl("span", details[edge.to].label));
+      button.addEventListener("click", function () {
+        network.selectEdges([e]);
+        showEdge(e);
+      });
+      li.appendChild(button);
+      resultsEl.appendChild(li);
+      found.push(-1);
     });
     if (searchInput.value && !found.length) resultsEl.appendChild(el("li", "No match", "muted"));
   });
@@ -374,9 +402,20 @@
     return p;
   }
 
+  var indexById = {};
+  details.forEach(function (d, k) { indexById[d.id] = k; });
+  function nameOf(curie) {
+    var k = indexById[curie];
+    return k === undefined ? String(curie) : details[k].label;
+  }
+
   function claimBlock(st) {
     var div = el("div", null, "claim" + (st.rank && /Deprecated/.test(st.rank) ? " deprecated" : ""));
     div.appendChild(dataEl("p", st.claim || "(no claim text)", "text"));
+    if (st.subject && st.property && st.object) {
+      div.appendChild(dataEl("p", "About: " + nameOf(st.subject) + " — " + typeLabel(st.property).toLowerCase() +
+        " → " + nameOf(st.object), "meta"));
+    }
     if (st.property !== undefined && st.value !== undefined) {
       div.appendChild(dataEl("p", typeLabel(st.property).toLowerCase() + ": " + st.value, "meta"));
     }
@@ -501,6 +540,24 @@
     });
     body.appendChild(ends);
     if (d.start || d.end) body.appendChild(definitionList([["start", d.start], ["end", d.end]]));
+    if (d.events && d.events.length) {
+      body.appendChild(el("h3", "Through events (" + d.events.length + ")"));
+      var list = el("ul", null, "events");
+      d.events.forEach(function (curie) {
+        var li = el("li");
+        var k = indexById[curie];
+        if (k === undefined) {
+          li.appendChild(dataEl("span", curie));
+        } else {
+          var b = dataEl("button", details[k].label, "link-button");
+          b.type = "button";
+          b.addEventListener("click", function () { focusNode(k); });
+          li.appendChild(b);
+        }
+        list.appendChild(li);
+      });
+      body.appendChild(list);
+    }
     var statements = d.statements || [];
     body.appendChild(el("h3", "Claims (" + statements.length + ")"));
     statements.forEach(function (st) { body.appendChild(claimBlock(st)); });

@@ -303,6 +303,7 @@ def _build(
     edge_rel: list[int] = []
     edge_details: list[dict[str, Any]] = []
     edge_time: list[list[int] | None] = []
+    edge_search: list[list[Any]] = []
     for u, v, key, attrs in _edges(graph):
         rel = _text(key) or "(related)"
         rel_labels.setdefault(rel, _text(attrs.get("label")) or _local_name(rel))
@@ -315,12 +316,22 @@ def _build(
         edge_sources = [_text(s) for s in _as_list(attrs.get("sources")) if _text(s)]
         if edge_sources:
             edge_detail["sources"] = edge_sources
-        for k in ("start", "end"):
+        # The actors view folds events into ties; such an edge names the events it stands for.
+        events = [_text(e) for e in _as_list(attrs.get("events")) if _text(e)]
+        if events:
+            edge_detail["events"] = events
+            # Found by the events' slugs ("bajaur-rally-bombing-2023"), as they are not nodes.
+            edge_search.append(
+                [len(edge_details), sorted({_names.normalize_name(_slug(e)) for e in events})]
+            )
+        for k in ("start", "end", "earliest", "latest"):
             if attrs.get(k) is not None:
                 edge_detail[k] = _text(attrs[k])
         edge_details.append(edge_detail)
-        starts = [_year(attrs.get("start"))] + [_year(s.get("start")) for s in statements]
-        ends = [_year(attrs.get("end"))] + [_year(s.get("end")) for s in statements]
+        starts = [_year(attrs.get("start")), _year(attrs.get("earliest"))]
+        starts += [_year(s.get("start")) for s in statements]
+        ends = [_year(attrs.get("end")), _year(attrs.get("latest"))]
+        ends += [_year(s.get("end")) for s in statements]
         lo_e = min((y for y in starts if y is not None), default=None)
         hi_e = max((y for y in ends if y is not None), default=None)
         edge_time.append(None if lo_e is None and hi_e is None else _interval(lo_e, hi_e))
@@ -427,6 +438,7 @@ def _build(
         "details": details,
         "edgeDetails": edge_details,
         "search": search,
+        "edgeSearch": edge_search,
         "sources": sources,
         "physics": {"toggle": toggle, "start": physics is True},
         "arrowScale": _ARROW_SCALE if large else None,
@@ -493,6 +505,10 @@ def _year(value: Any) -> int | None:
 def _interval(lo: int | None, hi: int | None) -> list[int]:
     # Open ends become the widest years JSON carries without ceremony.
     return [lo if lo is not None else -9999, hi if hi is not None else 9999]
+
+
+def _slug(curie: str) -> str:
+    return curie.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _local_name(curie: str) -> str:
