@@ -336,3 +336,24 @@ def test_actors_view_answers_who_claimed_bajaur(open_page: Any) -> None:
     assert "Al Arabiya English" in text
     assert f"About: {BAJAUR} — claimed by → ISIS–K" in text
     assert loaded.console_errors == []
+
+
+@pytest.mark.parametrize("view", ["actors", "full"])
+def test_bundled_data_page_works(open_page: Any, view: str) -> None:
+    import actorgraph
+
+    kg = actorgraph.load()
+    if not hasattr(kg, "to_networkx"):
+        pytest.skip("the NetworkX projection (KnowledgeGraph.to_networkx) is not there yet")
+    graph = kg.to_networkx(view=view)
+    loaded = open_page(render_html(graph))
+    assert loaded.status() == (graph.number_of_nodes(), graph.number_of_edges())
+    assert "agd:iskp" in loaded.search_results("ISKP")
+    assert "agd:iskp" in loaded.search_results("Khorasan")
+    assert "agd:ttp" in loaded.search_results("Tehreek-e-Taliban")
+    _search_and_open(loaded, "ISKP", "agd:iskp")
+    loaded.page.locator("#panel-body button[data-edge]").first.click()
+    loaded.page.wait_for_selector("#panel-body[data-edge]")
+    loaded.page.wait_for_timeout(200)
+    assert loaded.requests == []
+    assert loaded.console_errors == []
