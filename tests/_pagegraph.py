@@ -162,6 +162,7 @@ def _add_hostile(g: nx.MultiDiGraph) -> None:
         type="ag:ArmedGroup",
         aliases=[XSS_SCRIPT, BIDI, "\u2028line\u2029separators & <b>bold</b>"],
         note=XSS_SCRIPT,
+        url=JS_URL,
     )
     g.add_node("agd:evil-bidi", label=BIDI, type="<i>ag:Evil</i>", aliases=[JS_URL])
     g.add_edge(

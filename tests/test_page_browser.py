@@ -230,6 +230,17 @@ def test_side_panel_shows_the_bajaur_claim_and_its_sources(open_page: Any) -> No
     assert "ISIS claims responsibility for Pakistan suicide bombing" in edge_text
 
 
+def test_a_source_node_links_its_url(open_page: Any) -> None:
+    g = fixture_graph()
+    g.add_node("ags:x", type="ag:Source", title="A report", url=ALARABIYA_URL)
+    loaded = open_page(render_html(g))
+    _search_and_open(loaded, "A report", "ags:x")
+    hrefs = loaded.page.eval_on_selector_all(
+        "#panel-body a[href]", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert hrefs == [ALARABIYA_URL]
+
+
 def test_clicking_the_canvas_opens_the_panel(open_page: Any) -> None:
     loaded = open_page(render_html(fixture_graph()))
     x, y = loaded.page.evaluate(

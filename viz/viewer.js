@@ -375,7 +375,18 @@
     rows.forEach(function (row) {
       if (row[1] === undefined || row[1] === null || row[1] === "") return;
       dl.appendChild(el("dt", row[0]));
-      dl.appendChild(dataEl("dd", row[1]));
+      var url = row[0] === "url" ? safeUrl(row[1]) : null;
+      if (url) {
+        var dd = el("dd");
+        var a = dataEl("a", url);
+        a.href = url;
+        a.rel = "noopener noreferrer";
+        a.target = "_blank";
+        dd.appendChild(a);
+        dl.appendChild(dd);
+      } else {
+        dl.appendChild(dataEl("dd", row[1]));
+      }
     });
     return dl;
   }
