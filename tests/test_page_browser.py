@@ -289,6 +289,8 @@ def test_hostile_text_stays_inert(open_page: Any) -> None:
     aliases = panel.locator("ul.aliases li").all_inner_texts()
     assert aliases[0] == "</script><script>window.__xss=2</script>"
     assert aliases[1] == "evil[U+202E]exe.txt"  # the override is shown, not obeyed
+    assert "javascript:window.__xss=3" in panel.inner_text()  # its url attribute, as text
+    assert page.eval_on_selector_all("a[href]", "els => els.length") == 0
     panel.locator("button[data-edge]").first.click()
     page.wait_for_selector("#panel-body[data-edge]")
     text = panel.inner_text()
