@@ -384,3 +384,29 @@ def test_dyads_are_aggregated_from_state_based_and_non_state_rows_only(tmp_path:
         )
     finally:
         kg.close()
+
+
+def test_dataset_spellings_are_aliases_sourced_to_the_dataset() -> None:
+    """UCDP's spellings of curated entities are skos:altLabel claims with ags:ucdp-ged as source."""
+    kg = actorgraph.load()
+    found = {
+        (str(r.x), str(r.name))
+        for r in kg.query(
+            """SELECT ?x ?name WHERE { ?st rdf:subject ?x ; rdf:predicate skos:altLabel ;
+                 rdf:object ?name ; prov:wasDerivedFrom ags:ucdp-ged ; ag:claimText ?c .
+                 ?x skos:altLabel ?name }"""
+        )
+    }
+    assert ("https://w3id.org/actorgraph/data/pakistan", "Government of Pakistan") in found
+    assert kg.resolve("Government of Pakistan") == "agd:pakistan"
+    # The dataset source is declared with what the team's files say of it.
+    assert kg.query(
+        'ASK { ags:ucdp-ged a ag:Source ; dcterms:title "UCDP GED" ; dcterms:license ?l }'
+    )
+    # Factions are never aliases of the TTP.
+    ttp = {name for x, name in found if x.endswith("/ttp")}
+    assert not ttp & {"TTP-KM", "TTP-SM", "TTP - TA", "TTP-Islahi"}
+    if HDX.is_file():
+        text = HDX.read_text(encoding="utf-8-sig")
+        for _, name in found:
+            assert f",{name}," in text, f"{name!r} is not a spelling of the UCDP file"
