@@ -31,7 +31,7 @@ from actorgraph._curated import (
     read_curated,
 )
 from actorgraph._errors import EndpointError, QueryError, StoreLockedError, UsageError
-from actorgraph._namespaces import AGG, PREFIXES, SCHEMA, curie
+from actorgraph._namespaces import AGG, PREFIXES, curie
 from actorgraph._ontology import ontology_path
 from actorgraph._query import QueryResult, check_query, run_local
 from actorgraph._resolve import NameIndex
@@ -48,7 +48,6 @@ ONTOLOGY_GRAPH = AGG["ontology"]
 CURATED_GRAPH = AGG["curated"]
 META_GRAPH = AGG["meta"]
 STAGING_PREFIX = str(AGG["staging/"])
-_IMPORT_PREFIX = str(AGG["import/"])
 _DATA_VERSION = AGG["meta/data-version"]
 #: In ``agg:meta``: ``<graph> agg:meta/loading "pid"`` while a graph is bulk-loaded in place.
 _LOADING = ox.NamedNode(str(AGG["meta/loading"]))
@@ -546,17 +545,6 @@ def _unfinished_graphs(store: ox.Store) -> list[str]:
         q.subject.value
         for q in store.quads_for_pattern(None, _LOADING, None, ox.NamedNode(str(META_GRAPH)))
         if isinstance(q.subject, ox.NamedNode)
-    ]
-    # The importers bulk-load an import graph in chunks and add its commit marker,
-    # ``<graph> schema:sha256 "…"`` in the graph, last (importers._common.replace_graph): a graph
-    # without it was left by a killed import, and must not be read as if it were complete.
-    complete = ox.NamedNode(str(SCHEMA.sha256))
-    found += [
-        g.value
-        for g in store.named_graphs()
-        if isinstance(g, ox.NamedNode)
-        and g.value.startswith(_IMPORT_PREFIX)
-        and next(iter(store.quads_for_pattern(g, complete, None, g)), None) is None
     ]
     return found
 

@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import os
 import re
 import sys
 import tempfile
@@ -59,6 +60,8 @@ _DCTERMS = "http://purl.org/dc/terms/"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _IMPORT_GRAPHS = str(AGG) + "import/"
 _STAGING_GRAPHS = str(AGG) + "staging/"
+_META = ox.NamedNode(str(AGG) + "meta")
+_LOADING = ox.NamedNode(str(AGG) + "meta/loading")
 
 _TYPE = f"<{_RDF}type>"
 _LABEL = f"<{_RDFS}label>"
@@ -1218,12 +1221,20 @@ def replace_graph(store: ox.Store, graph: str, path: str | Path, *, trusted: boo
     if stored == [digest]:
         return "unchanged"
     if next(iter(store.quads_for_pattern(None, None, None, node)), None) is None:
+        # While the graph is loaded in place, agg:meta of an actorgraph store names it with the
+        # store's own marker (actorgraph._store._LOADING): opened after a kill, the store drops
+        # the half-loaded graph.
+        loading = ox.Quad(node, _LOADING, ox.Literal(str(os.getpid())), _META)
+        if store.contains_named_graph(_META):
+            store.add(loading)
         try:
             _bulk_load(store, path, node, trusted=trusted)
             store.add(ox.Quad(node, marker, ox.Literal(digest), node))
         except BaseException:
             store.update(f"DROP SILENT GRAPH <{graph}>")
+            store.remove(loading)
             raise
+        store.remove(loading)
         return "loaded"
     staging = ox.NamedNode(f"{_STAGING_GRAPHS}{uuid.uuid4().hex}")
     try:
