@@ -91,9 +91,7 @@ def centrality(
     if "betweenness" in measures:
         values["betweenness"] = nx.betweenness_centrality(undirected)
     if "pagerank" in measures:
-        values["pagerank"] = (
-            nx.pagerank(_simple(G, directed=True), weight="weight") if len(G) else {}
-        )
+        values["pagerank"] = _pagerank(_simple(G, directed=True)) if len(G) else {}
     rows = []
     for node, data in G.nodes(data=True):
         row: dict[str, Any] = {"node": node}
@@ -131,6 +129,24 @@ def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0) -> list[
     groups = [sorted(str(n) for n in group) for group in found]
     groups.sort(key=lambda g: (-len(g), g))
     return groups
+
+
+def _pagerank(G: nx.DiGraph) -> dict[Any, float]:
+    """PageRank (damping 0.85, edge weights) computed by igraph.
+
+    NetworkX's own ``pagerank`` needs SciPy, which actorgraph does not depend on; igraph (a
+    dependency, for the page's layout) computes the same measure with PRPACK, dangling nodes
+    spread uniformly as in NetworkX.
+    """
+    import igraph  # noqa: PLC0415 - imported with the analytics only
+
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    weights = [float(data.get("weight", 1.0)) for _, _, data in G.edges(data=True)]
+    graph = igraph.Graph(n=len(nodes), edges=edges, directed=True)
+    scores = graph.pagerank(damping=0.85, weights=weights if edges else None, directed=True)
+    return dict(zip(nodes, scores, strict=True))
 
 
 def shortest_path_claims(G: nx.Graph, a: str, b: str) -> list[dict[str, Any]]:
