@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -60,10 +61,20 @@ def test_the_wheel_ships_ontology_data_viz_and_queries(wheel: Path) -> None:
 
 def test_the_wheel_installs_and_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    # The runtime dependencies come from this interpreter's site-packages; the package itself
-    # only from the wheel, installed into the venv, which comes first on sys.path.
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
+    # The runtime dependencies come from this interpreter's site-packages (whether it is itself a
+    # venv or not), listed after the new venv's own: the package itself only from the wheel.
+    # A path in a .pth file is added as is; .pth files inside it (an editable install's hook) are
+    # not run, so the source tree stays out of reach.
+    inner = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(inner) / "outer-site-packages.pth").write_text("\n".join(sorted(outer)) + "\n")
     subprocess.run(
         [
             sys.executable,
