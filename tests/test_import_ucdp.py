@@ -410,3 +410,24 @@ def test_dataset_spellings_are_aliases_sourced_to_the_dataset() -> None:
         text = HDX.read_text(encoding="utf-8-sig")
         for _, name in found:
             assert f",{name}," in text, f"{name!r} is not a spelling of the UCDP file"
+
+
+@needs_hdx
+def test_relations_in_year_finds_the_dyad_and_the_imported_events(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    from actorgraph._saved import read_saved_query
+
+    kg, _ = imported
+    text = read_saved_query("relations-in-year").text
+    found = [r.asdict() for r in kg.query(text, params={"actor": "agd:ttp", "year": 2015})]
+    opposed = {
+        str(r["other"]) for r in found if str(r["relation"]).endswith("#opposes")
+        and str(r["source"]).endswith("/ucdp-ged")
+    }  # fmt: skip
+    assert "https://w3id.org/actorgraph/data/pakistan" in opposed
+    events = [
+        r for r in found if str(r["other"]).startswith("https://w3id.org/actorgraph/data/ucdp-ged-")
+    ]
+    assert events, "the imported events of 2015 are relations of that year"
+    assert all(str(r["from"]) <= "2015-12-31" and str(r["until"]) >= "2015-01-01" for r in events)
