@@ -114,7 +114,7 @@ def _sources_text(line: ProfileLine) -> str:
 
 _AS_OF_NOTE = (
     "only relations whose statements hold on that day, designations made by then and attacks "
-    "up to then; lines no statement dates are kept and marked (undated)"
+    "up to then; lines with no dated statement are kept and marked (undated)"
 )
 
 
