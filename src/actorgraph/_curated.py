@@ -188,9 +188,10 @@ class _LineLoader(yaml.SafeLoader):
         mapping.key_lines = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
+            if not isinstance(key, str) or not key.isprintable():
+                # A key is echoed in error messages: no line breaks or terminal escapes in it.
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"keys must be text, found {key!r}", key_node.start_mark
+                    None, None, f"keys must be printable text, found {key!r}", key_node.start_mark
                 )
             if key in mapping:
                 raise yaml.constructor.ConstructorError(
@@ -336,6 +337,13 @@ class _Checker:
             return None
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         text = unicodedata.normalize("NFC", text).strip()
+        control = next(
+            (ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"), None
+        )
+        if control is not None:
+            # YAML's "\e", "\0", "\x1b" … escapes make them; they would reach terminals and pages.
+            self.error(record, key, f"holds the control character U+{ord(control):04X}; remove it")
+            return None
         if not text and required:
             self.error(record, key, "is empty")
             return None
@@ -673,6 +681,9 @@ def _read_entity(record: _Mapping, check: _Checker, onto: Ontology) -> Entity | 
             check.error(record, "aliases", f"expected a name, found {raw!r}")
             continue
         text = unicodedata.normalize("NFC", str(raw)).strip()
+        if any(unicodedata.category(ch) == "Cc" for ch in text):
+            check.error(record, "aliases", f"{text!r} holds a control character; remove it")
+            continue
         match = _LANG_ALIAS_RE.match(text)
         alias = Literal(match.group(1), lang=match.group(2)) if match else Literal(text, lang="en")
         if alias in aliases or (

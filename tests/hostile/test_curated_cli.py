@@ -39,6 +39,9 @@ CASES = [
     pytest.param("toll_float.yaml", 14, "object", "takes a whole number", id="toll-fraction"),
     pytest.param("two_labels.yaml", 5, "label", "exactly one English label", id="two-labels"),
     pytest.param("splinter_cycle.yaml", 15, "object", "forms a cycle", id="splinterof-cycle"),
+    pytest.param("control_key.yaml", 6, None, "keys must be printable", id="control-chars-in-key"),
+    pytest.param("control_value.yaml", 5, "label", "control character U+001B", id="escape-in-label"),
+    pytest.param("control_alias.yaml", 6, "aliases", "holds a control character", id="escape-in-alias"),
 ]  # fmt: skip
 
 
@@ -62,6 +65,8 @@ def test_validate_names_file_line_and_field_and_exits_3(
     if field is not None:
         assert f": {field}: " in first, first
     assert fragment in first, first
+    # Hostile text is echoed escaped: no terminal escapes, and the error stays on its lines.
+    assert "\x1b" not in run.stderr
 
 
 @pytest.mark.parametrize("name", ["bom_valid.yaml", "splinter_rejoin_valid.yaml"])
