@@ -202,3 +202,15 @@ def test_info_summarises(tmp_path: Path) -> None:
 def test_unknown_verb_is_a_usage_error() -> None:
     result = run("frobnicate")
     assert result.returncode == 2
+
+
+def test_a_misspelt_param_is_an_error_not_an_answer_for_everything() -> None:
+    result = run("query", "SELECT ?l WHERE { ?group rdfs:label ?l }", "--param", "grop=agd:ttp")
+    assert result.returncode == 4
+    assert "no variable ?grop" in result.stderr
+
+
+def test_a_name_given_as_a_param_gets_a_hint_to_use_the_id() -> None:
+    result = run("query", "SELECT ?l WHERE { ?group rdfs:label ?l }", "--param", "group=TTP")
+    assert result.returncode == 0
+    assert "use --param group=agd:ttp" in result.stderr

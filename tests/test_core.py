@@ -225,3 +225,14 @@ def test_on_disk_store_is_reused_and_locked(tmp_path) -> None:  # type: ignore[n
     with actorgraph.load(store=directory) as again:
         assert len(again) == count
         assert again.resolve("TTP") == "agd:ttp"
+
+
+def test_a_parameter_the_query_does_not_have_is_refused(kg: actorgraph.KnowledgeGraph) -> None:
+    with pytest.raises(actorgraph.QueryError, match=r"no variable \?grop"):
+        kg.query("SELECT ?label WHERE { ?group rdfs:label ?label }", params={"grop": "agd:ttp"})
+
+
+@pytest.mark.parametrize("value", [["agd:ttp"], None, {"a": 1}], ids=["list", "none", "dict"])
+def test_a_parameter_takes_one_value(kg: actorgraph.KnowledgeGraph, value: object) -> None:
+    with pytest.raises(actorgraph.QueryError, match="takes one value"):
+        kg.query("SELECT ?label WHERE { ?e rdfs:label ?label }", params={"e": value})

@@ -159,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
             allow_remote=args.allow_remote,
             limit=args.limit,
         )
+        if not kg.is_remote:
+            _hint_entity_params(kg, _params(args))
     except QueryError as exc:
         raise _located(exc, text, args) from None
     finally:
@@ -175,6 +177,26 @@ def run(args: argparse.Namespace) -> int:
     if result.truncated:
         print(f"actorgraph: stopped at --limit {args.limit} rows; more rows match", file=sys.stderr)
     return 0
+
+
+def _hint_entity_params(kg: Any, params: dict[str, str]) -> None:
+    """Say so when a parameter bound as text is the name of an entity (``group=TTP``)."""
+    import pyoxigraph as ox  # noqa: PLC0415
+
+    from actorgraph._query import parse_param  # noqa: PLC0415
+
+    for name, value in params.items():
+        term = parse_param(value)
+        if not isinstance(term, ox.Literal) or term.datatype.value.rsplit("#", 1)[-1] != "string":
+            continue
+        found = kg.names.lookup(value)
+        if len(found) == 1:
+            node = next(iter(found))
+            print(
+                f"actorgraph: note: --param {name}={value} is bound as text; "
+                f"for {kg.names.label(node)} use --param {name}={node}",
+                file=sys.stderr,
+            )
 
 
 def format_table(result: Any, *, width: int = 60) -> str:

@@ -158,6 +158,43 @@ def _refused(text: str, offset: int, what: str) -> QueryError:
     )
 
 
+def query_variables(text: str) -> set[str]:
+    """The names of the variables a query mentions (comments, strings and IRIs skipped)."""
+    return {m.group()[1:] for m in _TOKEN_RE.finditer(text) if m.lastgroup == "variable"}
+
+
+def check_params(text: str, params: Mapping[str, object] | None) -> None:
+    """Refuse a parameter the query has no variable for, or a value that is not one term.
+
+    A misspelt parameter would otherwise be ignored and the query would answer for everything.
+
+    Raises
+    ------
+    QueryError
+        Naming the parameter and the query's variables.
+    """
+    if not params:
+        return
+    if not isinstance(params, Mapping):
+        raise QueryError(
+            f"params must be a mapping of variable names to values, e.g. {{'group': 'agd:ttp'}}; "
+            f"got {type(params).__name__}"
+        )
+    variables = query_variables(text)
+    for name, value in params.items():
+        bare = str(name).lstrip("?$")
+        if bare not in variables:
+            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
+            raise QueryError(
+                f"the query has no variable ?{bare} to bind; its variables are {known}"
+            )
+        if value is None or isinstance(value, list | tuple | set | dict):
+            raise QueryError(
+                f"the parameter {bare} takes one value (a CURIE or <IRI>, a date, a number or "
+                f"text), not {type(value).__name__}"
+            )
+
+
 def parse_param(value: str) -> ox.NamedNode | ox.Literal:
     """Turn a ``--param`` value into a term.
 
@@ -352,6 +389,7 @@ def run_local(
     the union of all graphs. Naming only ``named_graphs`` leaves the default graph empty.
     """
     check_query(text, allow_remote=allow_remote)
+    check_params(text, params)
     subs: dict[ox.Variable, Any] = {}
     for name, value in (params or {}).items():
         try:
