@@ -139,3 +139,23 @@ def test_saved_query_names_cannot_reach_other_files(name: str) -> None:
 
 def test_saved_query_name_may_end_in_rq() -> None:
     assert read_saved_query("contested-tolls.rq").name == "contested-tolls"
+
+
+def test_attacks_in_period_leaves_out_undated_attacks_when_bounded() -> None:
+    kg = actorgraph.load()
+    text = read_saved_query("attacks-in-period").text
+    bounded = kg.query(text, params={"from": "2023-01-01", "to": "2023-12-31"})
+    rows = [row.asdict() for row in bounded]
+    assert rows, "the bundled data has attacks in 2023"
+    for row in rows:
+        assert str(row["date"]).startswith("2023"), row
+    undated = {
+        str(r.a)
+        for r in kg.query(
+            "SELECT ?a WHERE { ?a a ag:Attack FILTER NOT EXISTS { ?a ag:earliestDate ?d } }"
+        )
+    }
+    assert undated, "the bundled data has an undated attack to leave out"
+    assert not undated & {str(r["attack"]) for r in rows}
+    everything = kg.query(text)
+    assert undated <= {str(r.attack) for r in everything}, "unbounded, every attack is listed"
