@@ -73,9 +73,17 @@ class Profile:
             out += ["", f"## {title}", ""]
             out += [f"- {_line_text(line)}{_sources_text(line)}" for line in lines]
         if self.attacks_by_year:
-            out += ["", "## Attacks by year", "", "| year | attacks | killed |", "|---|---|---|"]
+            out += [
+                "",
+                "## Attacks by year",
+                "",
+                "| year | attacks | killed (where reported) | attacks with no reported toll |",
+                "|---|---|---|---|",
+            ]
             for year, row in self.attacks_by_year.items():
-                out.append(f"| {year} | {row['attacks']} | {row['killed']} |")
+                out.append(
+                    f"| {year} | {row['attacks']} | {row['killed']} | {row.get('no_toll', 0)} |"
+                )
         return "\n".join(out) + "\n"
 
     def to_text(self) -> str:
@@ -89,12 +97,24 @@ class Profile:
             out += ["", title.lower() + ":"]
             out += [f"  {_line_text(line)}{_sources_text(line)}" for line in lines]
         if self.attacks_by_year:
-            out += ["", "attacks by year (attacks, killed as reported):"]
+            out += ["", "attacks by year (killed as reported):"]
             out += [
-                f"  {year}: {row['attacks']} attacks, {row['killed']} killed"
-                for year, row in self.attacks_by_year.items()
+                f"  {year}: {_attack_count_text(row)}" for year, row in self.attacks_by_year.items()
             ]
         return "\n".join(out)
+
+
+def _attack_count_text(row: dict[str, int]) -> str:
+    attacks = row["attacks"]
+    text = f"{attacks} attack{'s' if attacks != 1 else ''}"
+    reported = attacks - row.get("no_toll", 0)
+    if reported:
+        text += f", {row['killed']} killed"
+        if row.get("no_toll"):
+            text += f" in the {reported} with a reported toll"
+    else:
+        text += ", no toll reported"
+    return text
 
 
 def _line_text(line: ProfileLine) -> str:
@@ -178,10 +198,11 @@ SELECT ?d ?authority ?authorityLabel ?date ?list ?source WHERE {
 # The sources of an attack line are those that tie the attack to the actor (a claim, an attribution,
 # a dataset row), not every source that mentions the attack.
 _ATTACKS = """
-SELECT ?attack ?attackLabel ?earliest ?killed ?source WHERE {
+SELECT ?attack ?attackLabel ?earliest ?date ?killed ?source WHERE {
   VALUES ?p { ag:claimedBy ag:attributedTo ag:participant }
   ?attack ?p ?x ; ag:earliestDate ?earliest .
   OPTIONAL { ?attack rdfs:label ?attackLabel }
+  OPTIONAL { ?attack ag:date ?date }
   ?attack a ?cls . ?cls rdfs:subClassOf* ag:Attack .
   OPTIONAL { ?attack ag:killed ?killed }
   OPTIONAL { { ?st rdf:subject ?attack ; rdf:predicate ?p ; rdf:object ?x ; prov:wasDerivedFrom ?source }
@@ -324,6 +345,9 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
             str(row.attack),
             {
                 "earliest": str(row.earliest),
+                # Shown at the source's precision ("2007", "2015-05"); the interval's first day
+                # only where the attack has no ag:date (a start date alone).
+                "date": str(row.date) if row.date is not None else str(row.earliest),
                 "label": str(row.attackLabel or curie(str(row.attack))),
                 "killed": None,
                 "sources": set(),
@@ -338,9 +362,13 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
     by_year: dict[str, dict[str, int]] = {}
     for attack in sorted(attacks.values(), key=lambda a: str(a["earliest"])):
         year = str(attack["earliest"])[:4]
-        row_counts = by_year.setdefault(year, {"attacks": 0, "killed": 0})
+        row_counts = by_year.setdefault(year, {"attacks": 0, "killed": 0, "no_toll": 0})
         row_counts["attacks"] += 1
-        row_counts["killed"] += attack["killed"] or 0
+        # An attack with no reported toll is counted apart, never as 0 dead.
+        if attack["killed"] is None:
+            row_counts["no_toll"] += 1
+        else:
+            row_counts["killed"] += attack["killed"]
     if attacks:
         ordered = sorted(attacks.items(), key=lambda item: str(item[1]["earliest"]))
         first, last = ordered[0], ordered[-1]
@@ -348,13 +376,13 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
             ProfileLine(
                 text=f"first recorded: {first[1]['label']}",
                 entity=curie(first[0]),
-                date=str(first[1]["earliest"]),
+                date=str(first[1]["date"]),
                 sources=sorted(first[1]["sources"]),
             ),
             ProfileLine(
                 text=f"last recorded: {last[1]['label']}",
                 entity=curie(last[0]),
-                date=str(last[1]["earliest"]),
+                date=str(last[1]["date"]),
                 sources=sorted(last[1]["sources"]),
             ),
             ProfileLine(text=f"{len(attacks)} attacks recorded in the loaded data"),
