@@ -185,7 +185,8 @@ def test_the_guard_refuses_what_it_cannot_vouch_for(
 def test_a_hostile_parameter_is_a_clean_query_error(param: str) -> None:
     run = run_cli("query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "--param", param)
     assert_clean_failure(run, 4)
-    assert "the parameter" in run.error_lines[0]
+    # Refused either as a parameter Oxigraph will not take or as a variable the query lacks.
+    assert "the parameter" in run.error_lines[0] or "to bind" in run.error_lines[0]
 
 
 # ------------------------------------------------------------------------------------------------
