@@ -214,3 +214,18 @@ def test_a_name_given_as_a_param_gets_a_hint_to_use_the_id() -> None:
     result = run("query", "SELECT ?l WHERE { ?group rdfs:label ?l }", "--param", "group=TTP")
     assert result.returncode == 0
     assert "use --param group=agd:ttp" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        pytest.param(
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "starts a SPARQL Update", id="insert"
+        ),
+        pytest.param("  # only a comment\n", "the query is empty", id="empty"),
+    ],
+)
+def test_updates_and_empty_queries_are_named_plainly(query: str, message: str) -> None:
+    result = run("query", query)
+    assert result.returncode == 4
+    assert message in result.stderr

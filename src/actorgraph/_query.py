@@ -61,7 +61,7 @@ _TOKEN_RE = re.compile(
 _ERROR_POS_RE = re.compile(r"error at (\d+):(\d+)")
 
 
-def check_query(text: str, *, allow_remote: bool = False) -> None:
+def check_query(text: str, *, allow_remote: bool = False, update: bool = False) -> None:
     """Refuse what reaches outside the store unless the caller opts in.
 
     ``SERVICE`` (federation), ``LOAD`` and ``FROM``/``FROM NAMED`` of a graph outside actorgraph's
@@ -73,6 +73,9 @@ def check_query(text: str, *, allow_remote: bool = False) -> None:
     stack, which kills the process (a SIGSEGV, not an exception), at about 3,000 nested groups or
     10,000 chained operators.
 
+    ``update=True`` checks a SPARQL Update (for ``/update``); otherwise an update or an empty text
+    is refused with a message that says what it is.
+
     Raises
     ------
     QueryError
@@ -80,6 +83,8 @@ def check_query(text: str, *, allow_remote: bool = False) -> None:
     """
     tokens = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN_RE.finditer(text)]
     _check_size(text, tokens)
+    if not update:
+        _check_form(text, tokens)
     if allow_remote:
         return
     for kind, value, offset in tokens:
@@ -138,6 +143,40 @@ def _too_big(text: str, offset: int, what: str) -> QueryError:
         line=line,
         column=column,
     )
+
+
+_UPDATE_WORDS = {
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
+    "WITH",
+}
+_QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def _check_form(text: str, tokens: list[tuple[str | None, str, int]]) -> None:
+    """Say plainly what an empty text or an update is, instead of a parser's list of expectations."""
+    words = [(value.upper(), offset) for kind, value, offset in tokens if kind == "word"]
+    if not text.strip() or not [t for t in tokens if t[0] not in {"comment", "other"}]:
+        raise QueryError("the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    head = [w for w, _ in words if w not in {"PREFIX", "BASE"} and ":" not in w]
+    if head and head[0] in _UPDATE_WORDS and not _QUERY_WORDS & {w for w, _ in words}:
+        offset = next(o for w, o in words if w == head[0])
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise QueryError(
+            f"line {line}, column {column}: {head[0]} starts a SPARQL Update, and queries are "
+            "read-only; the graph changes through its data files, `actorgraph import` and "
+            "`actorgraph push`",
+            line=line,
+            column=column,
+        )
 
 
 def _is_local_graph(token: tuple[str | None, str, int]) -> bool:
@@ -417,7 +456,7 @@ def run_local(
         if not receiver.poll(timeout):
             raise QueryTimeout(
                 f"the query ran past its {timeout:g} s limit and was stopped; "
-                "narrow it (LIMIT, more specific patterns) or raise the timeout (--timeout)"
+                "narrow it (LIMIT, more specific patterns) or raise the timeout"
             )
         status, payload = receiver.recv()
     except EOFError:

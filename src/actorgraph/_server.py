@@ -354,7 +354,7 @@ def create_app(graph: KnowledgeGraph, options: ServerOptions | None = None) -> S
         if fields.get("using-graph-uri") or fields.get("using-named-graph-uri"):
             raise _HTTPProblem(400, "using-graph-uri and using-named-graph-uri are not supported")
         try:
-            check_query(update, allow_remote=options.allow_remote)
+            check_query(update, allow_remote=options.allow_remote, update=True)
             await run_in_threadpool(_apply_update, store, update)
         except QueryError as exc:
             raise _HTTPProblem(400, str(exc)) from None
