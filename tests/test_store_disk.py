@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 import actorgraph
+import actorgraph._store
 from actorgraph._store import _DATA_VERSION, _LOADING, META_GRAPH, STAGING_PREFIX
 
 GRAPH = "https://w3id.org/actorgraph/graph/import/test/0123456789abcdef"
@@ -163,3 +164,34 @@ def test_close_twice_is_harmless(tmp_path: Path) -> None:
     reader = actorgraph.load(store=tmp_path, read_only=True)
     reader.close()
     reader.close()
+
+
+def test_a_file_loads_in_chunks_on_disk_and_blank_nodes_keep_their_identity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(actorgraph._store, "_CHUNK_LINES", 7)
+    plain = tmp_path / "plain.nt"
+    plain.write_bytes(_ntriples(50))
+    blank = tmp_path / "blank.nt"
+    blank.write_bytes(
+        b"_:shared <https://example.org/p> <https://example.org/first> .\n"
+        + _ntriples(30, "filler")
+        + b"_:shared <https://example.org/p> <https://example.org/last> .\n"
+    )
+    broken = tmp_path / "broken.nt"
+    broken.write_bytes(_ntriples(30) + b"<https://example.org/x> not N-Triples .\n")
+    other = "https://w3id.org/actorgraph/graph/import/test/fedcba9876543210"
+    with actorgraph.load(store=tmp_path / "store") as kg:
+        kg.replace_graph(GRAPH, plain)
+        assert _count(kg) == 50
+        kg.replace_graph(other, blank)
+        rows = kg.query(
+            "SELECT ?b WHERE { ?b <https://example.org/p> <https://example.org/first> , "
+            "<https://example.org/last> }"
+        )
+        assert len(rows) == 1
+        third = "https://w3id.org/actorgraph/graph/import/test/0000000000000003"
+        with pytest.raises(SyntaxError):
+            kg.replace_graph(third, broken)
+        assert _count(kg, third) == 0
+        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))

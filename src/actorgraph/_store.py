@@ -10,13 +10,15 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import itertools
 import json
+import mmap
 import os
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -191,9 +193,9 @@ class KnowledgeGraph:
         million triples), and there is nothing to keep when the graph is empty. In memory, Oxigraph's
         transactional ``load`` costs the same time as its bulk loader and about two thirds of its
         peak memory, and a failure writes nothing. On disk, the transactional load is several times
-        slower, so the bulk loader runs under a marker in ``agg:meta`` that names the graph while it
-        loads: if the process is killed, the next open drops the half-loaded graph (see
-        :func:`_open_on_disk`), as it drops staging graphs.
+        slower, so the bulk loader runs (a file in chunks of lines when it has no blank nodes) under a
+        marker in ``agg:meta`` that names the graph while it loads: if the process is killed, the next
+        open drops the half-loaded graph (see :func:`_open_on_disk`), as it drops staging graphs.
         """
         store = self.store
         if self.path is None:
@@ -210,10 +212,13 @@ class KnowledgeGraph:
         try:
             if isinstance(source, bytes):
                 store.bulk_load(source, format=ox.RdfFormat.N_QUADS, to_graph=target)
-            else:
+            elif _has_blank_nodes(Path(source)):
                 store.bulk_load(
                     path=os.fspath(source), format=ox.RdfFormat.N_QUADS, to_graph=target
                 )
+            else:
+                for chunk in _line_chunks(Path(source)):
+                    store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, to_graph=target)
         except BaseException:
             store.update(f"DROP SILENT GRAPH <{target.value}>")
             store.remove(marker)
@@ -425,6 +430,30 @@ class KnowledgeGraph:
     def __repr__(self) -> str:
         where = self.endpoint or (str(self.path) if self.path else "memory")
         return f"<KnowledgeGraph {where}>"
+
+
+#: Lines per call of the bulk loader on disk: it buffers what it is given, so a million-triple file
+#: in four calls peaked at 290 MB instead of 890 MB, in the same time.
+_CHUNK_LINES = 250_000
+
+
+def _has_blank_nodes(path: Path) -> bool:
+    """Whether an N-Quads/N-Triples file may hold blank nodes (``_:`` in a literal says yes too).
+
+    Each call of Oxigraph's parser gives blank nodes fresh identities, so ``_:b`` in two chunks of
+    one file would become two nodes: such a file is loaded whole.
+    """
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"_:") != -1
+
+
+def _line_chunks(path: Path) -> Iterator[bytes]:
+    """Yield an N-Quads/N-Triples file in chunks of whole lines (one statement per line)."""
+    with path.open("rb") as file:
+        while chunk := b"".join(itertools.islice(file, _CHUNK_LINES)):
+            yield chunk
 
 
 def _expand_graph(name: str) -> str:
