@@ -227,3 +227,9 @@ def test_profile_as_of_on_the_command_line() -> None:
     )
     assert bad.returncode == 2
     assert "not a date" in bad.stderr
+
+
+def test_an_entity_that_is_a_state_and_a_place_is_profiled_as_a_state(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    assert kg.profile("Pakistan").type == "ag:State"

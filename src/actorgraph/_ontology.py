@@ -104,8 +104,15 @@ class Ontology:
             for t in candidates
             if not any(o != t and t in self.superclasses.get(o, set()) for o in candidates)
         ]
-        # Several unrelated types (a State that is also a Place): prefer the ag: one, then by name.
-        best.sort(key=lambda t: (not str(t).startswith(str(AG)), str(t)))
+        # Several unrelated types (a State that is also a Place): prefer an ag: class, then an
+        # actor's class (what the entity does matters more than where it is), then by name.
+        best.sort(
+            key=lambda t: (
+                not str(t).startswith(str(AG)),
+                AG.Actor not in self.superclasses.get(t, set()),
+                str(t),
+            )
+        )
         return best[0] if best else None
 
 
