@@ -218,7 +218,7 @@ def test_side_panel_shows_the_bajaur_claim_and_its_sources(open_page: Any) -> No
     assert "Terrorism is resurging in Pakistan" in text
     assert "Al Arabiya English" in text
     assert "characters 1997–2110" in text
-    assert "event-alarabiya-bajaur-isis-claim-toll-54#1" in text
+    assert "fact 1 of the source's list" in text
     links = panel.locator("a")
     assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [ALARABIYA_URL]
     # One more click: the relation itself, with both statements.
@@ -340,14 +340,23 @@ def test_actors_view_answers_who_claimed_bajaur(open_page: Any) -> None:
     loaded = open_page(render_html(actors_view_graph()))
     page = loaded.page
     page.fill("#search", "Bajaur")
-    page.locator("#search-results button[data-edge]").first.click()
+    page.locator(f'#search-results button[data-event="{BAJAUR}"]').click()
+    page.wait_for_selector(f'#panel-body[data-event="{BAJAUR}"]')
+    claimed = page.locator('#panel-body section[data-property="ag:claimedBy"]')
+    assert claimed.locator("h3").inner_text().startswith("claimed by ISIS–K")
+    assert "Islamic State claimed the bombing on Telegram" in claimed.inner_text()
+    assert "Al Arabiya English" in claimed.inner_text()
+    # The relation it was folded into is selected on the drawing, and one click away.
+    assert page.evaluate("actorgraph.network.getSelectedEdges().length") == 1
+    page.locator("#panel-body button[data-edge]").click()
     page.wait_for_selector("#panel-body[data-edge]")
     text = page.locator("#panel-body").inner_text()
     assert "claimed an attack on" in text
-    assert page.locator("#panel-body ul.events li").all_inner_texts() == [BAJAUR]  # by its id
-    assert "Islamic State claimed the bombing on Telegram" in text
-    assert "Al Arabiya English" in text
-    assert f"About: {BAJAUR} — claimed by → ISIS–K" in text
+    # The event is not a node here: named by its slug's words, a button back to it.
+    assert page.locator("#panel-body ul.events li").all_inner_texts() == [
+        "bajaur rally bombing 2023"
+    ]
+    assert "About: bajaur rally bombing 2023 — claimed by → ISIS–K" in text
     assert loaded.console_errors == []
 
 
@@ -360,9 +369,17 @@ def test_bundled_data_page_works(open_page: Any, view: str) -> None:
         pytest.skip("the NetworkX projection (KnowledgeGraph.to_networkx) is not there yet")
     graph = kg.to_networkx(view=view)
     loaded = open_page(render_html(graph))
-    assert loaded.status() == (graph.number_of_nodes(), graph.number_of_edges())
+    # Sources have no relations and start hidden; their filter box brings them back.
+    sources = sum(1 for _, t in graph.nodes(data="type") if t == "ag:Source")
+    assert loaded.status() == (graph.number_of_nodes() - sources, graph.number_of_edges())
+    if sources:
+        box = loaded.page.locator('#type-filters input[data-id="ag:Source"]')
+        assert not box.is_checked()
+        box.check()
+        assert loaded.status() == (graph.number_of_nodes(), graph.number_of_edges())
     assert "agd:iskp" in loaded.search_results("ISKP")
-    assert "agd:iskp" in loaded.search_results("Khorasan")
+    # Whole words before word starts: ISIS-K before the people called Khurasani.
+    assert loaded.search_results("Khorasan")[:1] == ["agd:iskp"]
     assert "agd:ttp" in loaded.search_results("Tehreek-e-Taliban")
     _search_and_open(loaded, "ISKP", "agd:iskp")
     loaded.page.locator("#panel-body button[data-edge]").first.click()
@@ -370,3 +387,91 @@ def test_bundled_data_page_works(open_page: Any, view: str) -> None:
     loaded.page.wait_for_timeout(200)
     assert loaded.requests == []
     assert loaded.console_errors == []
+
+
+@pytest.fixture(scope="module")
+def default_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The page ``actorgraph viz`` writes with no options: the actors view of the bundled data."""
+    from actorgraph.cli import main
+
+    path = tmp_path_factory.mktemp("viz") / "actorgraph.html"
+    assert main(["viz", "-o", str(path)]) == 0
+    return path.read_text(encoding="utf-8")
+
+
+def test_default_page_answers_who_claimed_bajaur_in_three_clicks(
+    open_page: Any, default_page: str
+) -> None:
+    loaded = open_page(default_page)
+    page = loaded.page
+    page.fill("#search", "Bajaur")  # typing, not a click
+    page.locator("#search-results button[data-event]").first.click()  # click 1
+    page.wait_for_selector("#panel-body[data-event]")
+    claimed = page.locator('#panel-body section[data-property="ag:claimedBy"]')
+    assert claimed.count() == 1
+    assert claimed.locator("h3").inner_text().startswith("claimed by Islamic State")
+    assert claimed.locator("h3 button").get_attribute("data-node") == "agd:iskp"
+    sources = set(claimed.locator(".claim .source").all_inner_texts())
+    assert len(sources) >= 2
+    # Who claimed it comes before who is held responsible, and before the relations.
+    sections = page.locator("#panel-body section.responsibility")
+    assert sections.first.get_attribute("data-property") == "ag:claimedBy"
+    text = page.locator("#panel-body").inner_text().lower()
+    assert text.index("claimed by") < text.index("relations it was folded into")
+    # The ties that carry the attack are selected on the drawing.
+    selected = page.evaluate("actorgraph.network.getSelectedEdges().length")
+    assert selected >= 2
+    # Click 2: the "claimed an attack on" tie, whose panel leads with the claims of the claim.
+    page.locator("#panel-body button[data-edge]", has_text="claimed an attack on").first.click()
+    page.wait_for_selector("#panel-body[data-edge]")
+    first_claim = page.locator("#panel-body .claim").first.inner_text()
+    assert "claimed by → Islamic State" in first_claim
+    assert loaded.requests == []
+    assert loaded.console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "event"),
+    [("APS", "agd:aps-attack-2014"), ("Peshawar school", "agd:aps-attack-2014")],
+)
+def test_default_page_finds_folded_events_by_name(
+    open_page: Any, default_page: str, query: str, event: str
+) -> None:
+    loaded = open_page(default_page)
+    assert event in loaded.page.evaluate("q => actorgraph.searchEvents(q)", query)
+    loaded.page.fill("#search", query)
+    assert loaded.page.locator(f'#search-results button[data-event="{event}"]').count() == 1
+
+
+def test_parallel_ties_can_each_be_clicked(open_page: Any, default_page: str) -> None:
+    loaded = open_page(default_page)
+    page = loaded.page
+    # ISIS-K and JUI-F have three ties; click the middle of each one's drawn line or curve.
+    picked = page.evaluate(
+        """() => {
+          const net = actorgraph.network;
+          const ids = actorgraph.edges.get().filter(e => {
+            const a = actorgraph.nodes.get(e.from).label, b = actorgraph.nodes.get(e.to).label;
+            return a.startsWith('Islamic State') && b.startsWith('Jamiat');
+          }).map(e => e.id);
+          const ends = actorgraph.edges.get(ids[0]);
+          net.fit({nodes: [ends.from, ends.to], animation: false});  // as an analyst zooms in
+          net.moveTo({scale: net.getScale() * 0.6, animation: false});
+          const r = document.querySelector('#graph').getBoundingClientRect();
+          return ids.map(id => {
+            const edge = net.body.edges[id];
+            const p = edge.edgeType.getPoint(0.5);
+            const d = net.canvasToDOM(p);
+            return [id, r.left + d.x, r.top + d.y];
+          });
+        }"""
+    )
+    assert len(picked) == 3
+    page.wait_for_timeout(100)
+    opened = set()
+    for edge_id, x, y in picked:
+        page.mouse.click(x, y)
+        page.wait_for_selector("#panel-body[data-edge]")
+        opened.add(int(page.locator("#panel-body").get_attribute("data-edge")))
+        assert opened and edge_id in opened
+    assert opened == {p[0] for p in picked}

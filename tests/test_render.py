@@ -241,7 +241,7 @@ def test_claims_sources_and_pinpoints_reach_the_page() -> None:
     assert statements[0]["char_start"] == 1997
     assert statements[1]["source_fact"].endswith("#1")
     bajaur = meta["details"][_node_index(meta, BAJAUR)]
-    assert ["killed", "63"] in bajaur["attrs"]
+    assert ["killed", "killed", "63"] in bajaur["attrs"]
     assert bajaur["earliest"] == "2023-07-30"
 
 
@@ -358,4 +358,71 @@ def test_folded_events_are_dated_and_searchable() -> None:
     folded = next(i for i, d in enumerate(meta["edgeDetails"]) if d.get("events"))
     assert meta["edgeDetails"][folded]["events"] == [BAJAUR]
     assert meta["edgeTime"][folded] == [2023, 2023]
-    assert meta["edgeSearch"] == [[folded, ["bajaur rally bombing 2023"]]]
+    # The event is not a node of the view: it is found by its slug's words.
+    assert meta["events"] == [
+        {
+            "id": BAJAUR,
+            "label": "bajaur rally bombing 2023",
+            "edges": [folded],
+            "search": ["bajaur rally bombing 2023"],
+        }
+    ]
+
+
+def test_folded_events_take_their_names_from_the_graph() -> None:
+    g = actors_view_graph()
+    g.graph["events"] = {
+        BAJAUR: {
+            "label": "Bajaur JUI-F rally bombing (2023)",
+            "aliases": ["2023 Khar bombing"],
+            "type": "ag:Attack",
+            "date": "2023-07-30",
+        }
+    }
+    (event,) = _meta(render_html(g))["events"]
+    assert event["label"] == "Bajaur JUI-F rally bombing (2023)"
+    assert event["aliases"] == ["2023 Khar bombing"]
+    assert (event["type"], event["date"]) == ("ag:Attack", "2023-07-30")
+    assert "2023 khar bombing" in event["search"]
+    assert "bajaur rally bombing 2023" in event["search"]
+
+
+def test_attributes_take_the_property_labels_and_keep_lists() -> None:
+    g = nx.MultiDiGraph()
+    g.graph["properties"] = {
+        "ag:foundingDate": {"label": "founding date", "attribute": "foundingDate"}
+    }
+    g.add_node(
+        "agd:a",
+        label="A",
+        type="ag:ArmedGroup",
+        foundingDate="2015",
+        deathToll=3,
+        note=["First sentence.", "Second sentence."],
+    )
+    attrs = _meta(render_html(g))["details"][0]["attrs"]
+    assert attrs == [
+        ["deathToll", "death toll", "3"],
+        ["foundingDate", "founding date", "2015"],
+        ["note", "note", ["First sentence.", "Second sentence."]],
+    ]
+
+
+def test_only_parallel_edges_are_curved() -> None:
+    g = nx.MultiDiGraph()
+    for n in "abcd":
+        g.add_node(f"agd:{n}", label=n, type="ag:ArmedGroup")
+    g.add_edge("agd:a", "agd:b", key="ag:opposes")
+    g.add_edge("agd:a", "agd:b", key="ag:rivalOf")
+    g.add_edge("agd:b", "agd:a", key="ag:alliedWith")
+    g.add_edge("agd:c", "agd:d", key="ag:opposes")
+    page = render_html(g)
+    edges = json.loads(
+        re.search(r'id="graph-data">(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
+    )["edges"]
+    smooth = [e.get("smooth") for e in edges]
+    assert smooth[0] is None and smooth[3] is None  # the first of three, and a single edge
+    # The other two bend to opposite sides: b -> a's clockwise is a -> b's anticlockwise.
+    assert {smooth[1]["type"], smooth[2]["type"]} == {"curvedCW"}
+    assert smooth[1]["roundness"] == smooth[2]["roundness"] > 0
+    assert _meta(page)["options"]["edges"]["smooth"] is False

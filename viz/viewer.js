@@ -112,6 +112,19 @@
     e.title = rel.label;
   });
 
+  // Types hidden when the page opens (sources: no relations, only cited by claims).
+  var typeOn = meta.types.map(function () { return true; });
+  meta.types.forEach(function (t) { typeOn[t.index] = !t.hidden; });
+  var relOn = meta.relations.map(function () { return true; });
+  var nodeShown = new Uint8Array(N).fill(1);
+  var edgeShown = new Uint8Array(E).fill(1);
+  graph.nodes.forEach(function (n) {
+    if (!typeOn[meta.nodeType[n.id]]) { n.hidden = true; nodeShown[n.id] = 0; }
+  });
+  graph.edges.forEach(function (e) {
+    if (!nodeShown[e.from] || !nodeShown[e.to]) { e.hidden = true; edgeShown[e.id] = 0; }
+  });
+
   performance.mark("ag:parsed");
   // Level of detail for large graphs: the first draw holds the actors (and everything else
   // that is not an event) with the relations among them; the events and their relations are
@@ -142,10 +155,6 @@
   });
 
   // ------------------------------------------------------------------ filters
-  var typeOn = meta.types.map(function () { return true; });
-  var relOn = meta.relations.map(function () { return true; });
-  var nodeShown = new Uint8Array(N).fill(1);
-  var edgeShown = new Uint8Array(E).fill(1);
   var years = { from: -Infinity, to: Infinity };
 
   function inYears(interval) {
@@ -226,7 +235,7 @@
       var label = el("label");
       var box = el("input");
       box.type = "checkbox";
-      box.checked = true;
+      box.checked = Boolean(state[item.index]);
       box.dataset.id = item.id;
       box.addEventListener("change", function () {
         state[item.index] = box.checked;
@@ -236,6 +245,7 @@
       label.appendChild(svgSwatch(item.shape, item.color, item.dashes, isEdge));
       label.appendChild(dataEl("span", item.label));
       label.title = item.id;
+      if (item.hidden) label.appendChild(el("span", "hidden at first", "muted"));
       label.appendChild(el("span", String(item.count), "count"));
       li.appendChild(label);
       list.appendChild(li);
@@ -281,32 +291,44 @@
   var searchInput = document.getElementById("search");
   var resultsEl = document.getElementById("search-results");
 
-  function search(query) {
+  // How well a normalised query matches one key: 0 the whole key, 1 whole words of it
+  // ("khurasan" in "islamic state khurasan province"), 2 the start of the key, 3 the start of
+  // a word ("khurasan" in "khurasani"), 4 anywhere; -1 not at all.
+  function matchScore(key, q) {
+    if (key === q) return 0;
+    var padded = " " + key + " ";
+    if (padded.indexOf(" " + q + " ") >= 0) return 1;
+    if (key.indexOf(q) === 0) return 2;
+    if (padded.indexOf(" " + q) >= 0) return 3;
+    return key.indexOf(q) >= 0 ? 4 : -1;
+  }
+
+  // Ranked by the best key's score, then that key's length, then the label's length.
+  function rank(keyLists, labels, query) {
     var q = normalizeName(query);
     if (!q) return [];
     var hits = [];
-    for (var n = 0; n < N; n++) {
-      var best = 9;
-      meta.search[n].forEach(function (key) {
-        var score = key === q ? 0 : key.indexOf(q) === 0 ? 1 : (" " + key).indexOf(" " + q) >= 0 ? 2 : key.indexOf(q) >= 0 ? 3 : 9;
-        if (score < best) best = score;
+    for (var n = 0; n < keyLists.length; n++) {
+      var best = 9, bestLength = Infinity;
+      keyLists[n].forEach(function (key) {
+        var score = matchScore(key, q);
+        if (score < 0) return;
+        if (score < best || (score === best && key.length < bestLength)) { best = score; bestLength = key.length; }
       });
-      if (best < 9) hits.push([best, details[n].label.length, n]);
+      if (best < 9) hits.push([best, bestLength, labels[n].length, n]);
     }
-    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
-    return hits.map(function (h) { return h[2]; });
+    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]; });
+    return hits.map(function (h) { return h[3]; });
   }
 
-  // Relations that stand for events (the actors view) are found by the events' names.
-  function searchEdges(query) {
-    var q = normalizeName(query);
-    if (!q) return [];
-    var found = [];
-    (meta.edgeSearch || []).forEach(function (pair) {
-      if (pair[1].some(function (key) { return (" " + key).indexOf(" " + q) >= 0; })) found.push(pair[0]);
-    });
-    return found;
-  }
+  var nodeLabels = details.map(function (d) { return d.label; });
+  function search(query) { return rank(meta.search, nodeLabels, query); }
+
+  // Events folded into relations (the actors view) are found by their names and aliases.
+  var events = meta.events || [];
+  var eventKeys = events.map(function (ev) { return ev.search; });
+  var eventLabels = events.map(function (ev) { return ev.label; });
+  function searchEvents(query) { return rank(eventKeys, eventLabels, query); }
 
   searchInput.addEventListener("input", function () {
     clear(resultsEl);
@@ -324,19 +346,17 @@
       li.appendChild(button);
       resultsEl.appendChild(li);
     });
-    searchEdges(searchInput.value).slice(0, 20).forEach(function (e) {
-      var edge = graph.edges[e];
+    searchEvents(searchInput.value).slice(0, 20).forEach(function (k) {
+      var ev = events[k];
       var li = el("li");
       var button = el("button");
       button.type = "button";
-      button.dataset.edge = String(e);
-      button.appendChild(dataEl("span", details[edge.from].label));
-      button.appendChild(el("span", " — " + relByIndex[meta.edgeRel[e]].label + " → ", "type"));
-      button.appendChild(dataEl("span", details[edge.to].label));
-      button.addEventListener("click", function () {
-        network.selectEdges([e]);
-        showEdge(e);
-      });
+      button.dataset.event = ev.id;
+      button.appendChild(dataEl("span", ev.label));
+      button.appendChild(document.createTextNode(" "));
+      button.appendChild(el("span", (ev.type ? typeLabel(ev.type) + ", " : "") + "folded into " +
+        ev.edges.length + " relation" + (ev.edges.length > 1 ? "s" : ""), "type"));
+      button.addEventListener("click", function () { focusEvent(k); });
       li.appendChild(button);
       resultsEl.appendChild(li);
       found.push(-1);
@@ -346,16 +366,37 @@
   searchInput.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter") {
       var first = search(searchInput.value)[0];
-      if (first !== undefined) focusNode(first);
+      if (first !== undefined) { focusNode(first); return; }
+      var firstEvent = searchEvents(searchInput.value)[0];
+      if (firstEvent !== undefined) focusEvent(firstEvent);
     }
   });
 
   function focusNode(n) {
+    if (!nodeShown[n]) { showNode(n); return; }  // a filtered-out node: its panel only
     network.selectNodes([n], true);
     // Offset by half the side panel, which covers the right of the drawing.
     var offset = -Math.min(panel.offsetWidth || 380, container.clientWidth / 2) / 2;
     network.focus(n, { scale: Math.max(network.getScale(), 1.0), offset: { x: offset, y: 0 }, animation: false });
     showNode(n);
+  }
+
+  // A folded event: select the relations that carry it and their ends, show them, open its panel.
+  function focusEvent(k) {
+    var ev = events[k];
+    var edgeIds = ev.edges.filter(function (e) { return edgeShown[e]; });
+    var nodeIds = [];
+    edgeIds.forEach(function (e) {
+      [graph.edges[e].from, graph.edges[e].to].forEach(function (n) { if (nodeIds.indexOf(n) < 0) nodeIds.push(n); });
+    });
+    network.setSelection({ nodes: nodeIds, edges: edgeIds }, { highlightEdges: false });
+    if (nodeIds.length) {
+      network.fit({ nodes: nodeIds, animation: false });
+      // Leave room for the side panel, which covers the right of the drawing.
+      var offset = Math.min(panel.offsetWidth || 380, container.clientWidth / 2) / 2;
+      network.moveTo({ scale: Math.min(network.getScale() * 0.7, 1.5), offset: { x: -offset, y: 0 }, animation: false });
+    }
+    showEvent(k);
   }
 
   // ------------------------------------------------------------------ side panel
@@ -370,12 +411,19 @@
     return [words[0]].concat(words.slice(1).map(function (w) { return w.toLowerCase(); })).join(" ") || curie;
   }
 
+  // rows: [label, value, attribute name]; a list value is shown one item a line.
   function definitionList(rows) {
     var dl = el("dl");
     rows.forEach(function (row) {
       if (row[1] === undefined || row[1] === null || row[1] === "") return;
       dl.appendChild(el("dt", row[0]));
-      var url = row[0] === "url" ? safeUrl(row[1]) : null;
+      if (Array.isArray(row[1])) {
+        var multi = el("dd");
+        row[1].forEach(function (item) { multi.appendChild(dataEl("div", item)); });
+        dl.appendChild(multi);
+        return;
+      }
+      var url = (row[2] || row[0]) === "url" ? safeUrl(row[1]) : null;
       if (url) {
         var dd = el("dd");
         var a = dataEl("a", url);
@@ -407,7 +455,8 @@
     } else {
       p.appendChild(dataEl("cite", titleText));
     }
-    var bits = [src.creator, src.publisher, src.date].filter(function (x) { return x; });
+    var bits = [];
+    [src.creator, src.publisher, src.date].forEach(function (x) { if (x && bits.indexOf(x) < 0) bits.push(x); });
     if (bits.length) p.appendChild(dataEl("span", " — " + bits.join(", ")));
     if (url) p.appendChild(dataEl("span", " (" + url + ")", "muted"));
     return p;
@@ -415,9 +464,33 @@
 
   var indexById = {};
   details.forEach(function (d, k) { indexById[d.id] = k; });
+  var eventById = {};
+  events.forEach(function (ev, k) { eventById[ev.id] = k; });
   function nameOf(curie) {
     var k = indexById[curie];
-    return k === undefined ? String(curie) : details[k].label;
+    if (k !== undefined) return details[k].label;
+    return eventById[curie] === undefined ? String(curie) : events[eventById[curie]].label;
+  }
+
+  // Who claimed or was held responsible comes first: those claims answer "who did it".
+  function responsibilityRank(property) {
+    var k = (meta.responsibility || []).indexOf(property);
+    return k < 0 ? meta.responsibility.length : k;
+  }
+  function relRank(rel) {
+    // A folded relation's key is "^ag:claimedBy/ag:target": the event's role of the first actor.
+    var m = /^\^([^/]+)\//.exec(rel);
+    return responsibilityRank(m ? m[1] : rel);
+  }
+  function byResponsibility(statements) {
+    return statements.map(function (st, k) { return [responsibilityRank(st.property), k, st]; })
+      .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; })
+      .map(function (x) { return x[2]; });
+  }
+  function edgesByResponsibility(edgeIds) {
+    return edgeIds.map(function (e, k) { return [relRank(edgeDetails[e].rel), k, e]; })
+      .sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; })
+      .map(function (x) { return x[2]; });
   }
 
   function claimBlock(st) {
@@ -443,11 +516,21 @@
       pin = "characters " + st.char_start + "–" + st.char_end;
       if (st.span_sha256) pin += " (SHA-256 " + String(st.span_sha256).slice(0, 12) + "…)";
     } else if (st.source_fact) {
-      pin = "fact " + st.source_fact;
+      // "event-alarabiya-…#3": the third fact in the list the source file keeps.
+      var fact = /#(\d+)$/.exec(String(st.source_fact));
+      pin = fact ? "fact " + fact[1] + " of the source's list" : "fact " + st.source_fact;
     }
-    if (pin) div.appendChild(dataEl("p", "Pinpoint: " + pin, "pinpoint"));
-    if (st.note) div.appendChild(dataEl("p", "Note: " + st.note, "meta"));
-    if (st.id) div.appendChild(dataEl("p", st.id, "meta muted"));
+    if (pin) {
+      var pinEl = dataEl("p", "Pinpoint: " + pin, "pinpoint");
+      if (st.source_fact) pinEl.title = String(st.source_fact);
+      div.appendChild(pinEl);
+    }
+    if (st.note) {
+      (Array.isArray(st.note) ? st.note : [st.note]).forEach(function (note) {
+        div.appendChild(dataEl("p", "Note: " + note, "meta"));
+      });
+    }
+    if (st.id) div.appendChild(dataEl("p", st.id, "stid"));
     return div;
   }
 
@@ -471,6 +554,7 @@
     clear(body);
     body.dataset.node = d.id;
     delete body.dataset.edge;
+    delete body.dataset.event;
     body.appendChild(dataEl("h2", d.label, "title"));
     body.appendChild(dataEl("p", (d.types || [d.type]).map(typeLabel).join(", ") + " · " + d.id, "muted"));
     if (d.aliases && d.aliases.length) {
@@ -478,13 +562,6 @@
       var ul = el("ul", null, "aliases");
       d.aliases.forEach(function (a) { ul.appendChild(dataEl("li", a)); });
       body.appendChild(ul);
-    }
-    var rows = [];
-    if (d.earliest || d.latest) rows.push(["dated", (d.earliest || "…") + " – " + (d.latest || "…")]);
-    (d.attrs || []).forEach(function (kv) { rows.push(kv); });
-    if (rows.length) {
-      body.appendChild(el("h3", "Attributes"));
-      body.appendChild(definitionList(rows));
     }
     var actions = el("div", null, "actions");
     var hops = el("select");
@@ -512,20 +589,95 @@
       actions.appendChild(end);
     }
     body.appendChild(actions);
-    if (d.statements && d.statements.length) {
-      body.appendChild(el("h3", "Claims about it"));
-      d.statements.forEach(function (st) { body.appendChild(claimBlock(st)); });
-    }
+    // Relations first (for an event: who claimed it, who is held responsible), then the
+    // claims about the node itself (tolls, dates), then its attributes.
     var incident = [];
     for (var k = 1; k < adj[n].length; k += 2) if (incident.indexOf(adj[n][k]) < 0) incident.push(adj[n][k]);
+    incident = edgesByResponsibility(incident);
     if (incident.length) {
       body.appendChild(el("h3", "Relations (" + incident.length + ")"));
       incident.slice(0, 200).forEach(function (e) {
         body.appendChild(edgeLine(e));
-        (edgeDetails[e].statements || []).slice(0, 3).forEach(function (st) { body.appendChild(claimBlock(st)); });
+        byResponsibility(edgeDetails[e].statements || []).slice(0, 3).forEach(function (st) { body.appendChild(claimBlock(st)); });
       });
       if (incident.length > 200) body.appendChild(el("p", "… and " + (incident.length - 200) + " more", "muted"));
     }
+    if (d.statements && d.statements.length) {
+      body.appendChild(el("h3", "Claims about it"));
+      byResponsibility(d.statements).forEach(function (st) { body.appendChild(claimBlock(st)); });
+    }
+    var rows = [];
+    if (d.earliest || d.latest) rows.push(["dated", (d.earliest || "…") + " – " + (d.latest || "…")]);
+    (d.attrs || []).forEach(function (kv) { rows.push([kv[1], kv[2], kv[0]]); });
+    if (rows.length) {
+      body.appendChild(el("h3", "Attributes"));
+      body.appendChild(definitionList(rows));
+    }
+    panel.hidden = false;
+  }
+
+  // A folded event's panel: who claimed it and who is held responsible, by claim and source;
+  // then the relations it was folded into.
+  function showEvent(k) {
+    var ev = events[k];
+    clear(body);
+    body.dataset.event = ev.id;
+    delete body.dataset.node;
+    delete body.dataset.edge;
+    body.appendChild(dataEl("h2", ev.label, "title"));
+    var sub = [];
+    if (ev.type) sub.push(typeLabel(ev.type));
+    if (ev.date) sub.push(ev.date);
+    sub.push(ev.id);
+    body.appendChild(dataEl("p", sub.join(" · "), "muted"));
+    if (ev.aliases && ev.aliases.length) {
+      body.appendChild(el("h3", "Also known as"));
+      var ul = el("ul", null, "aliases");
+      ev.aliases.forEach(function (a) { ul.appendChild(dataEl("li", a)); });
+      body.appendChild(ul);
+    }
+    // Claims about the event's responsibility, grouped by relation and actor, each claim once.
+    var groups = [], seen = {};
+    ev.edges.forEach(function (e) {
+      (edgeDetails[e].statements || []).forEach(function (st) {
+        if (st.subject !== ev.id || responsibilityRank(st.property) >= meta.responsibility.length) return;
+        var mark = st.property + " " + st.object + " " + (st.id || st.claim);
+        if (seen[mark]) return;
+        seen[mark] = true;
+        var g = null;
+        groups.forEach(function (x) { if (x.property === st.property && x.object === st.object) g = x; });
+        if (!g) { g = { property: st.property, object: st.object, statements: [] }; groups.push(g); }
+        g.statements.push(st);
+      });
+    });
+    groups.sort(function (a, b) { return responsibilityRank(a.property) - responsibilityRank(b.property); });
+    groups.forEach(function (g) {
+      var section = el("section", null, "responsibility");
+      section.dataset.property = g.property;
+      var h = el("h3");
+      h.appendChild(el("span", typeLabel(g.property).toLowerCase() + " "));
+      var k2 = indexById[g.object];
+      if (k2 === undefined) {
+        h.appendChild(dataEl("span", g.object));
+      } else {
+        var b = dataEl("button", details[k2].label, "link-button");
+        b.type = "button";
+        b.dataset.node = g.object;
+        b.addEventListener("click", function () { focusNode(k2); });
+        h.appendChild(b);
+      }
+      var sources = {};
+      g.statements.forEach(function (st) { if (st.source) sources[st.source] = true; });
+      var nSources = Object.keys(sources).length;
+      h.appendChild(el("span", " — " + g.statements.length + " claim" + (g.statements.length > 1 ? "s" : "") +
+        ", " + nSources + " source" + (nSources === 1 ? "" : "s")));
+      section.appendChild(h);
+      g.statements.forEach(function (st) { section.appendChild(claimBlock(st)); });
+      body.appendChild(section);
+    });
+    var ties = edgesByResponsibility(ev.edges.slice());
+    body.appendChild(el("h3", "Relations it was folded into (" + ties.length + ")"));
+    ties.forEach(function (e) { body.appendChild(edgeLine(e)); });
     panel.hidden = false;
   }
 
@@ -536,6 +688,7 @@
     clear(body);
     body.dataset.edge = String(e);
     delete body.dataset.node;
+    delete body.dataset.event;
     var h = el("h2", null, "title");
     h.appendChild(dataEl("span", details[edge.from].label));
     h.appendChild(el("span", " — " + rel.label + " → "));
@@ -556,8 +709,14 @@
       var list = el("ul", null, "events");
       d.events.forEach(function (curie) {
         var li = el("li");
-        var k = indexById[curie];
-        if (k === undefined) {
+        var k = indexById[curie], j = eventById[curie];
+        if (k === undefined && j !== undefined) {
+          var eb = dataEl("button", events[j].label, "link-button");
+          eb.type = "button";
+          eb.dataset.event = curie;
+          eb.addEventListener("click", function () { focusEvent(j); });
+          li.appendChild(eb);
+        } else if (k === undefined) {
           li.appendChild(dataEl("span", curie));
         } else {
           var b = dataEl("button", details[k].label, "link-button");
@@ -569,7 +728,7 @@
       });
       body.appendChild(list);
     }
-    var statements = d.statements || [];
+    var statements = byResponsibility(d.statements || []);
     body.appendChild(el("h3", "Claims (" + statements.length + ")"));
     statements.forEach(function (st) { body.appendChild(claimBlock(st)); });
     var listed = statements.map(function (st) { return st.source; });
@@ -712,6 +871,7 @@
     edges: edges,
     normalizeName: normalizeName,
     search: function (q) { return search(q).map(function (n) { return details[n].id; }); },
+    searchEvents: function (q) { return searchEvents(q).map(function (k) { return events[k].id; }); },
     counts: counts,
     isComplete: function () { return complete; }
   };

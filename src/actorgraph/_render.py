@@ -143,6 +143,15 @@ _RELATION_STYLE: dict[str, tuple[str, list[int] | None]] = {
     "ag:sameEventAs": ("#636363", [2, 2]),
 }
 
+# Classes hidden when the page opens (their filter box starts unchecked): sources have no
+# relations in the graph, only claims that cite them.
+_HIDDEN_CLASSES = frozenset({"ag:Source"})
+# Relations that say who did an event: listed before the others in the side panel.
+_RESPONSIBILITY = ("ag:claimedBy", "ag:attributedTo", "ag:disownedBy")
+# Roundness of the first curve given to parallel edges between the same two nodes; each
+# further pair of edges bends by another step.
+_CURVE_STEP = 0.25
+
 # Node attributes with a role of their own; every other attribute is shown as a literal.
 _RESERVED_NODE_KEYS = frozenset(
     {"label", "type", "types", "aliases", "search", "statements", "earliest", "latest"}
@@ -241,6 +250,7 @@ def _build(
     from pyvis.network import Network  # noqa: PLC0415
 
     sources_in = graph.graph.get("sources") or {}
+    attr_labels = _attribute_labels(graph.graph.get("properties"))
     ids = list(graph.nodes)
     index = {node: i for i, node in enumerate(ids)}
     type_ids: dict[str, int] = {}
@@ -275,7 +285,7 @@ def _build(
         if aliases:
             detail["aliases"] = aliases
         literals = [
-            [str(k), _display(v)]
+            [str(k), attr_labels.get(str(k)) or _words(str(k)), _display(v)]
             for k, v in sorted(attrs.items(), key=lambda kv: str(kv[0]))
             if str(k) not in _RESERVED_NODE_KEYS
         ]
@@ -303,7 +313,7 @@ def _build(
     edge_rel: list[int] = []
     edge_details: list[dict[str, Any]] = []
     edge_time: list[list[int] | None] = []
-    edge_search: list[list[Any]] = []
+    folded: dict[str, list[int]] = {}  # folded event -> the edges that carry it
     for u, v, key, attrs in _edges(graph):
         rel = _text(key) or "(related)"
         rel_labels.setdefault(rel, _text(attrs.get("label")) or _local_name(rel))
@@ -320,10 +330,8 @@ def _build(
         events = [_text(e) for e in _as_list(attrs.get("events")) if _text(e)]
         if events:
             edge_detail["events"] = events
-            # Found by the events' slugs ("bajaur-rally-bombing-2023"), as they are not nodes.
-            edge_search.append(
-                [len(edge_details), sorted({_names.normalize_name(_slug(e)) for e in events})]
-            )
+            for e in events:
+                folded.setdefault(e, []).append(len(edge_details))
         for k in ("start", "end", "earliest", "latest"):
             if attrs.get(k) is not None:
                 edge_detail[k] = _text(attrs[k])
@@ -336,6 +344,7 @@ def _build(
         hi_e = max((y for y in ends if y is not None), default=None)
         edge_time.append(None if lo_e is None and hi_e is None else _interval(lo_e, hi_e))
 
+    folded_events = _folded_events(folded, graph.graph.get("events"), index, details)
     xs, ys = _layout(len(ids), pairs, seed)
     type_order = sorted(type_ids, key=lambda t: (t not in _CLASS_STYLE, t))
     type_style = _styles(type_order, {k: v[0] for k, v in _CLASS_STYLE.items()})
@@ -362,7 +371,10 @@ def _build(
         for i in range(len(ids))
     ]
     net.node_ids = list(range(len(ids)))
+    curves = _curves(pairs)
     net.edges = [{"id": j, "from": a, "to": b} for j, (a, b) in enumerate(pairs)]
+    for j, smooth in curves.items():
+        net.edges[j]["smooth"] = smooth
     large = len(ids) > _LARGE
     toggle = physics is not False and (physics is True or len(ids) <= _PHYSICS_LIMIT)
     net.options = {
@@ -415,6 +427,7 @@ def _build(
                 "color": type_style[t],
                 "shape": _CLASS_STYLE.get(t, (None, "dot"))[1],
                 "count": counts[type_ids[t]],
+                "hidden": t in _HIDDEN_CLASSES,
             }
             for t in type_order
         ],
@@ -438,14 +451,81 @@ def _build(
         "details": details,
         "edgeDetails": edge_details,
         "search": search,
-        "edgeSearch": edge_search,
+        "events": folded_events,
         "sources": sources,
+        "responsibility": list(_RESPONSIBILITY),
         "physics": {"toggle": toggle, "start": physics is True},
         "arrowScale": _ARROW_SCALE if large else None,
         "later": later,
         "normalize": _normalize_tables(),
     }
     return payload, nodes, edges, options
+
+
+def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, Any]]:
+    """Name, aliases, type and date of the events folded into ``graph``'s edges, from ``full``.
+
+    The actors view lists the events behind a tie by CURIE only; put the result in
+    ``graph.graph["events"]`` and the page finds those events by their names.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        A view whose edges may carry an ``events`` list (the actors view).
+    full : networkx.MultiDiGraph
+        A graph holding those events as nodes (the full view).
+
+    Returns
+    -------
+    dict
+        Event CURIE -> ``{"label", "aliases", "type", "date"}`` (the keys the node has).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for _u, _v, attrs in graph.edges(data=True):
+        for event in _as_list(attrs.get("events")):
+            if event in out or event not in full:
+                continue
+            data = full.nodes[event]
+            out[event] = {k: data[k] for k in ("label", "aliases", "type", "date") if k in data}
+    return out
+
+
+def _folded_events(
+    folded: Mapping[str, list[int]],
+    known: Any,
+    index: Mapping[Any, int],
+    details: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The events that folded edges stand for, with names to find them by.
+
+    Names come from the event's node when the graph has it, else from ``G.graph["events"]``
+    (CURIE -> ``label``, ``aliases``, ``type``, ``date``), else from the CURIE's slug.
+    """
+    out = []
+    for curie in sorted(folded):
+        info: Mapping[str, Any] = {}
+        if curie in index:
+            info = details[index[curie]]
+        elif isinstance(known, Mapping) and isinstance(known.get(curie), Mapping):
+            info = known[curie]
+        label = _text(info.get("label")) or _slug(curie).replace("-", " ")
+        aliases = [_text(a) for a in _as_list(info.get("aliases")) if _text(a)]
+        keys: set[str] = {_names.normalize_name(_slug(curie))}
+        for name in [label, *aliases]:
+            keys |= _names.name_keys(name)
+        event: dict[str, Any] = {
+            "id": curie,
+            "label": label,
+            "edges": folded[curie],
+            "search": sorted(k for k in keys if k),
+        }
+        if aliases:
+            event["aliases"] = aliases
+        for key in ("type", "date"):
+            if info.get(key):
+                event[key] = _text(info[key])
+        out.append(event)
+    return out
 
 
 def _edges(graph: nx.Graph) -> Iterable[tuple[Any, Any, Any, Mapping[str, Any]]]:
@@ -489,10 +569,58 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _display(value: Any) -> str:
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_text(v) for v in value)
+def _display(value: Any) -> str | list[str]:
+    """An attribute's value as text; several values stay a list (the page puts one a line)."""
+    if isinstance(value, set | frozenset):
+        value = sorted(value, key=str)
+    if isinstance(value, list | tuple):
+        items = [_text(v) for v in value]
+        return items[0] if len(items) == 1 else items
     return _text(value)
+
+
+def _words(name: str) -> str:
+    """``"foundingDate"`` -> ``"founding date"``: an attribute name as words."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ")
+    return spaced.lower() if spaced != name else name
+
+
+def _attribute_labels(properties: Any) -> dict[str, str]:
+    """Attribute name -> the property's label, from ``G.graph["properties"]``."""
+    out: dict[str, str] = {}
+    if isinstance(properties, Mapping):
+        for curie, info in properties.items():
+            if isinstance(info, Mapping) and info.get("label"):
+                attribute = _text(info.get("attribute")) or _slug(_text(curie))
+                out.setdefault(attribute, _text(info["label"]))
+    return out
+
+
+def _curves(pairs: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
+    """vis-network ``smooth`` options that bend parallel edges apart.
+
+    Edges are straight (the page's default) unless two or more join the same two nodes; those
+    bend alternately to either side, further with each pair, so each can be clicked. With an
+    odd number the first stays straight. The bend is set for the pair's canonical direction, so
+    ``a -> b`` and ``b -> a`` edges do not land on the same curve.
+    """
+    by_pair: dict[tuple[int, int], list[int]] = {}
+    for j, (a, b) in enumerate(pairs):
+        by_pair.setdefault((a, b) if a <= b else (b, a), []).append(j)
+    out: dict[int, dict[str, Any]] = {}
+    for (lo, hi), group in by_pair.items():
+        if len(group) < 2 or lo == hi:  # self-loops are drawn as loops anyway
+            continue
+        odd = len(group) % 2
+        for i, j in enumerate(group[odd:]):
+            step = i // 2 + 1
+            clockwise = (i % 2 == 0) == (pairs[j][0] == lo)
+            out[j] = {
+                "enabled": True,
+                "type": "curvedCW" if clockwise else "curvedCCW",
+                "roundness": round(_CURVE_STEP * step, 2),
+            }
+    return out
 
 
 def _year(value: Any) -> int | None:
