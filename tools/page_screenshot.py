@@ -4,8 +4,9 @@ Run from a checkout (needs Debian's chromium and the playwright package)::
 
     python tools/page_screenshot.py [docs/page.png]
 
-It uses the page the way a reader would: search "Bajaur" and open the "claimed an attack on" tie
-that the attack became in the actors view.
+It writes the page as the README's ``actorgraph viz`` does (the actors view) and uses it the way a
+reader would: search "Bajaur" and open the attack, whose panel leads with ISIS-K's claim and its
+sources, with the ties the attack was folded into selected on the drawing.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-import actorgraph
-from actorgraph._render import render_html
+from actorgraph.cli import main as actorgraph_main
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -31,10 +31,10 @@ CHROMIUM_ARGS = [
 
 
 def main(out: Path) -> None:
-    graph = actorgraph.load().to_networkx(view="actors")  # what `actorgraph viz` draws
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "actorgraph.html"
-        render_html(graph, page_path, title="actorgraph")
+        if actorgraph_main(["viz", "-o", str(page_path)]) != 0:  # what the README runs
+            raise SystemExit("actorgraph viz failed")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 860})
@@ -44,9 +44,10 @@ def main(out: Path) -> None:
             page.goto(page_path.as_uri())
             page.wait_for_function("window.actorgraph && window.actorgraph.isComplete()")
             page.fill("#search", "Bajaur")
-            # In the actors view the attack is folded into the tie it made: the search finds
-            # the tie by the event's name.
-            page.locator("#search-results button[data-edge]", has_text="claimed").first.click()
+            # In the actors view the attack is folded into the ties it made: the search finds
+            # it by name and its panel opens on who claimed it.
+            page.locator("#search-results button[data-event]").first.click()
+            page.wait_for_selector('#panel-body section[data-property="ag:claimedBy"]')
             page.wait_for_timeout(300)
             page.screenshot(path=str(out))
             browser.close()

@@ -391,10 +391,11 @@
     });
     network.setSelection({ nodes: nodeIds, edges: edgeIds }, { highlightEdges: false });
     if (nodeIds.length) {
-      network.fit({ nodes: nodeIds, animation: false });
+      network.fit({ nodes: nodeIds, maxZoomLevel: 1.2, animation: false });
       // Leave room for the side panel, which covers the right of the drawing.
       var offset = Math.min(panel.offsetWidth || 380, container.clientWidth / 2) / 2;
-      network.moveTo({ scale: Math.min(network.getScale() * 0.7, 1.5), offset: { x: -offset, y: 0 }, animation: false });
+      network.moveTo({ position: network.getViewPosition(), scale: network.getScale() * 0.8,
+        offset: { x: -offset, y: 0 }, animation: false });
     }
     showEvent(k);
   }
@@ -493,10 +494,10 @@
       .map(function (x) { return x[2]; });
   }
 
-  function claimBlock(st) {
+  function claimBlock(st, grouped) {
     var div = el("div", null, "claim" + (st.rank && /Deprecated/.test(st.rank) ? " deprecated" : ""));
     div.appendChild(dataEl("p", st.claim || "(no claim text)", "text"));
-    if (st.subject && st.property && st.object) {
+    if (st.subject && st.property && st.object && !grouped) {
       div.appendChild(dataEl("p", "About: " + nameOf(st.subject) + " — " + typeLabel(st.property).toLowerCase() +
         " → " + nameOf(st.object), "meta"));
     }
@@ -504,7 +505,9 @@
       div.appendChild(dataEl("p", typeLabel(st.property).toLowerCase() + ": " + st.value, "meta"));
     }
     var metaBits = [];
-    if (st.rank) metaBits.push("rank " + String(st.rank).replace(/^ag:/, "").replace(/Rank$/, ""));
+    // Normal is every claim's rank unless a curator said otherwise: only the others are shown.
+    var rankName = st.rank ? String(st.rank).replace(/^ag:/, "").replace(/Rank$/, "") : "";
+    if (rankName && rankName !== "Normal") metaBits.push("rank " + rankName);
     if (st.start || st.end) metaBits.push((st.start || "…") + " – " + (st.end || "…"));
     if (st.lower_bound) metaBits.push("at least");
     if (st.uncertain) metaBits.push("uncertain");
@@ -672,7 +675,8 @@
       h.appendChild(el("span", " — " + g.statements.length + " claim" + (g.statements.length > 1 ? "s" : "") +
         ", " + nSources + " source" + (nSources === 1 ? "" : "s")));
       section.appendChild(h);
-      g.statements.forEach(function (st) { section.appendChild(claimBlock(st)); });
+      // Grouped under "claimed by X": the claim's own subject line would repeat the heading.
+      g.statements.forEach(function (st) { section.appendChild(claimBlock(st, true)); });
       body.appendChild(section);
     });
     var ties = edgesByResponsibility(ev.edges.slice());
