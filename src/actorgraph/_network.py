@@ -846,6 +846,46 @@ def _edge_intervals(data: Mapping[str, Any]) -> list[tuple[str | None, str | Non
     return out
 
 
+#: Properties whose open-ended terms end where another subject's term for the same object begins
+#: (a leader's term runs until the next leader's, as the saved query leader-at-date reads it).
+_SUCCESSIVE_TERMS = {"ag:leaderOf"}
+
+
+def _joined_interval(
+    intervals: list[tuple[str | None, str | None]], successor_start: str | None
+) -> tuple[str | None, str | None]:
+    """One interval for an edge from its statements' intervals.
+
+    Sources often give only a start or only an end of the same term; the edge runs from the
+    earliest known start to the latest known end (as the profile and the page show it). An
+    open end stops the day before a successor's term begins, where there is one.
+    """
+    starts = [lo for lo, _ in intervals if lo is not None]
+    ends = [hi for _, hi in intervals if hi is not None]
+    lo = min(starts) if starts else None
+    hi = max(ends) if ends else None
+    if hi is None and successor_start is not None:
+        hi = (_dt.date.fromisoformat(successor_start) - _dt.timedelta(days=1)).isoformat()
+    return lo, hi
+
+
+def _open_term_ends(G: nx.MultiDiGraph) -> dict[tuple[Any, Any, Any], str]:
+    """For each edge of a successive-terms property, the start of the next term of its object."""
+    starts: dict[tuple[Any, Any], list[tuple[str, Any]]] = {}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        if k in _SUCCESSIVE_TERMS:
+            known = [lo for lo, _ in _edge_intervals(d) if lo is not None]
+            if known:
+                starts.setdefault((v, k), []).append((min(known), u))
+    ends: dict[tuple[Any, Any, Any], str] = {}
+    for (v, k), terms in starts.items():
+        for lo, u in terms:
+            later = [other_lo for other_lo, other in terms if other != u and other_lo > lo]
+            if later:
+                ends[(u, v, k)] = min(later)
+    return ends
+
+
 def _overlaps(lo: str | None, hi: str | None, start: str, end: str) -> bool:
     return (lo is None or lo <= end) and (hi is None or hi >= start)
 
@@ -909,10 +949,13 @@ def _filter(
                 drop.append(n)
         G.remove_nodes_from(drop)
         drop_edges = []
+        term_ends = _open_term_ends(G)
         for u, v, k, d in G.edges(keys=True, data=True):
             intervals = _edge_intervals(d)
             if not intervals:
                 continue
+            if "events" not in d:
+                intervals = [_joined_interval(intervals, term_ends.get((u, v, k)))]
             if point and (u in events or "events" in d):
                 keep = any(lo is None or lo <= end for lo, _ in intervals)
             else:
