@@ -475,3 +475,61 @@ def test_parallel_ties_can_each_be_clicked(open_page: Any, default_page: str) ->
         opened.add(int(page.locator("#panel-body").get_attribute("data-edge")))
         assert opened and edge_id in opened
     assert opened == {p[0] for p in picked}
+
+
+def test_panel_text_reads_as_prose(open_page: Any) -> None:
+    g = fixture_graph()
+    g.graph["sources"]["ags:pti"] = {
+        "title": "A wire report",
+        "creator": "Devdiscourse (PTI report)",
+        "publisher": "Devdiscourse (PTI report)",
+        "date": "2023-07-31",
+    }
+    g.graph["properties"] = {
+        "ag:foundingDate": {"label": "founding date", "attribute": "foundingDate"}
+    }
+    g.nodes["agd:iskp"].update(
+        foundingDate="2015",
+        note=["The first sentence.", "The second sentence."],
+        statements=[
+            {"claim": "A claim from the wire.", "source": "ags:pti", "source_fact": "pti#3"},
+            {"claim": "Its id is quiet.", "id": "agst:0123456789abcdef"},
+        ],
+    )
+    loaded = open_page(render_html(g))
+    _search_and_open(loaded, "ISKP", "agd:iskp")
+    panel = loaded.page.locator("#panel-body")
+    text = panel.inner_text()
+    assert "Devdiscourse (PTI report), 2023-07-31" in text
+    assert "Devdiscourse (PTI report), Devdiscourse" not in text
+    assert "founding date" in panel.locator("dt").all_inner_texts()
+    assert "foundingDate" not in text
+    note = panel.locator("dd", has_text="The first sentence.")
+    assert note.locator("div").all_inner_texts() == ["The first sentence.", "The second sentence."]
+    assert "Pinpoint: fact 3 of the source's list" in text
+    assert "pti#3" not in text
+    stid = panel.locator(".claim .stid", has_text="agst:0123456789abcdef")
+    small = stid.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    normal = panel.locator(".claim .text").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert small < normal
+    # Relations and claims come before the attribute list.
+    lowered = text.lower()
+    assert (
+        lowered.index("relations (")
+        < lowered.index("claims about it")
+        < lowered.index("attributes")
+    )
+
+
+def test_search_ranks_whole_words_before_longer_words(open_page: Any) -> None:
+    g = fixture_graph()
+    for i, name in enumerate(["Omar Khalid Khurasani", "Omar Mukaram Khurasani", "Khurasani"]):
+        g.add_node(f"agd:k{i}", label=name, type="ag:Person")
+    loaded = open_page(render_html(g))
+    found = loaded.search_results("khorasan")
+    assert found[0] == "agd:iskp"
+    assert set(found[1:]) == {"agd:k0", "agd:k1", "agd:k2"}
+    # Among partial matches, a name starting with the query comes first.
+    assert found[1] == "agd:k2"

@@ -245,7 +245,7 @@
       label.appendChild(svgSwatch(item.shape, item.color, item.dashes, isEdge));
       label.appendChild(dataEl("span", item.label));
       label.title = item.id;
-      if (item.hidden) label.appendChild(el("span", "hidden at first", "muted"));
+      if (item.hidden) label.appendChild(el("span", "hidden by default", "muted"));
       label.appendChild(el("span", String(item.count), "count"));
       li.appendChild(label);
       list.appendChild(li);
