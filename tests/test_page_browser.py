@@ -533,3 +533,19 @@ def test_search_ranks_whole_words_before_longer_words(open_page: Any) -> None:
     assert set(found[1:]) == {"agd:k0", "agd:k1", "agd:k2"}
     # Among partial matches, a name starting with the query comes first.
     assert found[1] == "agd:k2"
+
+
+def test_hostile_event_names_stay_inert(open_page: Any) -> None:
+    g = actors_view_graph()
+    g.graph["events"] = {BAJAUR: {"label": XSS_IMG, "aliases": [BIDI], "type": "ag:Attack"}}
+    loaded = open_page(render_html(g))
+    page = loaded.page
+    page.fill("#search", "img src")
+    page.locator(f'#search-results button[data-event="{BAJAUR}"]').click()
+    page.wait_for_selector(f'#panel-body[data-event="{BAJAUR}"]')
+    assert page.locator("#panel-body h2").inner_text() == XSS_IMG
+    assert page.locator("#panel-body ul.aliases li").all_inner_texts() == ["evil[U+202E]exe.txt"]
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img").count() == 0
+    assert loaded.console_errors == []

@@ -426,3 +426,14 @@ def test_only_parallel_edges_are_curved() -> None:
     assert {smooth[1]["type"], smooth[2]["type"]} == {"curvedCW"}
     assert smooth[1]["roundness"] == smooth[2]["roundness"] > 0
     assert _meta(page)["options"]["edges"]["smooth"] is False
+
+
+def test_folded_event_names_come_from_the_full_view() -> None:
+    from actorgraph._render import folded_event_names
+
+    names = folded_event_names(actors_view_graph(), fixture_graph())
+    assert names == {
+        BAJAUR: {"label": "Bajaur rally bombing", "type": "ag:Attack"}
+        | {k: v for k, v in fixture_graph().nodes[BAJAUR].items() if k in ("aliases", "date")}
+    }
+    assert folded_event_names(actors_view_graph(), nx.MultiDiGraph()) == {}
