@@ -44,11 +44,10 @@ __all__ = ["ACLED", "map_acled_row", "parse_acled_date"]
 ACLED_INFO = DatasetInfo(
     key="acled",
     source_slug="acled",
-    title="Armed Conflict Location & Event Data (ACLED)",
+    title="ACLED",
     creator="ACLED",
     publisher="ACLED",
-    license="ACLED Terms of Use (redistribution restricted)",
-    url="https://acleddata.com/",
+    license="ACLED's terms (redistribution restricted)",
 )
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1")

@@ -1,4 +1,4 @@
-"""Global Terrorism Database (GTD), START, University of Maryland: one row per incident.
+"""Global Terrorism Database (GTD): one row per incident.
 
 The CSV export is latin-1 (pass another ``encoding`` if yours is not); the XLSX export is read only
 when ``openpyxl`` is installed (``pip install 'actorgraph[xlsx]'`` or ``pip install openpyxl``).
@@ -45,10 +45,9 @@ GTD_INFO = DatasetInfo(
     key="gtd",
     source_slug="gtd",
     title="Global Terrorism Database (GTD)",
-    creator="National Consortium for the Study of Terrorism and Responses to Terrorism (START)",
-    publisher="University of Maryland",
-    license="GTD End User Agreement (no redistribution)",
-    url="https://www.start.umd.edu/gtd/",
+    creator="GTD",
+    publisher="GTD",
+    license="GTD licence (no redistribution)",
 )
 
 REQUIRED = ("eventid", "iyear", "imonth", "iday", "gname")

@@ -53,11 +53,10 @@ __all__ = ["UCDP", "map_ucdp_row", "parse_ucdp_date"]
 UCDP_GED = DatasetInfo(
     key="ucdp",
     source_slug="ucdp-ged",
-    title="UCDP Georeferenced Event Dataset (GED)",
-    creator="Uppsala Conflict Data Program (UCDP)",
-    publisher="Department of Peace and Conflict Research, Uppsala University",
-    license="CC BY-IGO 4.0",
-    url="https://ucdp.uu.se/downloads/",
+    title="UCDP GED",
+    creator="UCDP",
+    publisher="UCDP",
+    license="CC BY-IGO",
     short="UCDP GED",
 )
 
