@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -177,6 +178,11 @@ def _measure(
     return {**best, "value": value}
 
 
+def _rows(graph: Any, text: str) -> list[Any]:
+    """Run a query and list its rows (the part that is timed)."""
+    return list(graph.query(text))
+
+
 def _digest(rows: Iterable[Iterable[Any]]) -> dict[str, Any]:
     """Rows as sorted tuples of strings (unbound = ""), their count and a SHA-256 over them."""
     table = sorted(tuple("" if term is None else str(term) for term in row) for row in rows)
@@ -200,7 +206,7 @@ def worker_actorgraph(args: argparse.Namespace) -> dict[str, Any]:
     # Distinct triples over all graphs, as rdflib counts them (a triple may sit in two graphs).
     out["triples"] = int(next(iter(kg.query(DISTINCT_TRIPLES)))[0])
     for name, text in QUERIES.items():
-        result = _measure(lambda text=text: list(kg.query(text)), timeout=args.timeout)
+        result = _measure(functools.partial(_rows, kg, text), timeout=args.timeout)
         out[name] = _flatten(result)
     result = _measure(kg.to_networkx, timeout=args.timeout)
     graph = result.pop("value", None)
@@ -304,7 +310,7 @@ def worker_rdflib(args: argparse.Namespace) -> dict[str, Any]:
     out["peak_mb"] = _peak_mb()
     out["triples"] = len(graph)
     for name, text in QUERIES.items():
-        result = _measure(lambda text=text: list(graph.query(text)), timeout=args.timeout)
+        result = _measure(functools.partial(_rows, graph, text), timeout=args.timeout)
         out[name] = _flatten(result)
     result = _measure(lambda: rdflib_to_networkx_multidigraph(graph), timeout=args.timeout)
     nx_graph = result.pop("value", None)
