@@ -15,6 +15,7 @@ import networkx as nx
 
 from actorgraph._errors import UsageError
 from actorgraph._network import _date_bounds, _node_interval, resolve_node
+from actorgraph._ontology import subclasses_of
 
 __all__ = [
     "MEASURES",
@@ -307,16 +308,5 @@ def timeline(G: nx.Graph, name: str) -> list[dict[str, Any]]:
 
 
 def _is_event(data: dict[str, Any]) -> bool:
-    event_types = {
-        "ag:Event",
-        "ag:Attack",
-        "ag:Assassination",
-        "ag:Negotiation",
-        "ag:Ceasefire",
-        "ag:MilitaryOperation",
-        "ag:Advisory",
-        "ag:Fatwa",
-        "ag:Designation",
-        "ag:Declaration",
-    }
+    event_types = subclasses_of("ag:Event")
     return bool(event_types & set(data.get("types", []))) or data.get("type") in event_types

@@ -9,10 +9,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from actorgraph._namespaces import AG, SCHEMA, curie
+from actorgraph._namespaces import AG, SCHEMA, curie, expand
 from actorgraph._resources import resource_dir
 
-__all__ = ["Ontology", "PropertyInfo", "ontology", "ontology_path", "shapes_path"]
+__all__ = ["Ontology", "PropertyInfo", "ontology", "ontology_path", "shapes_path", "subclasses_of"]
 
 _DATE_TYPES = {XSD.date, XSD.gYear, XSD.gYearMonth}
 
@@ -114,6 +114,20 @@ class Ontology:
             )
         )
         return best[0] if best else None
+
+
+@functools.cache
+def subclasses_of(cls: str) -> frozenset[str]:
+    """The CURIEs of a class of the bundled ontology and of all its subclasses.
+
+    Examples
+    --------
+    >>> "ag:Assassination" in subclasses_of("ag:Event")
+    True
+    """
+    target = expand(cls)
+    closure = ontology().superclasses
+    return frozenset(curie(str(c)) for c, parents in closure.items() if target in parents)
 
 
 @functools.cache
