@@ -396,3 +396,10 @@ def test_as_of_gives_the_one_leader_in_office(year: str, leader: str) -> None:
     G = kg.to_networkx(view="full", as_of=year)
     leaders = [u for u, _, k in G.in_edges("agd:ttp", keys=True) if k == "ag:leaderOf"]
     assert leaders == [leader]
+
+
+def test_an_on_disk_stores_bookkeeping_is_not_projected(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with actorgraph.load(store=tmp_path / "kg") as kg:
+        on_disk = kg.to_networkx()
+    in_memory = actorgraph.load().to_networkx()
+    assert set(on_disk) == set(in_memory)

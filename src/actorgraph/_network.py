@@ -270,7 +270,15 @@ def _read(kg: Any) -> tuple[list[Iterable[Any]], set[str], _Ontology]:
             (str(getattr(q.subject, "value", "")), q.predicate.value, q.object)
             for q in store.quads_for_pattern(None, None, None, _ONTOLOGY_GRAPH)
         )
-        graphs: list[Any] = [g for g in store.named_graphs() if g != _ONTOLOGY_GRAPH]
+        # The store's own bookkeeping (agg:meta, a staging graph of a running load) is not data.
+        graphs: list[Any] = [
+            g
+            for g in store.named_graphs()
+            if g != _ONTOLOGY_GRAPH
+            and not str(getattr(g, "value", "")).startswith(
+                (str(AGG) + "meta", str(AGG) + "staging/")
+            )
+        ]
         graphs.append(ox.DefaultGraph())
         statements = {
             _term_key(q.subject)
@@ -285,7 +293,8 @@ def _read(kg: Any) -> tuple[list[Iterable[Any]], set[str], _Ontology]:
     onto_rows = kg.query("SELECT ?s ?p ?o WHERE { GRAPH agg:ontology { ?s ?p ?o } }")
     onto = _Ontology((str(s), str(p), _rdflib_to_ox(o)) for s, p, o in onto_rows)
     rows = kg.query(
-        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != agg:ontology) }"
+        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != agg:ontology "
+        f"&& !STRSTARTS(STR(?g), '{AGG}meta') && !STRSTARTS(STR(?g), '{AGG}staging/')) }}"
     )
     quads = [
         ox.Quad(_rdflib_to_ox(s), _rdflib_to_ox(p), _rdflib_to_ox(o))  # type: ignore[arg-type]
