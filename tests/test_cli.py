@@ -229,3 +229,16 @@ def test_updates_and_empty_queries_are_named_plainly(query: str, message: str) -
     result = run("query", query)
     assert result.returncode == 4
     assert message in result.stderr
+
+
+def test_readers_share_an_on_disk_store(tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    assert run("info", "--store", str(store)).returncode == 0  # creates it
+    from actorgraph._store import load_for_reading
+
+    # While one reader has it open, another reader (the CLI) still gets in.
+    with load_for_reading(store=store) as reader:
+        assert reader.resolve("TTP") == "agd:ttp"
+        result = run("query", "--store", str(store), "ASK { agd:ttp a ag:ArmedGroup }")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "true"

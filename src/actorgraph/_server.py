@@ -39,7 +39,7 @@ from actorgraph._namespaces import PREFIXES
 from actorgraph._query import MEDIA_TYPES, QueryResult, check_query, run_local
 from actorgraph._resources import resource_dir
 from actorgraph._saved import saved_queries
-from actorgraph._store import KnowledgeGraph, load
+from actorgraph._store import KnowledgeGraph, load, load_for_reading
 from actorgraph._version import __version__
 
 __all__ = ["ServerOptions", "create_app", "negotiate", "serve"]
@@ -490,7 +490,8 @@ def serve(
             "actorgraph serve needs a local store (a directory, or none for the bundled data), "
             "not a remote endpoint"
         )
-    graph = load(store=Path(store) if store is not None else None, data=data)
+    opener = load if options is not None and options.allow_update else load_for_reading
+    graph = opener(store=Path(store) if store is not None else None, data=data)
     app = create_app(graph, options)
     print(
         f"actorgraph: serving http://{_display_host(host)}:{port}/ "

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from actorgraph._profile import Profile
 
-__all__ = ["KnowledgeGraph", "load", "resolve"]
+__all__ = ["KnowledgeGraph", "load", "load_for_reading", "resolve"]
 
 ONTOLOGY_GRAPH = AGG["ontology"]
 CURATED_GRAPH = AGG["curated"]
@@ -643,6 +643,25 @@ def _bring_up_to_date(
             )
         )
         store.flush()
+
+
+def load_for_reading(
+    store: str | os.PathLike[str] | None = None,
+    data: Iterable[str | os.PathLike[str]] = (),
+) -> KnowledgeGraph:
+    """:func:`load` for a caller that only reads: an existing, up-to-date on-disk store is opened
+    read-only (shared with other readers); anything else is loaded as :func:`load` does."""
+    data = list(data)
+    if store is not None and not data and not str(store).startswith(("http://", "https://")):
+        path = Path(store)
+        if (path / "oxigraph").is_dir():
+            try:
+                return _open_read_only(path)
+            except UsageError:
+                pass  # new or outdated: one open for writing brings it up to date
+            except StoreLockedError:
+                pass  # a writer has it: the write-open below says so
+    return load(store=store, data=data)
 
 
 def _open_read_only(path: Path) -> KnowledgeGraph:

@@ -61,10 +61,15 @@ def add_store_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def open_graph(args: argparse.Namespace) -> Any:
-    """Load the knowledge graph the flags of :func:`add_store_flags` name."""
-    from actorgraph._store import load  # noqa: PLC0415 - keeps --help fast
+    """Load the knowledge graph the flags of :func:`add_store_flags` name, for reading.
 
-    return load(store=args.store, data=args.data)
+    An existing, up-to-date on-disk store is opened read-only, so that any number of readers (and
+    an ``actorgraph serve`` without ``--allow-update``) share it; a new or outdated one is opened
+    for writing once, to create or update it.
+    """
+    from actorgraph._store import load_for_reading  # noqa: PLC0415 - keeps --help fast
+
+    return load_for_reading(store=args.store, data=args.data)
 
 
 def add_filter_flags(parser: argparse.ArgumentParser, *, default_view: str = "actors") -> None:
