@@ -203,9 +203,10 @@ def query_variables(text: str) -> set[str]:
 
 
 def check_params(text: str, params: Mapping[str, object] | None) -> None:
-    """Refuse a parameter the query has no variable for, or a value that is not one term.
+    """Refuse parameters that are not a mapping of names to single values.
 
-    A misspelt parameter would otherwise be ignored and the query would answer for everything.
+    (A name the query has no variable for is refused once the query parses; see
+    ``_check_param_names``.)
 
     Raises
     ------
@@ -219,18 +220,26 @@ def check_params(text: str, params: Mapping[str, object] | None) -> None:
             f"params must be a mapping of variable names to values, e.g. {{'group': 'agd:ttp'}}; "
             f"got {type(params).__name__}"
         )
-    variables = query_variables(text)
     for name, value in params.items():
         bare = str(name).lstrip("?$")
-        if bare not in variables:
-            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
-            raise QueryError(
-                f"the query has no variable ?{bare} to bind; its variables are {known}"
-            )
         if value is None or isinstance(value, list | tuple | set | dict):
             raise QueryError(
                 f"the parameter {bare} takes one value (a CURIE or <IRI>, a date, a number or "
                 f"text), not {type(value).__name__}"
+            )
+
+
+def _check_param_names(text: str, names: Sequence[str]) -> None:
+    """Refuse a parameter the query has no variable for: it would bind nothing, and the query
+    would answer for everything."""
+    if not names:
+        return
+    variables = query_variables(text)
+    for name in names:
+        if name not in variables:
+            known = ", ".join(f"?{v}" for v in sorted(variables)) or "none"
+            raise QueryError(
+                f"the query has no variable ?{name} to bind; its variables are {known}"
             )
 
 
@@ -337,6 +346,8 @@ def _evaluate(
             )
     except SyntaxError as exc:
         raise _syntax_error(str(exc)) from None
+    # Checked once the text parses, so that a syntax error is reported first.
+    _check_param_names(text, [v.value for v in substitutions])
     if isinstance(result, ox.QueryBoolean):
         return "ASK", json.dumps({"head": {}, "boolean": bool(result)}).encode(), False
     truncated = False
