@@ -153,11 +153,13 @@ class KnowledgeGraph:
         self._replace_with_quads(graph, _quads(compile_triples(data), graph))
 
     def replace_graph(self, graph: str | URIRef, source: str | os.PathLike[str] | bytes) -> None:
-        """Replace one named graph atomically with N-Quads or N-Triples (a file path or bytes).
+        """Replace one named graph atomically with N-Triples (a file path or bytes).
 
-        The data is bulk-loaded into a staging graph, then one SPARQL Update (a transaction) drops the
-        old graph and moves the new one into place; a staging graph left by a killed process is dropped
-        when the store is next opened. Quads naming another graph are put in ``graph``.
+        A graph that is still empty is loaded in place under a loading marker; one that holds data
+        is replaced through a staging graph and one SPARQL Update (a transaction) that drops the old
+        graph and moves the new one into place. What a killed process leaves half-written is dropped
+        when the store is next opened for writing. Triples go into ``graph``; a quad that names a
+        graph of its own keeps it (Oxigraph's ``to_graph`` applies to triples only).
         """
         if self._read_only:
             raise UsageError(
