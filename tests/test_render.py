@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import actorgraph
 from actorgraph import _names
 from actorgraph._render import render_html
 
@@ -429,7 +430,7 @@ def test_only_parallel_edges_are_curved() -> None:
 
 
 def test_folded_event_names_come_from_the_full_view() -> None:
-    from actorgraph._render import folded_event_names
+    from actorgraph._network import folded_event_names
 
     names = folded_event_names(actors_view_graph(), fixture_graph())
     assert names == {
@@ -437,3 +438,12 @@ def test_folded_event_names_come_from_the_full_view() -> None:
         | {k: v for k, v in fixture_graph().nodes[BAJAUR].items() if k in ("aliases", "date")}
     }
     assert folded_event_names(actors_view_graph(), nx.MultiDiGraph()) == {}
+
+
+def test_the_actors_view_keeps_the_names_of_its_folded_events() -> None:
+    # So that a page drawn from kg.render_html() or to_networkx(view="actors") finds "Bajaur".
+    G = actorgraph.load().to_networkx(view="actors")
+    names = G.graph["events"]
+    assert names["agd:bajaur-rally-bombing-2023"]["label"].startswith("Bajaur")
+    carried = {e for _, _, d in G.edges(data=True) for e in d.get("events", [])}
+    assert carried == set(names)

@@ -1056,7 +1056,32 @@ def _fold_actors(G: nx.MultiDiGraph, onto: _Ontology) -> nx.MultiDiGraph:
             edge["end"] = max(dates, key=lambda d: _date_bounds(d)[1])
         rows.append((a, b, key, edge))
     H.add_edges_from(rows)
+    # The folded events leave the graph as nodes; their names stay, so that a page or a reader can
+    # find "the Bajaur attack" among the ties that carry it.
+    H.graph["events"] = folded_event_names(H, G)
     return H
+
+
+def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, Any]]:
+    """Name, aliases, type and date of the events folded into ``graph``'s edges, from ``full``.
+
+    The actors view lists the events behind a tie by CURIE only and keeps this mapping in
+    ``graph.graph["events"]``; use it for a graph you folded yourself.
+
+    Returns
+    -------
+    dict
+        Event CURIE -> ``{"label", "aliases", "type", "date"}`` (the keys the node has).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for _u, _v, attrs in graph.edges(data=True):
+        events = attrs.get("events")
+        for event in events if isinstance(events, list) else []:
+            if event in out or event not in full:
+                continue
+            data = full.nodes[event]
+            out[event] = {k: data[k] for k in ("label", "aliases", "type", "date") if k in data}
+    return out
 
 
 def _focus_nodes(kg: Any, G: nx.MultiDiGraph, focus: str | Sequence[str]) -> list[str]:

@@ -462,34 +462,6 @@ def _build(
     return payload, nodes, edges, options
 
 
-def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, Any]]:
-    """Name, aliases, type and date of the events folded into ``graph``'s edges, from ``full``.
-
-    The actors view lists the events behind a tie by CURIE only; put the result in
-    ``graph.graph["events"]`` and the page finds those events by their names.
-
-    Parameters
-    ----------
-    graph : networkx.MultiDiGraph
-        A view whose edges may carry an ``events`` list (the actors view).
-    full : networkx.MultiDiGraph
-        A graph holding those events as nodes (the full view).
-
-    Returns
-    -------
-    dict
-        Event CURIE -> ``{"label", "aliases", "type", "date"}`` (the keys the node has).
-    """
-    out: dict[str, dict[str, Any]] = {}
-    for _u, _v, attrs in graph.edges(data=True):
-        for event in _as_list(attrs.get("events")):
-            if event in out or event not in full:
-                continue
-            data = full.nodes[event]
-            out[event] = {k: data[k] for k in ("label", "aliases", "type", "date") if k in data}
-    return out
-
-
 def _folded_events(
     folded: Mapping[str, list[int]],
     known: Any,

@@ -271,11 +271,6 @@ def _cmd_viz(args: argparse.Namespace) -> int:
 
     kg = open_graph(args)
     graph = kg.to_networkx(view=args.view, **filters_from(args))
-    if args.view == "actors":  # the page finds the folded events by their names
-        from actorgraph._render import folded_event_names  # noqa: PLC0415
-
-        names = folded_event_names(graph, kg.to_networkx(view="full"))
-        graph.graph.setdefault("events", names)
     html = render_html(graph, None, title=args.title, physics=args.physics or None)
     path = write_output(args.output, html.encode("utf-8"))
     print(
