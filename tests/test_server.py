@@ -5,7 +5,6 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import Namespace
 
 import actorgraph
+from _serve import Server
 from actorgraph._saved import read_saved_query, saved_queries
 
 pytestmark = pytest.mark.server
@@ -30,56 +30,6 @@ GRAPH_QUERY = "CONSTRUCT { ?a ag:claimedBy ?g } WHERE { ?a ag:claimedBy ?g }"
 # Three independent scans of every triple: billions of solutions, far beyond any timeout here.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 TIMEOUT_S = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    """A running `actorgraph serve` process."""
-
-    def __init__(self, *flags: str) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.sparql = f"{self.base}/sparql"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "actorgraph.cli", "serve", "--port", str(self.port), *flags],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"actorgraph serve exited: {self.process.communicate()[1]}")
-            try:
-                httpx.get(self.sparql, timeout=2)
-                return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("actorgraph serve did not start within 60 s")
-
-    def children(self) -> list[int]:
-        """Process ids of the server's child processes (its query workers)."""
-        task_dir = Path(f"/proc/{self.process.pid}/task")
-        pids: list[int] = []
-        for task in task_dir.iterdir():
-            text = (task / "children").read_text()
-            pids += [int(pid) for pid in text.split()]
-        return pids
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
 
 
 @pytest.fixture(scope="module")

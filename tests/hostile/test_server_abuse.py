@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +17,8 @@ import httpx
 import pytest
 from test_query_hostile import HIDDEN_SERVICE, Listener
 
+import _serve
+
 pytestmark = pytest.mark.server
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -26,58 +26,14 @@ CHEAP = "ASK { agd:ttp a ag:ArmedGroup }"
 JSON = {"Accept": "application/sparql-results+json"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    """A running ``actorgraph serve`` process."""
-
-    def __init__(self, *flags: str) -> None:
-        self.port = _free_port()
-        self.sparql = f"http://127.0.0.1:{self.port}/sparql"
-        self.update = f"http://127.0.0.1:{self.port}/update"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "actorgraph.cli", "serve", "--port", str(self.port), *flags],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"actorgraph serve exited: {self.process.communicate()[1]}")
-            try:
-                httpx.get(self.sparql, timeout=2)
-                return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("actorgraph serve did not start within 90 s")
+class Server(_serve.Server):
+    """A running ``actorgraph serve`` process that can say whether it still answers."""
 
     def alive(self) -> bool:
         if self.process.poll() is not None:
             return False
         response = httpx.get(self.sparql, params={"query": CHEAP}, headers=JSON, timeout=30)
         return response.status_code == 200 and response.json()["boolean"] is True
-
-    def children(self) -> list[int]:
-        pids: list[int] = []
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            pids += [int(p) for p in (task / "children").read_text().split()]
-        return pids
-
-    def stop(self) -> str:
-        self.process.terminate()
-        try:
-            _, err = self.process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            _, err = self.process.communicate()
-        return err
 
 
 @pytest.fixture(scope="module")
