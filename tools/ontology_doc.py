@@ -18,6 +18,9 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
+from actorgraph._curated import compile_triples, read_curated
+from actorgraph._namespaces import curie
+
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "actorgraph.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
@@ -141,6 +144,26 @@ def _shape_rows(shapes: Graph) -> Iterable[str]:
         yield f"- **{label}**: {message}"
 
 
+def _example_rows(graph: Graph) -> Iterable[str]:
+    """One example triple per ``ag:`` property, taken from the bundled curated data.
+
+    The first by subject and object in code-point order, preferring an entity's triple to a
+    statement's, so the page changes only when the data does.
+    """
+    statement_ns = "https://w3id.org/actorgraph/statement/"
+    best: dict[URIRef, tuple[tuple[bool, str, str], tuple[URIRef, URIRef, object]]] = {}
+    for s, p, o in compile_triples(read_curated()):
+        if not str(p).startswith(str(AG)):
+            continue
+        key = (str(s).startswith(statement_ns), str(s), str(o))
+        if p not in best or key < best[p][0]:
+            best[p] = (key, (s, p, o))
+    for prop in sorted(best, key=lambda t: _curie(graph, t)):
+        s, p, o = best[prop][1]
+        obj = curie(str(o)) if isinstance(o, URIRef) else o.n3(graph.namespace_manager)  # type: ignore[attr-defined]
+        yield f"| `{_curie(graph, p)}` | `{curie(str(s))} {_curie(graph, p)} {_cell(obj)} .` |"
+
+
 def render(graph: Graph, shapes: Graph | None = None) -> str:
     """The Markdown reference of the ontology in ``graph`` (and of the SHACL ``shapes``).
 
@@ -199,6 +222,15 @@ def render(graph: Graph, shapes: Graph | None = None) -> str:
         "| property | label | domain includes | range includes | description |",
         "|---|---|---|---|---|",
         *_property_rows(graph, OWL.AnnotationProperty),
+        "",
+        "## Examples",
+        "",
+        "One triple per property, from the bundled curated data (statements carry the claim text,",
+        "source, rank and pinpoint of each; see [authoring](authoring.md)).",
+        "",
+        "| property | example |",
+        "|---|---|",
+        *_example_rows(graph),
         "",
         "## Ranks of statements",
         "",
