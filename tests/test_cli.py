@@ -242,3 +242,16 @@ def test_readers_share_an_on_disk_store(tmp_path: Path) -> None:
         result = run("query", "--store", str(store), "ASK { agd:ttp a ag:ArmedGroup }")
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == "true"
+
+
+def test_csv_for_spreadsheets_neutralises_formulas_while_sparql_csv_stays_w3c() -> None:
+    query = 'SELECT ?x WHERE { BIND("=HYPERLINK(\\"http://example.org\\")" AS ?x) }'
+    command = [ACTORGRAPH] if ACTORGRAPH else [sys.executable, "-m", "actorgraph.cli"]
+    w3c = subprocess.run(
+        [*command, "query", query, "--format", "csv"], capture_output=True, check=True
+    )
+    excel = subprocess.run(
+        [*command, "query", query, "--format", "csv-excel"], capture_output=True, check=True
+    )
+    assert w3c.stdout == b'x\r\n"=HYPERLINK(""http://example.org"")"\r\n'
+    assert excel.stdout == b'\xef\xbb\xbfx\r\n"\'=HYPERLINK(""http://example.org"")"\r\n'

@@ -14,7 +14,7 @@ from actorgraph._saved import SavedQuery, read_saved_query, saved_queries
 
 __all__ = ["add_parser", "format_saved_list", "format_table"]
 
-_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
+_FORMATS = ["table", "csv", "tsv", "json", "xml", "csv-excel", "turtle", "nt", "jsonld"]
 
 
 def add_parser(sub: Any) -> None:
@@ -33,6 +33,8 @@ def add_parser(sub: Any) -> None:
             SELECT and ASK print a table, or --format csv|tsv|json|xml (the W3C results
             formats; the CSV/TSV formats define no ASK form, so ASK prints true or false).
             CONSTRUCT and DESCRIBE print --format turtle|nt|jsonld (default turtle).
+            --format csv-excel writes CSV for a spreadsheet instead: cells that a spreadsheet
+            would run as a formula (=, +, -, @) get a leading ' and the file a UTF-8 BOM.
 
             Saved competency queries ship with actorgraph: --list shows them, --saved NAME runs
             one (each declares its own prefixes, so its text also runs on any SPARQL server).
@@ -166,7 +168,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         kg.close()
     fmt = args.format or ("turtle" if result.type == "CONSTRUCT" else "table")
-    if fmt == "table":
+    if fmt == "csv-excel":
+        # CSV for a spreadsheet: cells a spreadsheet would run as formulas are neutralised.
+        from actorgraph._spreadsheet import spreadsheet_csv  # noqa: PLC0415
+
+        if result.type != "SELECT":
+            raise UsageError("--format csv-excel is for SELECT results")
+        write_stdout(spreadsheet_csv(result.serialize("csv")))
+    elif fmt == "table":
         if result.type == "CONSTRUCT":
             raise UsageError(
                 "a CONSTRUCT/DESCRIBE result is a graph: use --format turtle, nt or jsonld"

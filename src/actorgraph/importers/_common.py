@@ -35,6 +35,7 @@ from actorgraph._dates import PartialDate
 from actorgraph._errors import DataError, UsageError
 from actorgraph._names import name_keys, normalize_name
 from actorgraph._namespaces import AG, AGD, AGG, AGS, GEO, SCHEMA, curie
+from actorgraph._spreadsheet import spreadsheet_safe
 
 __all__ = [
     "ActorMention",
@@ -80,7 +81,6 @@ ACTOR_CLASSES = frozenset(
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INT_RE = re.compile(r"^[+-]?\d+(\.0*)?$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Place-name words a dataset appends to a name ("Peshawar district"); dropped to find a curated place.
 _PLACE_SUFFIXES = (
     "province", "district", "town", "city", "village", "agency", "division", "tehsil", "territory",
@@ -753,25 +753,15 @@ class ImportReport:
             writer.writerow(["kind", "line", "record", "column", "reason", "detail", "count"])
             for i in self.issues:
                 writer.writerow(
-                    _safe_cells(
+                    spreadsheet_safe(
                         [i.action, i.line, i.record, i.column or "", i.reason, i.detail, ""]
                     )
                 )
             for name, n in sorted(self.unresolved.items()):
                 note = ", ".join(self.ambiguous.get(name, []))
                 writer.writerow(
-                    _safe_cells(["unresolved", "", name, "", "unresolved name", note, n])
+                    spreadsheet_safe(["unresolved", "", name, "", "unresolved name", note, n])
                 )
-
-
-def _safe_cells(cells: Sequence[object]) -> list[str]:
-    out = []
-    for cell in cells:
-        text = str(cell)
-        if text.startswith(_FORMULA_START):
-            text = "'" + text
-        out.append(text)
-    return out
 
 
 # ----------------------------------------------------------------------------------------------------
