@@ -15,7 +15,7 @@ import pytest
 
 import actorgraph
 import actorgraph._store
-from actorgraph._store import _DATA_VERSION, _LOADING, META_GRAPH, STAGING_PREFIX
+from actorgraph._store import _DATA_VERSION, LOADING, META_GRAPH, STAGING_PREFIX
 
 GRAPH = "https://w3id.org/actorgraph/graph/import/test/0123456789abcdef"
 EX = "https://example.org/"
@@ -60,10 +60,10 @@ def test_replace_graph_replaces_and_a_failed_load_keeps_what_was_there(
             isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)
             for g in kg.store.named_graphs()
         )
-        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))
+        assert not list(kg.store.quads_for_pattern(None, LOADING, None, None))
         kg.replace_graph(GRAPH, _ntriples(30))
         assert _count(kg) == 30
-        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))
+        assert not list(kg.store.quads_for_pattern(None, LOADING, None, None))
 
 
 def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(tmp_path: Path) ->
         # What a process killed in the middle of a bulk load leaves: the marker and part of a graph.
         half = ox.NamedNode(f"{EX}half-loaded")
         meta = ox.NamedNode(str(META_GRAPH))
-        kg.store.add(ox.Quad(half, _LOADING, ox.Literal("12345"), meta))
+        kg.store.add(ox.Quad(half, LOADING, ox.Literal("12345"), meta))
         kg.store.bulk_load(_ntriples(10, "half"), format=ox.RdfFormat.N_TRIPLES, to_graph=half)
         staging = ox.NamedNode(f"{STAGING_PREFIX}deadbeef")
         kg.store.bulk_load(_ntriples(3, "st"), format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
@@ -82,7 +82,7 @@ def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(tmp_path: Path) ->
         assert _count(kg) == 10
         assert not kg.store.contains_named_graph(half)
         assert not kg.store.contains_named_graph(staging)
-        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))
+        assert not list(kg.store.quads_for_pattern(None, LOADING, None, None))
 
 
 @pytest.mark.slow
@@ -194,4 +194,4 @@ def test_a_file_loads_in_chunks_on_disk_and_blank_nodes_keep_their_identity(
         with pytest.raises(SyntaxError):
             kg.replace_graph(third, broken)
         assert _count(kg, third) == 0
-        assert not list(kg.store.quads_for_pattern(None, _LOADING, None, None))
+        assert not list(kg.store.quads_for_pattern(None, LOADING, None, None))

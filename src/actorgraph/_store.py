@@ -18,7 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +52,7 @@ META_GRAPH = AGG["meta"]
 STAGING_PREFIX = str(AGG["staging/"])
 _DATA_VERSION = AGG["meta/data-version"]
 #: In ``agg:meta``: ``<graph> agg:meta/loading "pid"`` while a graph is bulk-loaded in place.
-_LOADING = ox.NamedNode(str(AGG["meta/loading"]))
+LOADING = ox.NamedNode(str(AGG["meta/loading"]))
 
 
 def to_ox(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -170,14 +170,24 @@ class KnowledgeGraph:
         if next(iter(store.quads_for_pattern(None, None, None, target)), None) is None:
             self._load_fresh_graph(target, source)
             return
-        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
-        try:
+
+        def fill(staging: ox.NamedNode) -> None:
             if isinstance(source, bytes):
                 store.bulk_load(source, format=ox.RdfFormat.N_QUADS, to_graph=staging)
             else:
                 store.bulk_load(
                     path=os.fspath(source), format=ox.RdfFormat.N_QUADS, to_graph=staging
                 )
+
+        self._swap_in(target, fill)
+
+    def _swap_in(self, target: ox.NamedNode, fill: Callable[[ox.NamedNode], object]) -> None:
+        """Fill a staging graph, then drop ``target`` and move the staging graph into place in one
+        SPARQL Update (a transaction); on any failure the staging graph is dropped."""
+        store = self.store
+        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
+        try:
+            fill(staging)
             store.update(
                 f"DROP SILENT GRAPH <{target.value}> ; MOVE SILENT GRAPH <{staging.value}> TO <{target.value}>"
             )
@@ -208,7 +218,7 @@ class KnowledgeGraph:
             self._changed()
             return
         marker = ox.Quad(
-            target, _LOADING, ox.Literal(str(os.getpid())), ox.NamedNode(str(META_GRAPH))
+            target, LOADING, ox.Literal(str(os.getpid())), ox.NamedNode(str(META_GRAPH))
         )
         store.add(marker)
         try:
@@ -219,7 +229,7 @@ class KnowledgeGraph:
                     path=os.fspath(source), format=ox.RdfFormat.N_QUADS, to_graph=target
                 )
             else:
-                for chunk in _line_chunks(Path(source)):
+                for chunk in line_chunks(Path(source)):
                     store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, to_graph=target)
         except BaseException:
             store.update(f"DROP SILENT GRAPH <{target.value}>")
@@ -235,16 +245,12 @@ class KnowledgeGraph:
             store.update(f"DROP SILENT GRAPH <{target.value}>")
             self._changed()
             return
-        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
-        try:
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads)
-            store.update(
-                f"DROP SILENT GRAPH <{target.value}> ; MOVE SILENT GRAPH <{staging.value}> TO <{target.value}>"
-            )
-        except BaseException:
-            store.update(f"DROP SILENT GRAPH <{staging.value}>")
-            raise
-        self._changed()
+        self._swap_in(
+            target,
+            lambda staging: store.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads
+            ),
+        )
 
     def _changed(self) -> None:
         self.__dict__.pop("names", None)
@@ -451,10 +457,10 @@ def _has_blank_nodes(path: Path) -> bool:
         return data.find(b"_:") != -1
 
 
-def _line_chunks(path: Path) -> Iterator[bytes]:
+def line_chunks(path: Path, lines: int = _CHUNK_LINES) -> Iterator[bytes]:
     """Yield an N-Quads/N-Triples file in chunks of whole lines (one statement per line)."""
     with path.open("rb") as file:
-        while chunk := b"".join(itertools.islice(file, _CHUNK_LINES)):
+        while chunk := b"".join(itertools.islice(file, lines)):
             yield chunk
 
 
@@ -574,7 +580,7 @@ def _unfinished_graphs(store: ox.Store) -> list[str]:
     ]
     found += [
         q.subject.value
-        for q in store.quads_for_pattern(None, _LOADING, None, ox.NamedNode(str(META_GRAPH)))
+        for q in store.quads_for_pattern(None, LOADING, None, ox.NamedNode(str(META_GRAPH)))
         if isinstance(q.subject, ox.NamedNode)
     ]
     return found
@@ -620,7 +626,7 @@ def _bring_up_to_date(
     meta = ox.NamedNode(str(META_GRAPH))
     for graph in _unfinished_graphs(store):
         store.update(f"DROP SILENT GRAPH <{graph}>")
-    for quad in list(store.quads_for_pattern(None, _LOADING, None, meta)):
+    for quad in list(store.quads_for_pattern(None, LOADING, None, meta)):
         store.remove(quad)
     version = _bundled_data_version()
     if _stored_data_version(store) != [version]:

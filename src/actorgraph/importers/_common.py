@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -36,6 +35,7 @@ from actorgraph._errors import DataError, UsageError
 from actorgraph._names import name_keys, normalize_name
 from actorgraph._namespaces import AG, AGD, AGG, AGS, GEO, SCHEMA, curie
 from actorgraph._spreadsheet import spreadsheet_safe
+from actorgraph._store import LOADING, META_GRAPH, STAGING_PREFIX, line_chunks
 
 __all__ = [
     "ActorMention",
@@ -60,9 +60,8 @@ _PROV = "http://www.w3.org/ns/prov#"
 _DCTERMS = "http://purl.org/dc/terms/"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _IMPORT_GRAPHS = str(AGG) + "import/"
-_STAGING_GRAPHS = str(AGG) + "staging/"
-_META = ox.NamedNode(str(AGG) + "meta")
-_LOADING = ox.NamedNode(str(AGG) + "meta/loading")
+_STAGING_GRAPHS = STAGING_PREFIX
+_META = ox.NamedNode(str(META_GRAPH))
 
 _TYPE = f"<{_RDF}type>"
 _LABEL = f"<{_RDFS}label>"
@@ -1164,14 +1163,10 @@ CHUNK_LINES = 100_000
 
 def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode, *, trusted: bool) -> None:
     """Bulk-load an N-Triples file into ``graph`` in chunks of lines (one triple per line)."""
-    with Path(path).open("rb") as handle:
-        while True:
-            data = b"".join(itertools.islice(handle, CHUNK_LINES))
-            if not data:
-                return
-            # trusted: the importer wrote every IRI itself from checked ids and ASCII slugs, so the
-            # loader may skip validating them again (lenient; about 15% faster).
-            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=trusted)
+    for data in line_chunks(Path(path), CHUNK_LINES):
+        # trusted: the importer wrote every IRI itself from checked ids and ASCII slugs, so the
+        # loader may skip validating them again (lenient; about 15% faster).
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=trusted)
 
 
 #: The commit marker of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in
@@ -1212,9 +1207,9 @@ def replace_graph(store: ox.Store, graph: str, path: str | Path, *, trusted: boo
         return "unchanged"
     if next(iter(store.quads_for_pattern(None, None, None, node)), None) is None:
         # While the graph is loaded in place, agg:meta of an actorgraph store names it with the
-        # store's own marker (actorgraph._store._LOADING): opened after a kill, the store drops
+        # store's own marker (actorgraph._store.LOADING): opened after a kill, the store drops
         # the half-loaded graph.
-        loading = ox.Quad(node, _LOADING, ox.Literal(str(os.getpid())), _META)
+        loading = ox.Quad(node, LOADING, ox.Literal(str(os.getpid())), _META)
         if store.contains_named_graph(_META):
             store.add(loading)
         try:
