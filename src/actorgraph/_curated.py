@@ -494,31 +494,11 @@ def read_curated(
                     doc, key, "unknown top-level list; expected sources, entities or claims"
                 )
         for record in _records(doc, "sources", check):
-            source = _read_source(record, check)
-            if source is None:
-                continue
-            if source.iri in known_sources or source.iri in data.sources:
-                first = known_sources.get(source.iri) or data.sources[source.iri]
-                check.error(
-                    record,
-                    "id",
-                    f"{_c(source.iri)} is declared twice (also {first.path}:{first.line})",
-                )
-                continue
-            data.sources[source.iri] = source
+            _declare(_read_source(record, check), data.sources, known_sources, record, check)
         for record in _records(doc, "entities", check):
-            entity = _read_entity(record, check, onto)
-            if entity is None:
-                continue
-            if entity.iri in known_entities or entity.iri in data.entities:
-                first_e = known_entities.get(entity.iri) or data.entities[entity.iri]
-                check.error(
-                    record,
-                    "id",
-                    f"{_c(entity.iri)} is declared twice (also {first_e.path}:{first_e.line})",
-                )
-                continue
-            data.entities[entity.iri] = entity
+            _declare(
+                _read_entity(record, check, onto), data.entities, known_entities, record, check
+            )
         pending_claims.extend((check, record) for record in _records(doc, "claims", check))
     all_sources = {**known_sources, **data.sources}
     all_entities = {**known_entities, **data.entities}
@@ -609,6 +589,26 @@ def _check_cycles(
                 path.append(step)
                 depth[target] = len(path)
                 stack.append((target, iter(edges.get(target, []))))
+
+
+def _declare(
+    item: Source | Entity | None,
+    table: dict[URIRef, Any],
+    known: dict[URIRef, Any],
+    record: _Mapping,
+    check: _Checker,
+) -> None:
+    """Add a source or an entity to ``table``, unless its id is declared already (here or in
+    ``known``, the data the files are read against)."""
+    if item is None:
+        return
+    first = known.get(item.iri) or table.get(item.iri)
+    if first is not None:
+        check.error(
+            record, "id", f"{_c(item.iri)} is declared twice (also {first.path}:{first.line})"
+        )
+        return
+    table[item.iri] = item
 
 
 def _c(iri: URIRef) -> str:

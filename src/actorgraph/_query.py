@@ -134,14 +134,16 @@ def _check_size(text: str, tokens: list[tuple[str | None, str, int]]) -> None:
             raise _too_big(text, offset, f"holds more than {MAX_OPERATORS:,} operators")
 
 
-def _too_big(text: str, offset: int, what: str) -> QueryError:
+def _error_at(text: str, offset: int, message: str) -> QueryError:
+    """A :class:`QueryError` that names the line and column of ``offset`` in ``text``."""
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return QueryError(
-        f"line {line}, column {column}: the query {what}, more than the SPARQL parser can take; "
-        "simplify it",
-        line=line,
-        column=column,
+    return QueryError(f"line {line}, column {column}: {message}", line=line, column=column)
+
+
+def _too_big(text: str, offset: int, what: str) -> QueryError:
+    return _error_at(
+        text, offset, f"the query {what}, more than the SPARQL parser can take; simplify it"
     )
 
 
@@ -168,14 +170,11 @@ def _check_form(text: str, tokens: list[tuple[str | None, str, int]]) -> None:
     head = [w for w, _ in words if w not in {"PREFIX", "BASE"} and ":" not in w]
     if head and head[0] in _UPDATE_WORDS and not _QUERY_WORDS & {w for w, _ in words}:
         offset = next(o for w, o in words if w == head[0])
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise QueryError(
-            f"line {line}, column {column}: {head[0]} starts a SPARQL Update, and queries are "
-            "read-only; the graph changes through its data files, `actorgraph import` and "
-            "`actorgraph push`",
-            line=line,
-            column=column,
+        raise _error_at(
+            text,
+            offset,
+            f"{head[0]} starts a SPARQL Update, and queries are read-only; the graph changes "
+            "through its data files, `actorgraph import` and `actorgraph push`",
         )
 
 
@@ -187,13 +186,10 @@ def _is_local_graph(token: tuple[str | None, str, int]) -> bool:
 
 
 def _refused(text: str, offset: int, what: str) -> QueryError:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return QueryError(
-        f"line {line}, column {column}: {what}, which is refused by default; "
-        "pass allow_remote=True (--allow-remote) to allow it",
-        line=line,
-        column=column,
+    return _error_at(
+        text,
+        offset,
+        f"{what}, which is refused by default; pass allow_remote=True (--allow-remote) to allow it",
     )
 
 
