@@ -44,6 +44,7 @@ from typing import Any
 import networkx as nx
 
 from actorgraph import _names
+from actorgraph._ontology import subclasses_of
 from actorgraph._resources import resource_dir
 
 __all__ = ["render_html"]
@@ -52,22 +53,12 @@ __all__ = ["render_html"]
 # licence: Apache-2.0 or MIT).
 _VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
 
-# Classes whose instances the time slider hides: things that happen at a time, not actors.
-_TIMED_CLASSES = frozenset(
-    {
-        "ag:Event",
-        "ag:Attack",
-        "ag:Assassination",
-        "ag:Negotiation",
-        "ag:Ceasefire",
-        "ag:MilitaryOperation",
-        "ag:Advisory",
-        "ag:Fatwa",
-        "ag:Designation",
-        "ag:Declaration",
-        "ag:Observation",
-    }
-)
+
+def _timed_classes() -> frozenset[str]:
+    """Classes whose instances the time slider hides outside its range: things that happen at a
+    time (every event class of the ontology, and observations), not actors."""
+    return subclasses_of("ag:Event") | subclasses_of("ag:Observation")
+
 
 # Colour and shape by class. Unknown classes take colours from _PALETTE in sorted order.
 _CLASS_STYLE: dict[str, tuple[str, str]] = {
@@ -259,6 +250,7 @@ def _build(
     search: list[list[str]] = []
     node_time: list[list[int] | None] = []
     node_timed: list[bool] = []
+    timed_classes = _timed_classes()
     for node in ids:
         attrs = graph.nodes[node]
         source_meta = sources_in.get(node) if isinstance(sources_in, Mapping) else None
@@ -298,7 +290,7 @@ def _build(
         if statements:
             detail["statements"] = statements
         details.append(detail)
-        timed = bool(_TIMED_CLASSES.intersection([type_, *types]))
+        timed = bool(timed_classes.intersection([type_, *types]))
         node_timed.append(timed)
         lo, hi = _year(attrs.get("earliest")), _year(attrs.get("latest"))
         node_time.append(
