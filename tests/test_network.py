@@ -403,3 +403,32 @@ def test_an_on_disk_stores_bookkeeping_is_not_projected(tmp_path) -> None:  # ty
         on_disk = kg.to_networkx()
     in_memory = actorgraph.load().to_networkx()
     assert set(on_disk) == set(in_memory)
+
+
+def test_the_graph_is_built_as_networkxs_own_methods_build_it(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    # The projection writes NetworkX's adjacency dicts directly (_fill); the same rows given to
+    # add_nodes_from/add_edges_from must give an equal graph, and the graph must behave as one.
+    G = kg.to_networkx()
+    H = nx.MultiDiGraph(**G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    H.add_edges_from(G.edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(G, H)
+    assert sorted(G.edges(keys=True)) == sorted(H.edges(keys=True))
+    for u, v in G.edges():
+        assert G._succ[u][v] is G._pred[v][u]  # one key dict, as add_edge shares it
+    u, v, key = next(iter(G.edges(keys=True)))
+    G.remove_edge(u, v, key)
+    assert not G.has_edge(u, v, key) and H.has_edge(u, v, key)
+    assert G.in_degree(v) == H.in_degree(v) - 1
+
+
+def test_fill_adds_a_missing_endpoint_the_public_way() -> None:
+    from actorgraph._network import _fill
+
+    G = nx.MultiDiGraph()
+    _fill(G, [("a", {"label": "A"})], [("a", "b", "ag:x", {"label": "x"}), ("a", "b", "ag:y", {})])
+    assert set(G) == {"a", "b"} and G.nodes["a"]["label"] == "A"
+    assert sorted(G.edges(keys=True)) == [("a", "b", "ag:x"), ("a", "b", "ag:y")]
+    assert G._succ["a"]["b"] is G._pred["b"]["a"]

@@ -42,8 +42,11 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("ISIS–K") == normalize_name("isis-k")
     True
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if name.isascii():  # most names: nothing to decompose, no combining marks to drop
+        text = name
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold()
     text = text.replace("\u2019", "").replace("'", "")
     text = _DASH_RE.sub(" ", text)
