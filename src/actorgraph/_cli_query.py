@@ -39,7 +39,8 @@ def add_parser(sub: Any) -> None:
             Saved competency queries ship with actorgraph: --list shows them, --saved NAME runs
             one (each declares its own prefixes, so its text also runs on any SPARQL server).
             --endpoint URL sends the query to a SPARQL 1.1 query endpoint instead of the
-            local graph (e.g. one filled with `actorgraph push`).
+            local graph (e.g. one filled with `actorgraph push`); --param values are written
+            into the query there as VALUES blocks, checked and escaped.
             """
         ).strip(),
         epilog="examples:\n"
@@ -53,6 +54,7 @@ def add_parser(sub: Any) -> None:
                 actorgraph query --list
                 actorgraph query --saved leader-at-date --param group=agd:ttp --param date=2015-06-01
                 actorgraph query --saved contested-tolls --endpoint http://localhost:7878/query
+                actorgraph query --saved leader-at-date --param group=agd:ttp --endpoint http://localhost:7878/query
                 """
             ).strip(),
             "  ",

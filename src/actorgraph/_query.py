@@ -20,7 +20,7 @@ from rdflib.query import ResultRow
 from actorgraph._errors import QueryError, QueryTimeout
 from actorgraph._namespaces import AGG, PREFIXES
 
-__all__ = ["QueryResult", "check_query", "parse_param", "run_local"]
+__all__ = ["QueryResult", "check_query", "parse_param", "run_local", "sparql_term"]
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -283,6 +283,60 @@ def _to_param_term(value: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=ox.NamedNode(str(XSD.integer)))
     return parse_param(str(value))
+
+
+# What an IRIREF may not hold (SPARQL 1.1 grammar, rule 139), and a LANGTAG (rule 145).
+_IRI_FORBIDDEN_RE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+_LANGTAG_RE = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_term(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
+    """Write a parameter's term as SPARQL text that cannot be read as anything but that one term.
+
+    IRIs are checked against the characters an IRI may not hold; literals escape quotes,
+    backslashes and line breaks (ECHAR) and other control characters (``\\u``); language tags and
+    datatypes are checked too. This is what puts a parameter into the text of a query for a remote
+    endpoint, so a value such as ``" } ; DROP ALL #`` stays a string.
+
+    Raises
+    ------
+    QueryError
+        For a blank node (it cannot be sent: a server would read it as a fresh variable) or a term
+        that cannot be written safely.
+
+    Examples
+    --------
+    >>> sparql_term(parse_param('say "hi" } #'))
+    '"say \\\\"hi\\\\" } #"'
+    >>> sparql_term(parse_param("2015-06-01"))
+    '"2015-06-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+    """
+    if isinstance(term, ox.NamedNode):
+        return _sparql_iri(term.value)
+    if isinstance(term, ox.Literal):
+        text = "".join(
+            _ECHAR.get(char) or (f"\\u{ord(char):04X}" if char < " " or char == "\x7f" else char)
+            for char in term.value
+        )
+        if term.language:
+            if not _LANGTAG_RE.fullmatch(term.language):
+                raise QueryError(f"cannot send the language tag {term.language!r}")
+            return f'"{text}"@{term.language}'
+        if term.datatype.value == str(XSD.string):
+            return f'"{text}"'
+        return f'"{text}"^^{_sparql_iri(term.datatype.value)}'
+    raise QueryError(
+        f"a parameter cannot be the blank node {term}: a server reads it as a fresh variable; "
+        "give an IRI or a literal"
+    )
+
+
+def _sparql_iri(value: str) -> str:
+    bad = _IRI_FORBIDDEN_RE.search(value)
+    if bad is not None:
+        raise QueryError(f"the IRI {value!r:.200} holds {bad.group()!r}, which an IRI may not hold")
+    return f"<{value}>"
 
 
 # --------------------------------------------------------------------------------------------
