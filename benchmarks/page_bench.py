@@ -37,16 +37,9 @@ from typing import Any
 
 import networkx as nx
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The one set of Chromium flags, shared with tools/page_screenshot.py and the browser tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from _chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Marks the first animation frame whose canvas holds drawn pixels.
 FIRST_PIXELS_JS = """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,18 +31,14 @@ except ImportError:  # tests/ imported as a package
         fixture_graph,
     )
 
+# The one set of Chromium flags, shared with tools/page_screenshot.py and benchmarks/page_bench.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from _chromium import CHROMIUM as DEFAULT_CHROMIUM
+from _chromium import CHROMIUM_ARGS
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("ACTORGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = os.environ.get("ACTORGRAPH_CHROMIUM", DEFAULT_CHROMIUM)
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 TRICKY_NAMES = [

@@ -20,6 +20,11 @@ import actorgraph
 from _serve import Server
 from actorgraph._saved import read_saved_query, saved_queries
 
+# The one set of Chromium flags, shared with tools/page_screenshot.py and benchmarks/page_bench.py.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+from _chromium import CHROMIUM as DEFAULT_CHROMIUM
+from _chromium import CHROMIUM_ARGS
+
 pytestmark = pytest.mark.server
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -430,16 +435,7 @@ def test_serve_without_the_server_extra_names_it() -> None:
 # --------------------------------------------------------------------------------------------
 # The query page in a real headless Chromium
 
-CHROMIUM = os.environ.get("ACTORGRAPH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = os.environ.get("ACTORGRAPH_CHROMIUM", DEFAULT_CHROMIUM)
 
 
 @pytest.fixture(scope="module")

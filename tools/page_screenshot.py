@@ -15,19 +15,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _chromium import CHROMIUM, CHROMIUM_ARGS  # tools/_chromium.py, beside this script
 from playwright.sync_api import sync_playwright
 
 from actorgraph.cli import main as actorgraph_main
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def main(out: Path) -> None:
@@ -36,7 +27,7 @@ def main(out: Path) -> None:
         if actorgraph_main(["viz", "-o", str(page_path)]) != 0:  # what the README runs
             raise SystemExit("actorgraph viz failed")
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 860})
             page.route(
                 "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
