@@ -120,64 +120,34 @@ def test_leader_at_date_is_bound_before_its_bind_reads_the_date(
     assert {row["date"].value for row in rows} == {"2015-06-01"}
 
 
-SHAPES = [
-    pytest.param(
-        "SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?s rdfs:label ?l } } }",
-        {"l": '"nothing"'},
-        id="sub-select-keeps-its-own-variables",
+# Each query binds ?e to agd:ttp.
+SHAPES = {
+    "sub-select-keeps-its-own-variables": (
+        "SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label ?l } } }"
     ),
-    pytest.param(
-        "SELECT ?e ?l WHERE { SELECT ?e ?l WHERE { ?e rdfs:label ?l } }",
-        {"e": "agd:ttp"},
-        id="where-group-is-a-sub-select",
+    "where-group-is-a-sub-select": "SELECT ?e ?l WHERE { SELECT ?e ?l WHERE { ?e rdfs:label ?l } }",
+    "construct-template-skipped": "CONSTRUCT { ?e rdfs:label ?l } WHERE { ?e rdfs:label ?l }",
+    "construct-where-short-form": "CONSTRUCT WHERE { ?e rdfs:label ?l }",
+    "describe-without-where": "DESCRIBE ?e",
+    "ask": "ASK { ?e rdfs:label ?l }",
+    "inline-values-data-block-skipped": "SELECT ?e ?k WHERE { VALUES ?k { 1 2 } ?e rdfs:label ?l }",
+    "select-with-trailing-values": (
+        "SELECT ?e ?l WHERE { ?e rdfs:label ?l } VALUES ?l { 'Tehrik-i-Taliban Pakistan'@en 'x' }"
     ),
-    pytest.param(
-        "CONSTRUCT { ?e rdfs:label ?l } WHERE { ?e rdfs:label ?l }",
-        {"e": "agd:ttp"},
-        id="construct-template-skipped",
+    "exists-in-projection": (
+        "SELECT ?e (EXISTS { ?e a ag:ArmedGroup } AS ?armed) WHERE { ?e rdfs:label ?l }"
     ),
-    pytest.param(
-        "CONSTRUCT WHERE { ?e rdfs:label ?l }", {"e": "agd:ttp"}, id="construct-where-short-form"
+    "braces-in-comment-and-string": (
+        "# { a comment }\nSELECT ?e ?l WHERE { ?e rdfs:label ?l FILTER(?l != '{ ?e }') }"
     ),
-    pytest.param("DESCRIBE ?e", {"e": "agd:ttp"}, id="describe-without-where"),
-    pytest.param("ASK { ?e rdfs:label ?l }", {"e": "agd:ttp"}, id="ask"),
-    pytest.param(
-        "SELECT ?e ?k WHERE { VALUES ?k { 1 2 } ?e rdfs:label ?l }",
-        {"e": "agd:ttp"},
-        id="inline-values-data-block-skipped",
-    ),
-    pytest.param(
-        "SELECT ?e ?l WHERE { ?e rdfs:label ?l } VALUES ?l { 'Tehrik-i-Taliban Pakistan'@en 'x' }",
-        {"e": "agd:ttp"},
-        id="select-with-trailing-values",
-    ),
-    pytest.param(
-        "SELECT ?e (EXISTS { ?e a ag:ArmedGroup } AS ?armed) WHERE { ?e rdfs:label ?l }",
-        {"e": "agd:ttp"},
-        id="exists-in-projection",
-    ),
-    pytest.param(
-        "# { a comment }\nSELECT ?e ?l WHERE { ?e rdfs:label ?l FILTER(?l != '{ ?e }') }",
-        {"e": "agd:ttp"},
-        id="braces-in-comment-and-string",
-    ),
-    pytest.param(
-        "SELECT ?e ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } }",
-        {"e": "agd:ttp"},
-        id="union",
-    ),
-    pytest.param(
-        "SELECT ?e ?l WHERE { ?e rdfs:label ?l MINUS { ?e a ag:Person } }",
-        {"e": "agd:ttp"},
-        id="minus",
-    ),
-]
+    "union": "SELECT ?e ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } }",
+    "minus": "SELECT ?e ?l WHERE { ?e rdfs:label ?l MINUS { ?e a ag:Person } }",
+}
 
 
-@pytest.mark.parametrize(("text", "params"), SHAPES)
-def test_query_shapes_bind_as_substitution(
-    kg: actorgraph.KnowledgeGraph, text: str, params: dict[str, str]
-) -> None:
+@pytest.mark.parametrize("text", SHAPES.values(), ids=SHAPES.keys())
+def test_query_shapes_bind_as_substitution(kg: actorgraph.KnowledgeGraph, text: str) -> None:
+    params = {"e": "agd:ttp"}
     local = kg.query(text, params=params)
     sent = _sent(kg, text, params)
     if local.type == "ASK":
