@@ -216,6 +216,19 @@ def test_bad_parameters_are_query_errors(params: dict[str, Any], message: str) -
         _bind_remote_params(text, params)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("SELECT ?x WHERE { BIND(1 AS ?x) }", id="bind"),
+        pytest.param("SELECT (COUNT(*) AS ?x) WHERE { ?s ?p ?o }", id="select-expression"),
+    ],
+)
+def test_a_variable_the_query_assigns_cannot_be_a_parameter(text: str) -> None:
+    # A server would refuse the VALUES with a syntax error at a place the user did not write.
+    with pytest.raises(QueryError, match=r"assigns \?x itself .*drop the parameter x"):
+        _bind_remote_params(text, {"x": 2})
+
+
 def test_a_query_ending_with_its_own_values_clause_cannot_take_a_second(
     kg: actorgraph.KnowledgeGraph,
 ) -> None:

@@ -792,6 +792,18 @@ def _bind_remote_params(sparql: str, params: Mapping[str, object]) -> str:
         )
         if kind != "comment" and not value.isspace()
     ]
+    for (kind, value, _), (next_kind, name, _) in itertools.pairwise(tokens):
+        if (
+            kind == "word"
+            and value.upper() == "AS"
+            and next_kind == "variable"
+            and name[1:] in terms
+        ):
+            # A server refuses VALUES for a variable that BIND or SELECT (… AS ?x) assigns.
+            raise QueryError(
+                f"the query assigns {name} itself (… AS {name}), so it cannot also be bound as "
+                f"a parameter; drop the parameter {name[1:]}"
+            )
     inserts = _values_inserts(tokens, terms)
     if inserts is None:
         # No group to open (CONSTRUCT WHERE { triples }, DESCRIBE <iri>): a trailing VALUES is
