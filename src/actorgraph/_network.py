@@ -516,6 +516,7 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
     shared: set[str] = set()
     several = len(graphs) > 1
     get_parts, get_values = parts.get, node_values.get
+    type_curies: dict[str, str] = {}  # a few classes, typed over and over
     statement: list[Any] | None = None
     values: dict[str, list[tuple[Value, str, Any]]] = {}
     sk = ""
@@ -575,11 +576,15 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
                 else:
                     items.append((value, tag, lexical))
             elif pv == rdf_type and type(o) is NamedNode:
+                class_iri = o.value
+                class_curie = type_curies.get(class_iri)
+                if class_curie is None:
+                    class_curie = type_curies[class_iri] = _curie(class_iri)
                 types = node_types.get(sk)
                 if types is None:
-                    node_types[sk] = [_curie(o.value)]
+                    node_types[sk] = [class_curie]
                 else:
-                    types.append(_curie(o.value))
+                    types.append(class_curie)
             else:
                 objects.append((sk, pv, o))
     if shared:
@@ -658,8 +663,14 @@ def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
         fields: dict[str, list[tuple[Value, str, Any]]] = {}
         for pv, o in pairs:  # encode(o) and count(pv, tag), written out: 4 or 5 per statement
             if type(o) is Literal:
-                value, tag = _encode_literal(o)
-                item = (value, tag, o.value)
+                lexical = o.value
+                kind_tag = None if o.language else datatype_kinds.get(o.datatype.value)
+                if kind_tag is not None and kind_tag[0] == text:  # claims, facts: plain text
+                    item = (lexical, kind_tag[1], lexical)
+                    tag = kind_tag[1]
+                else:
+                    value, tag = _encode_literal(o)
+                    item = (value, tag, lexical)
             else:
                 ok = o.value if type(o) is NamedNode else "_:" + o.value
                 node_id = id_cache.get(ok)
