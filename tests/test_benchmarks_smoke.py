@@ -103,3 +103,20 @@ def test_a_failing_step_becomes_a_cell_not_a_crash() -> None:
     table = run.report(results, {"seed": 1, "seconds": 1.0})
     assert "FAILED (RecursionError)" in table
     assert "transitive path answers (rdflib: FAILED (RecursionError))" in table
+
+
+def test_network_bench_runs_and_prints_its_floors() -> None:
+    # The projection benchmark and the floors it documents (BENCHMARKS.md) must keep running.
+    script = RUN.with_name("network_bench.py")
+    completed = subprocess.run(
+        [sys.executable, str(script), "--triples", "3000", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    assert "synthetic GTD-like graph: 3,000 triples" in out
+    assert "faster than rdflib_to_networkx_multidigraph" in out
+    assert "reading every quad out of pyoxigraph" in out and "NetworkX alone" in out
