@@ -24,8 +24,9 @@ The label is ours: ``"GTD event 201412160001: Armed Assault, Peshawar, 2014-12-1
 from __future__ import annotations
 
 import calendar
+import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 from actorgraph._dates import PartialDate
 from actorgraph.importers._common import (
@@ -64,6 +65,7 @@ def _small_int(text: str | None, column: str) -> int:
     return int(match.group(1))
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_gtd_date(iyear: str, imonth: str, iday: str) -> PartialDate:
     """Return the incident's date at the precision GTD gives: 0 for a day or month means unknown.
 
@@ -71,6 +73,8 @@ def parse_gtd_date(iyear: str, imonth: str, iday: str) -> PartialDate:
     ------
     RowError
         For a missing year, a month above 12 or a day the month does not have.
+
+    Rows share few distinct dates, so results are cached (the returned dates are not to be changed).
 
     Examples
     --------
@@ -125,15 +129,11 @@ def map_gtd_row(row: Mapping[str, str]) -> EventRecord:
         start=None,
         end=None,
     )
-    for column, prop in (
-        ("nkill", "killed"),
-        ("nwound", "injured"),
-        ("nkillter", "militantDeaths"),
-    ):
-        value = count_value(row.get(column), column, UNKNOWN_CODES)
+    for column, prop in _COUNTS:
+        value = _count(row.get(column), column)
         if value is not None:
             record.counts[prop] = value
-    for n, (name_col, claim_col, uncertain_col) in enumerate(_group_columns()):
+    for name_col, claim_col, uncertain_col in _GROUPS:
         name = (row.get(name_col) or "").strip()
         if not _known(name):
             continue
@@ -145,7 +145,6 @@ def map_gtd_row(row: Mapping[str, str]) -> EventRecord:
                 uncertain=_flag(row, uncertain_col),
             )
         )
-        del n
     target = _known(row.get("targtype1_txt"))
     if target:
         record.actors.append(ActorMention(target, "target"))
@@ -165,10 +164,18 @@ def map_gtd_row(row: Mapping[str, str]) -> EventRecord:
     return record
 
 
-def _group_columns() -> Iterator[tuple[str, str, str]]:
-    yield "gname", "claimed", "guncertain1"
-    yield "gname2", "claim2", "guncertain2"
-    yield "gname3", "claim3", "guncertain3"
+_GROUPS = (
+    ("gname", "claimed", "guncertain1"),
+    ("gname2", "claim2", "guncertain2"),
+    ("gname3", "claim3", "guncertain3"),
+)
+_COUNTS = (("nkill", "killed"), ("nwound", "injured"), ("nkillter", "militantDeaths"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _count(text: str | None, column: str) -> int | None:
+    # Counts take few distinct values: parse each once.
+    return count_value(text, column, UNKNOWN_CODES)
 
 
 def _prepare(header: list[str]) -> tuple[str, RowMapper, Callable[[Mapping[str, str]], bool]]:
