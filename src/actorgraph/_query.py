@@ -6,6 +6,7 @@ time is up, because Oxigraph's evaluation (in Rust) cannot be cancelled from Pyt
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import re
@@ -20,7 +21,15 @@ from rdflib.query import ResultRow
 from actorgraph._errors import QueryError, QueryTimeout
 from actorgraph._namespaces import AGG, PREFIXES
 
-__all__ = ["QueryResult", "check_query", "parse_param", "run_local", "sparql_term"]
+__all__ = [
+    "QueryResult",
+    "bind_values",
+    "check_query",
+    "param_terms",
+    "parse_param",
+    "run_local",
+    "sparql_term",
+]
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -302,8 +311,8 @@ def sparql_term(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
     Raises
     ------
     QueryError
-        For a blank node (it cannot be sent: a server would read it as a fresh variable) or a term
-        that cannot be written safely.
+        For a blank node (in a query's text it would be read as a fresh variable) or a term that
+        cannot be written safely.
 
     Examples
     --------
@@ -327,8 +336,8 @@ def sparql_term(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> str:
             return f'"{text}"'
         return f'"{text}"^^{_sparql_iri(term.datatype.value)}'
     raise QueryError(
-        f"a parameter cannot be the blank node {term}: a server reads it as a fresh variable; "
-        "give an IRI or a literal"
+        f"a parameter cannot be the blank node {term}: written into a query it is read as a "
+        "fresh variable; give an IRI or a literal"
     )
 
 
@@ -337,6 +346,241 @@ def _sparql_iri(value: str) -> str:
     if bad is not None:
         raise QueryError(f"the IRI {value!r:.200} holds {bad.group()!r}, which an IRI may not hold")
     return f"<{value}>"
+
+
+def param_terms(
+    params: Mapping[str, object] | None,
+) -> dict[ox.Variable, ox.NamedNode | ox.Literal | ox.BlankNode]:
+    """The terms ``params`` bind, by variable (values read as :func:`parse_param` reads them).
+
+    Raises
+    ------
+    QueryError
+        For a name that is not a variable name or a value Oxigraph refuses (an IRI holding ``>``…).
+    """
+    terms: dict[ox.Variable, ox.NamedNode | ox.Literal | ox.BlankNode] = {}
+    for name, value in (params or {}).items():
+        try:
+            terms[ox.Variable(str(name).lstrip("?$"))] = _to_param_term(value)
+        except ValueError as exc:
+            # Oxigraph checks names and IRIs, which keeps a parameter from adding query text.
+            raise QueryError(f"the parameter {name}={value!s:.200}: {exc}") from None
+    return terms
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters written into the query as VALUES blocks
+
+_Token = tuple[str | None, str, int]
+#: Where text was written into a query: (offset in the user's text, the text written there).
+Inserts = list[tuple[int, str]]
+
+
+def bind_values(
+    text: str, terms: Mapping[ox.Variable, ox.NamedNode | ox.Literal | ox.BlankNode]
+) -> tuple[str, Inserts]:
+    """The query with ``terms`` written into it as ``VALUES`` blocks, and where they were written.
+
+    This binds parameters before evaluation as Oxigraph's substitutions do, for what those cannot
+    bind (a variable the SELECT does not project; ASK and CONSTRUCT queries) and for a remote
+    endpoint. One trailing ``VALUES`` clause would not do: it is joined after the pattern is
+    evaluated, so a ``FILTER`` or ``BIND`` reading the parameter would see it unbound. So a block
+    opens the WHERE group (all parameters), every group inside it that mentions a parameter's
+    variable (those parameters), and the WHERE group of every sub-select that projects one (so a
+    sub-select's ``LIMIT`` applies to the bound rows, as with a substitution). Terms are written with
+    :func:`sparql_term`, so a value can only ever be one term; no line break is added, so a line
+    number in the result is a line number in ``text``.
+
+    A query without a group (``CONSTRUCT WHERE { triples }``, ``DESCRIBE <iri>``) gets one trailing
+    ``VALUES`` clause on a line of its own: with no ``FILTER`` or ``BIND`` it binds as a
+    substitution does.
+
+    Raises
+    ------
+    QueryError
+        When the query assigns a parameter's variable itself (``… AS ?x``), or has no group and
+        already ends with its own ``VALUES`` clause; for a term :func:`sparql_term` refuses.
+
+    Examples
+    --------
+    >>> bound, _ = bind_values(
+    ...     "SELECT ?l WHERE { ?e rdfs:label ?l FILTER(?e = ?who) }",
+    ...     {ox.Variable("who"): parse_param("agd:ttp")})
+    >>> bound
+    'SELECT ?l WHERE { VALUES (?who) { (<https://w3id.org/actorgraph/data/ttp>) }  ?e rdfs:label ?l FILTER(?e = ?who) }'
+    """
+    written = {variable.value: sparql_term(term) for variable, term in terms.items()}
+    tokens = [
+        (kind, value, offset)
+        for kind, value, offset in (
+            (m.lastgroup, m.group(), m.start()) for m in _TOKEN_RE.finditer(text)
+        )
+        if kind != "comment" and not value.isspace()
+    ]
+    for (kind, value, _), (next_kind, name, _) in itertools.pairwise(tokens):
+        if (
+            kind == "word"
+            and value.upper() == "AS"
+            and next_kind == "variable"
+            and name[1:] in written
+        ):
+            # SPARQL refuses VALUES for a variable that BIND or SELECT (… AS ?x) assigns.
+            raise QueryError(
+                f"the query assigns {name} itself (… AS {name}), so it cannot also be bound as "
+                f"a parameter; drop the parameter {name[1:]}"
+            )
+    inserts = _values_inserts(tokens, written)
+    if inserts is None:
+        if _trailing_values(tokens):
+            raise QueryError(
+                "the query ends with its own VALUES clause, and SPARQL allows only one there; "
+                f"bind {', '.join('?' + n for n in written)} in that clause instead of with "
+                "params (--param)"
+            )
+        # On a line of its own: the query may end with a comment.
+        inserts = [(len(text), f"\n{_values_block(written)}")]
+    inserts.sort(key=lambda insert: insert[0])
+    for offset, block in reversed(inserts):
+        text = text[:offset] + block + text[offset:]
+    return text, inserts
+
+
+def _values_block(terms: Mapping[str, str]) -> str:
+    names = " ".join(f"?{name}" for name in terms)
+    return f"VALUES ({names}) {{ ({' '.join(terms.values())}) }}"
+
+
+def _values_inserts(tokens: Sequence[_Token], terms: Mapping[str, str]) -> Inserts | None:
+    """Where to write ``VALUES`` blocks into the query (offset, text), or None if it has no group.
+
+    Never inside a VALUES data block or a CONSTRUCT template (nor CONSTRUCT WHERE's, which holds
+    triples only); a group holding only a sub-select is wrapped, since the sub-select must stand
+    alone.
+    """
+    forms = (
+        i
+        for i, (kind, value, _) in enumerate(tokens)
+        if kind == "word" and value.upper() in _QUERY_WORDS
+    )
+    form = next(forms, None)
+    if form is None:
+        return None
+    position = form + 1
+    if tokens[form][1].upper() == "CONSTRUCT":
+        if position >= len(tokens) or tokens[position][1] != "{":
+            return None
+        position = _matching(tokens, position) + 1
+    return _scope_inserts(tokens, position, len(tokens), terms)
+
+
+def _scope_inserts(
+    tokens: Sequence[_Token], start: int, stop: int, terms: Mapping[str, str]
+) -> Inserts | None:
+    """The inserts for one query or sub-select, ``tokens[start:stop]`` (after its form keyword).
+
+    ``terms`` are the parameters whose variables are this scope's: all of them for the query, those
+    it projects for a sub-select. Its WHERE group (the first group outside brackets) binds them
+    all; a group inside binds those it mentions. None if the scope has no WHERE group.
+    """
+    inserts: Inserts = []
+    found_where = False
+    depth = 0
+    position = start
+    while position < stop:
+        kind, value, offset = tokens[position]
+        if kind == "word" and value.upper() == "VALUES":
+            data = next((p for p in range(position, stop) if tokens[p][1] == "{"), None)
+            position = stop if data is None else _matching(tokens, data) + 1
+            continue
+        if kind == "other" and value == "{":
+            closing = _matching(tokens, position)
+            where = depth == 0 and not found_where
+            found_where = found_where or where
+            inner = tokens[position + 1] if position + 1 < len(tokens) else (None, "", 0)
+            if inner[0] == "word" and inner[1].upper() == "SELECT":
+                if where:
+                    block = _values_block(terms)
+                    inserts += [(offset + 1, f" {block} {{"), (tokens[closing][2], "}")]
+                projected = _projected(tokens, position + 2, closing, terms)
+                if projected:
+                    # The sub-select's variables that it projects are this scope's too.
+                    inserts += _scope_inserts(tokens, position + 2, closing, projected) or []
+                position = closing + 1
+                continue
+            mentioned = {v[1:] for k, v, _ in tokens[position:closing] if k == "variable"}
+            wanted = {n: t for n, t in terms.items() if where or n in mentioned}
+            if wanted:
+                inserts.append((offset + 1, f" {_values_block(wanted)} "))
+            depth += 1
+        elif kind == "other" and value in "([":
+            depth += 1
+        elif kind == "other" and value in "})]":
+            depth -= 1
+        position += 1
+    return inserts if found_where else None
+
+
+def _projected(
+    tokens: Sequence[_Token], start: int, stop: int, terms: Mapping[str, str]
+) -> dict[str, str]:
+    """Those of ``terms`` a sub-select projects (``SELECT *`` projects all); ``tokens[start:stop]``
+    is the sub-select after its ``SELECT``."""
+    names: set[str] = set()
+    depth = 0
+    for kind, value, _ in tokens[start:stop]:
+        if kind == "other" and value in "([":
+            depth += 1
+        elif kind == "other" and value in ")]":
+            depth -= 1
+        elif depth == 0 and kind == "other" and value == "{":
+            break
+        elif depth == 0 and kind == "other" and value == "*":
+            return dict(terms)
+        elif depth == 0 and kind == "variable":
+            names.add(value[1:])
+        elif depth == 0 and kind == "word" and value.upper() == "WHERE":
+            break
+    return {n: t for n, t in terms.items() if n in names}
+
+
+def _trailing_values(tokens: Sequence[_Token]) -> bool:
+    """Whether the query ends with a VALUES clause (a VALUES keyword outside every bracket)."""
+    depth = 0
+    for kind, value, _ in tokens:
+        if kind == "other" and value in "{([":
+            depth += 1
+        elif kind == "other" and value in "})]":
+            depth -= 1
+        elif kind == "word" and depth == 0 and value.upper() == "VALUES":
+            return True
+    return False
+
+
+def _matching(tokens: Sequence[_Token], opening: int) -> int:
+    """The index of the bracket that closes the one at ``opening`` (the last token if none does)."""
+    depth = 0
+    for position in range(opening, len(tokens)):
+        kind, value, _ = tokens[position]
+        if kind == "other" and value in "{([":
+            depth += 1
+        elif kind == "other" and value in "})]":
+            depth -= 1
+            if depth == 0:
+                return position
+    return len(tokens) - 1
+
+
+def _user_offset(inserts: Sequence[tuple[int, str]], offset: int) -> int:
+    """Where ``offset`` in the query written by :func:`bind_values` is in the user's text (a
+    position inside a written block is where the block was written)."""
+    shift = 0
+    for at, block in inserts:
+        if offset < at + shift:
+            break
+        if offset < at + shift + len(block):
+            return at
+        shift += len(block)
+    return offset - shift
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,23 +623,29 @@ def _evaluate(
     # default-graph-uri / named-graph-uri).
     options: dict[str, Any] = dict(dataset) if dataset else {"use_default_graph_as_union": True}
     try:
-        try:
-            result = store.query(
-                text,
-                prefixes=PREFIXES,
-                substitutions=substitutions or None,
-                **options,
-            )
-        except RuntimeError as exc:
-            # Oxigraph substitutes (pre-binds) only projected variables; others are bound by a
-            # trailing VALUES clause, appended so that error positions in the user's text stay true.
-            if not substitutions or "projection" not in str(exc):
-                raise QueryError(f"the query failed: {exc}") from None
-            result = store.query(
-                text + "\n" + _values_clause(substitutions), prefixes=PREFIXES, **options
-            )
+        result = store.query(
+            text,
+            prefixes=PREFIXES,
+            substitutions=substitutions or None,
+            **options,
+        )
     except SyntaxError as exc:
         raise _syntax_error(str(exc)) from None
+    except RuntimeError as exc:
+        # Oxigraph substitutes (pre-binds) only the variables a SELECT projects. The others, and
+        # those of ASK and CONSTRUCT, are written into the query as VALUES blocks opening the
+        # groups that use them, so that a FILTER or BIND sees them bound as it would a
+        # substitution (the text parsed: this error comes after parsing).
+        if not substitutions or "projection" not in str(exc):
+            raise QueryError(f"the query failed: {exc}") from None
+        _check_param_names(text, [v.value for v in substitutions])
+        bound, inserts = bind_values(text, substitutions)
+        try:
+            result = store.query(bound, prefixes=PREFIXES, **options)
+        except SyntaxError as exc:
+            raise _syntax_error(str(exc), text, bound, inserts) from None
+        except RuntimeError as exc:
+            raise QueryError(f"the query failed: {exc}") from None
     # Checked once the text parses, so that a syntax error is reported first.
     _check_param_names(text, [v.value for v in substitutions])
     if isinstance(result, ox.QueryBoolean):
@@ -426,16 +676,21 @@ def _evaluate(
     return "CONSTRUCT", data, truncated
 
 
-def _values_clause(substitutions: Mapping[ox.Variable, Any]) -> str:
-    names = " ".join(f"?{v.value}" for v in substitutions)
-    values = " ".join(str(term) for term in substitutions.values())
-    return f"VALUES ({names}) {{ ({values}) }}"
-
-
-def _syntax_error(message: str) -> QueryError:
+def _syntax_error(
+    message: str, text: str = "", bound: str = "", inserts: Sequence[tuple[int, str]] = ()
+) -> QueryError:
+    """A :class:`QueryError` for Oxigraph's syntax error ``message``; when the query parsed was
+    ``bound``, the user's ``text`` with ``inserts`` written into it, the position is moved back
+    into ``text``."""
     match = _ERROR_POS_RE.search(message)
     line = int(match.group(1)) if match else None
     column = int(match.group(2)) if match else None
+    if line is not None and column is not None and inserts:
+        # Oxigraph counts lines and (1-based) characters.
+        starts = [0] + [i + 1 for i, char in enumerate(bound) if char == "\n"]
+        offset = _user_offset(inserts, starts[min(line, len(starts)) - 1] + column - 1)
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     detail = _ERROR_POS_RE.sub("", message).lstrip(": ")
     where = f"line {line}, column {column}: " if match else ""
     return QueryError(f"SPARQL syntax error at {where}{detail}", line=line, column=column)
@@ -490,13 +745,7 @@ def run_local(
     """
     check_query(text, allow_remote=allow_remote)
     check_params(text, params)
-    subs: dict[ox.Variable, Any] = {}
-    for name, value in (params or {}).items():
-        try:
-            subs[ox.Variable(name.lstrip("?$"))] = _to_param_term(value)
-        except ValueError as exc:
-            # Oxigraph checks names and IRIs, which keeps a parameter from adding query text.
-            raise QueryError(f"the parameter {name}={value!s:.200}: {exc}") from None
+    subs: dict[ox.Variable, Any] = dict(param_terms(params))
     dataset = _dataset(default_graph, named_graphs)
     if timeout is None:
         kind, payload, truncated = _evaluate(store, text, subs, limit, dataset)

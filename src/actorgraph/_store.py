@@ -36,15 +36,13 @@ from actorgraph._errors import EndpointError, QueryError, StoreLockedError, Usag
 from actorgraph._namespaces import AGG, PREFIXES, curie
 from actorgraph._ontology import ontology_path
 from actorgraph._query import (
-    _QUERY_WORDS,
-    _TOKEN_RE,
     QueryResult,
     _check_param_names,
-    _to_param_term,
+    bind_values,
     check_params,
     check_query,
+    param_terms,
     run_local,
-    sparql_term,
 )
 from actorgraph._resolve import NameIndex
 from actorgraph._version import __version__
@@ -766,148 +764,14 @@ def _query_endpoint(
 def _bind_remote_params(sparql: str, params: Mapping[str, object]) -> str:
     """The query with ``params`` written into it as ``VALUES`` blocks, for a remote endpoint.
 
-    Values are read as locally (:func:`actorgraph._query.parse_param`) and written with
-    :func:`actorgraph._query.sparql_term`, so a value can only ever be one term.
-
-    Locally, Oxigraph substitutes a parameter before evaluation, so a ``FILTER`` or ``BIND``
-    anywhere in the pattern sees its value. One trailing ``VALUES`` clause would not do the same:
-    it is joined after the pattern is evaluated, and ``leader-at-date`` (which reads ``?date`` in a
-    ``BIND``) would silently answer for today. So a block opens the WHERE group (all parameters)
-    and every group inside it that mentions a parameter's variable (those parameters).
+    Values are read as locally (:func:`actorgraph._query.parse_param`) and placed as for a local
+    query's parameters that Oxigraph cannot substitute (:func:`actorgraph._query.bind_values`), so
+    a ``FILTER`` or ``BIND`` anywhere in the pattern sees them and a value can only be one term.
     """
     check_params(sparql, params)
-    terms: dict[str, str] = {}
-    for name, value in params.items():
-        try:
-            variable = ox.Variable(str(name).lstrip("?$"))
-            term = _to_param_term(value)
-        except ValueError as exc:
-            raise QueryError(f"the parameter {name}={value!s:.200}: {exc}") from None
-        terms[variable.value] = sparql_term(term)
-    _check_param_names(sparql, list(terms))
-    tokens = [
-        (kind, value, offset)
-        for kind, value, offset in (
-            (m.lastgroup, m.group(), m.start()) for m in _TOKEN_RE.finditer(sparql)
-        )
-        if kind != "comment" and not value.isspace()
-    ]
-    for (kind, value, _), (next_kind, name, _) in itertools.pairwise(tokens):
-        if (
-            kind == "word"
-            and value.upper() == "AS"
-            and next_kind == "variable"
-            and name[1:] in terms
-        ):
-            # A server refuses VALUES for a variable that BIND or SELECT (… AS ?x) assigns.
-            raise QueryError(
-                f"the query assigns {name} itself (… AS {name}), so it cannot also be bound as "
-                f"a parameter; drop the parameter {name[1:]}"
-            )
-    inserts = _values_inserts(tokens, terms)
-    if inserts is None:
-        # No group to open (CONSTRUCT WHERE { triples }, DESCRIBE <iri>): a trailing VALUES is
-        # the only place left, and with no FILTER or BIND it binds as a substitution does.
-        if _trailing_values(tokens):
-            raise QueryError(
-                "the query ends with its own VALUES clause, and SPARQL allows only one there; "
-                f"bind {', '.join('?' + n for n in terms)} in that clause instead of with "
-                "params (--param)"
-            )
-        return f"{sparql}\n{_values_block(terms)}"
-    for offset, text in sorted(inserts, key=lambda insert: insert[0], reverse=True):
-        sparql = sparql[:offset] + text + sparql[offset:]
-    return sparql
-
-
-_Token = tuple[str | None, str, int]
-
-
-def _values_block(terms: Mapping[str, str]) -> str:
-    names = " ".join(f"?{name}" for name in terms)
-    return f"VALUES ({names}) {{ ({' '.join(terms.values())}) }}"
-
-
-def _values_inserts(
-    tokens: Sequence[_Token], terms: Mapping[str, str]
-) -> list[tuple[int, str]] | None:
-    """Where to write ``VALUES`` blocks into the query (offset, text), or None if it has no group.
-
-    Never inside a VALUES data block, a CONSTRUCT template (nor CONSTRUCT WHERE's, which holds
-    triples only) or a sub-select, whose variables are its own (as Oxigraph's substitutions leave
-    them); a group holding only a sub-select is wrapped, since the sub-select must stand alone.
-    """
-    forms = (
-        i
-        for i, (kind, value, _) in enumerate(tokens)
-        if kind == "word" and value.upper() in _QUERY_WORDS
-    )
-    form = next(forms, None)
-    if form is None:
-        return None
-    position = form + 1
-    if tokens[form][1].upper() == "CONSTRUCT":
-        if position >= len(tokens) or tokens[position][1] != "{":
-            return None
-        position = _matching(tokens, position) + 1
-    inserts: list[tuple[int, str]] = []
-    found_where = False
-    depth = 0
-    while position < len(tokens):
-        kind, value, offset = tokens[position]
-        if kind == "word" and value.upper() == "VALUES":
-            data = next((p for p in range(position, len(tokens)) if tokens[p][1] == "{"), None)
-            position = len(tokens) if data is None else _matching(tokens, data) + 1
-            continue
-        if kind == "other" and value == "{":
-            closing = _matching(tokens, position)
-            where = depth == 0 and not found_where
-            found_where = found_where or where
-            inner = tokens[position + 1] if position + 1 < len(tokens) else (None, "", 0)
-            if inner[0] == "word" and inner[1].upper() == "SELECT":
-                if where:
-                    block = _values_block(terms)
-                    inserts += [(offset + 1, f" {block} {{"), (tokens[closing][2], "}")]
-                position = closing + 1
-                continue
-            mentioned = {v[1:] for k, v, _ in tokens[position:closing] if k == "variable"}
-            wanted = {n: t for n, t in terms.items() if where or n in mentioned}
-            if wanted:
-                inserts.append((offset + 1, f" {_values_block(wanted)} "))
-            depth += 1
-        elif kind == "other" and value in "([":
-            depth += 1
-        elif kind == "other" and value in "})]":
-            depth -= 1
-        position += 1
-    return inserts if found_where else None
-
-
-def _trailing_values(tokens: Sequence[_Token]) -> bool:
-    """Whether the query ends with a VALUES clause (a VALUES keyword outside every bracket)."""
-    depth = 0
-    for kind, value, _ in tokens:
-        if kind == "other" and value in "{([":
-            depth += 1
-        elif kind == "other" and value in "})]":
-            depth -= 1
-        elif kind == "word" and depth == 0 and value.upper() == "VALUES":
-            return True
-    return False
-
-
-def _matching(tokens: Sequence[_Token], opening: int) -> int:
-    """The index of the bracket that closes the one at ``opening`` (the last token if none does)."""
-    depth = 0
-    for position in range(opening, len(tokens)):
-        kind, value, _ = tokens[position]
-        if kind == "other" and value in "{([":
-            depth += 1
-        elif kind == "other" and value in "})]":
-            depth -= 1
-            if depth == 0:
-                return position
-    return len(tokens) - 1
+    terms = param_terms(params)
+    _check_param_names(sparql, [variable.value for variable in terms])
+    return bind_values(sparql, terms)[0]
 
 
 @functools.cache
