@@ -1,8 +1,10 @@
 """Parameters against a remote SPARQL endpoint: written into the query as VALUES blocks.
 
 The unmarked tests check the text that would be sent by running it on the local store beside the
-same query with Oxigraph's own substitutions; the ``server`` tests send it to real server processes
-(``oxigraph serve`` filled with ``actorgraph push``, and ``actorgraph serve``).
+same query with Oxigraph's own substitutions (or, for parameters a SELECT does not project, the
+local query, which goes through the same placement, and the query with the values written in by
+hand); the ``server`` tests send it to real server processes (``oxigraph serve`` filled with
+``actorgraph push``, and ``actorgraph serve``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from actorgraph._saved import read_saved_query, saved_queries
 from actorgraph._store import _bind_remote_params
 from actorgraph.cli import main
 from test_push import Oxigraph  # the push tests' oxigraph server process
+from test_query_params import CASES, by_hand  # parameters a FILTER or BIND reads, and the oracle
 
 # Values that would end a string or an IRI early if they were pasted into the query unescaped.
 HOSTILE_TEXT = [
@@ -126,6 +129,20 @@ SHAPES = {
         "SELECT ?n WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label ?l } } }"
     ),
     "where-group-is-a-sub-select": "SELECT ?e ?l WHERE { SELECT ?e ?l WHERE { ?e rdfs:label ?l } }",
+    # A sub-select that projects ?e is bound inside, before its LIMIT, as a substitution is.
+    "sub-select-projecting-it-with-limit": (
+        "SELECT ?e ?l WHERE { ?e a ?t { SELECT ?e ?l WHERE { ?e rdfs:label ?l } LIMIT 1 } }"
+    ),
+    "where-group-is-a-sub-select-with-limit": (
+        "SELECT ?e ?l WHERE { SELECT ?e ?l WHERE { ?e rdfs:label ?l } LIMIT 1 }"
+    ),
+    "sub-select-star-with-limit": (
+        "SELECT ?e ?l WHERE { { SELECT * WHERE { ?e rdfs:label ?l } ORDER BY ?l LIMIT 1 } }"
+    ),
+    "nested-sub-selects": (
+        "SELECT ?e ?l WHERE { { SELECT ?e ?l WHERE { { SELECT ?e ?l WHERE { ?e rdfs:label ?l } "
+        "LIMIT 1 } } } }"
+    ),
     "construct-template-skipped": "CONSTRUCT { ?e rdfs:label ?l } WHERE { ?e rdfs:label ?l }",
     "construct-where-short-form": "CONSTRUCT WHERE { ?e rdfs:label ?l }",
     "describe-without-where": "DESCRIBE ?e",
@@ -162,6 +179,20 @@ def test_query_shapes_bind_as_substitution(kg: actorgraph.KnowledgeGraph, text: 
         assert _rows(sent.serialize(format=ox.QueryResultsFormat.JSON)) == _rows(
             local.serialize("json")
         )
+
+
+@pytest.mark.parametrize(("text", "params"), CASES.values(), ids=CASES.keys())
+def test_parameters_a_filter_or_bind_reads_bind_as_locally(
+    kg: actorgraph.KnowledgeGraph, text: str, params: dict[str, tuple[object, str]]
+) -> None:
+    # Locally these go through the same placement (none is projected); the sent text must answer
+    # as the local query does, and as the query with the values written in by hand.
+    values = {name: value for name, (value, _) in params.items()}
+    local = kg.query(text, params=values).serialize("json")
+    assert _rows(local) == _rows(kg.query(by_hand(text, params)).serialize("json"))
+    assert _rows(_sent(kg, text, values).serialize(format=ox.QueryResultsFormat.JSON)) == _rows(
+        local
+    )
 
 
 @pytest.mark.parametrize(
@@ -288,6 +319,18 @@ def test_every_saved_query_with_params_answers_the_same_on_oxigraph(
     text = read_saved_query(name).text
     remote = actorgraph.load(store=oxigraph_endpoint).query(text, params=params)
     assert _rows(remote.serialize("json")) == _rows(kg.query(text, params=params).serialize("json"))
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("text", "params"), CASES.values(), ids=CASES.keys())
+def test_parameters_a_filter_or_bind_reads_answer_the_same_remotely(
+    kg: actorgraph.KnowledgeGraph, endpoint: str, text: str, params: dict[str, tuple[object, str]]
+) -> None:
+    values = {name: value for name, (value, _) in params.items()}
+    remote = actorgraph.load(store=endpoint).query(text, params=values)
+    local = kg.query(text, params=values)
+    assert len(local) > 0
+    assert _rows(remote.serialize("json")) == _rows(local.serialize("json"))
 
 
 @pytest.mark.server
