@@ -1366,17 +1366,22 @@ class _Sink:
     same UTF-8 bytes a file of the whole text would hold (the commit marker of the graph).
     """
 
+    #: The first chunk is small, so that loading starts as soon as the first rows are mapped.
+    FIRST_CHUNK_LINES = 10_000
+
     def __init__(self, chunk_lines: int) -> None:
         self.chunk_lines = chunk_lines
         self.hash = hashlib.sha256()
         self._parts: list[str] = []
         self._lines = 0
+        self._limit = min(chunk_lines, self.FIRST_CHUNK_LINES)
 
     def write(self, text: str) -> None:
         """Add whole lines of N-Triples (``text`` ends with a line feed)."""
         self._parts.append(text)
         self._lines += text.count("\n")
-        if self._lines >= self.chunk_lines:
+        if self._lines >= self._limit:
+            self._limit = self.chunk_lines
             self.flush()
 
     def flush(self) -> None:
