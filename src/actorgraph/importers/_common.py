@@ -2,13 +2,17 @@
 
 An importer module (``_ucdp``, ``_acled``, ``_gtd``) turns one CSV row into an :class:`EventRecord` (pure
 functions, no store). :func:`run_import` streams the file through it, resolves the actors and places the
-record names against the curated entities, writes N-Triples lines to a temporary file, links records to
-curated events that are the same real event (``ag:sameEventAs``), and finally swaps the file in as the
-named graph ``agg:import/<dataset>/<16 hex of the file's SHA-256>``: bulk-loaded into a staging graph,
-then moved into place by one SPARQL Update, so a failed or killed import leaves the store as it was.
+record names against the curated entities, links records to curated events that are the same real event
+(``ag:sameEventAs``), and writes N-Triples for the named graph
+``agg:import/<dataset>/<16 hex of the file's SHA-256>``. A graph not in the store yet is loaded in place
+while the rows are read (chunks bulk-loaded on a second thread) and is complete only once its commit
+marker is added after the last row; otherwise (the graph exists, or ``strict``) the N-Triples go to a
+temporary file that :func:`replace_graph` swaps in through a staging graph and one SPARQL Update. Either
+way a failed or killed import leaves the store as it was.
 
-Memory stays flat in the number of rows: the only per-row state kept is the set of record ids (to
-reject duplicates); names, places and curated events are bounded by the data, not by the file.
+Memory stays flat in the number of rows: at most two chunks of N-Triples are in memory, and the only
+per-row state kept is the set of record ids (to reject duplicates); names, places, dates and curated
+events are bounded by the data, not by the file.
 """
 
 from __future__ import annotations
