@@ -617,8 +617,14 @@ def _evaluate(
     substitutions: dict[ox.Variable, Any],
     limit: int | None,
     dataset: Mapping[str, Any] | None = None,
+    *,
+    table: bool = False,
 ) -> tuple[str, bytes, bool]:
-    """Run a query; return its kind, its results (SPARQL JSON or N-Triples) and whether cut at ``limit``."""
+    """Run a query; return its kind, its results (SPARQL JSON or N-Triples) and whether cut at ``limit``.
+
+    With ``table``, a SELECT without a limit comes as SPARQL TSV instead of JSON (see
+    :class:`QueryResult`).
+    """
     # The union of all graphs, unless the caller names a dataset (the SPARQL Protocol's
     # default-graph-uri / named-graph-uri).
     options: dict[str, Any] = dict(dataset) if dataset else {"use_default_graph_as_union": True}
@@ -652,8 +658,9 @@ def _evaluate(
         return "ASK", json.dumps({"head": {}, "boolean": bool(result)}).encode(), False
     truncated = False
     if isinstance(result, ox.QuerySolutions) and limit is None:
-        # Oxigraph writes the whole result as SPARQL JSON in Rust, far quicker than term by term.
-        return "SELECT", result.serialize(format=ox.QueryResultsFormat.JSON) or b"", False
+        # Oxigraph writes the whole result in Rust, far quicker than term by term.
+        fmt = ox.QueryResultsFormat.TSV if table else ox.QueryResultsFormat.JSON
+        return "SELECT", result.serialize(format=fmt) or b"", False
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         bindings = []
@@ -748,7 +755,9 @@ def run_local(
     subs: dict[ox.Variable, Any] = dict(param_terms(params))
     dataset = _dataset(default_graph, named_graphs)
     if timeout is None:
-        kind, payload, truncated = _evaluate(store, text, subs, limit, dataset)
+        kind, payload, truncated = _evaluate(store, text, subs, limit, dataset, table=True)
+        if kind == "SELECT" and limit is None:
+            return QueryResult(kind, payload, truncated=truncated, tsv=True)
         return QueryResult(kind, payload, truncated=truncated)
     if timeout <= 0:
         raise QueryError(f"the timeout must be positive, got {timeout}")
@@ -824,14 +833,29 @@ class QueryResult:
     ['Tehrik-i-Taliban Pakistan']
     """
 
-    def __init__(self, kind: str, payload: bytes, *, truncated: bool = False) -> None:
+    def __init__(
+        self, kind: str, payload: bytes, *, truncated: bool = False, tsv: bool = False
+    ) -> None:
         #: ``SELECT``, ``ASK`` or ``CONSTRUCT`` (CONSTRUCT stands for DESCRIBE too).
         self.type = kind
         #: Whether a row limit cut the result short.
         self.truncated = truncated
-        self._payload = payload
+        # A SELECT run in this process comes as SPARQL TSV: each cell is a term's text, so rows are
+        # split and their terms made once per distinct text, without decoding JSON; the JSON is
+        # written from it (by Oxigraph, the same bytes) only when asked for.
+        self._tsv = payload if tsv else None
+        self._json_payload = None if tsv else payload
         self._doc: dict[str, Any] | None = None
         self._graph: Graph | None = None
+
+    @property
+    def _payload(self) -> bytes:
+        """The result as SPARQL JSON (SELECT, ASK) or N-Triples (CONSTRUCT)."""
+        if self._json_payload is None:
+            assert self._tsv is not None
+            parsed = ox.parse_query_results(self._tsv, format=ox.QueryResultsFormat.TSV)
+            self._json_payload = parsed.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        return self._json_payload
 
     @property
     def _json(self) -> dict[str, Any]:
@@ -842,6 +866,8 @@ class QueryResult:
     @property
     def vars(self) -> list[Variable]:
         """The projected variables of a SELECT (empty for other forms)."""
+        if self._tsv is not None and self._doc is None:
+            return [Variable(v) for v in _tsv_names(self._tsv)]
         return [Variable(v) for v in self._json.get("head", {}).get("vars", [])]
 
     @property
@@ -853,6 +879,13 @@ class QueryResult:
     def __iter__(self) -> Iterator[ResultRow]:
         if self.type == "CONSTRUCT":
             raise TypeError("a CONSTRUCT/DESCRIBE result is a graph: use result.graph")
+        if self._tsv is not None:
+            rows = _tsv_rows(self._tsv)
+            if rows is not None:
+                return iter(rows)
+        return self._json_rows()
+
+    def _json_rows(self) -> Iterator[ResultRow]:
         names = [str(v) for v in self.vars]
         # What ResultRow.__new__ would rebuild for every row; rdflib only reads it, so rows share it.
         positions = {name: i for i, name in enumerate(names)}
@@ -887,6 +920,8 @@ class QueryResult:
             return len(self.graph)
         if self.type == "ASK":
             return 1
+        if self._tsv is not None and self._doc is None:
+            return self._tsv.count(b"\n") - 1  # every line, the header's too, ends with one
         return len(self.bindings)
 
     def __bool__(self) -> bool:
@@ -938,6 +973,11 @@ class QueryResult:
             )
         if format == "json":
             return self._payload
+        if self._tsv is not None:
+            if format == "tsv":
+                return self._tsv
+            parsed = ox.parse_query_results(self._tsv, format=ox.QueryResultsFormat.TSV)
+            return parsed.serialize(format=_RESULT_FORMATS[format]) or b""
         parsed = ox.parse_query_results(self._payload, format=ox.QueryResultsFormat.JSON)
         return parsed.serialize(format=_RESULT_FORMATS[format]) or b""
 
@@ -1004,6 +1044,100 @@ class QueryResult:
         if self.type == "ASK":
             return f"<QueryResult ASK {self.askAnswer}>"
         return f"<QueryResult {self.type} {len(self)} {'triples' if self.type == 'CONSTRUCT' else 'rows'}>"
+
+
+def _tsv_names(tsv: bytes) -> list[str]:
+    """The variables named in the header of a SPARQL TSV result."""
+    header = tsv.split(b"\n", 1)[0].decode("utf-8")
+    return [name[1:] for name in header.split("\t")] if header else []
+
+
+class _NotPlain(Exception):
+    """A TSV cell that :func:`_tsv_term` leaves to the JSON route."""
+
+
+_XSD_BOOLEAN = URIRef(str(XSD.boolean))
+_BARE_NUMBERS = [  # Turtle's short forms, as SPARQL TSV writes numbers
+    (re.compile(r"[+-]?[0-9]+"), URIRef(str(XSD.integer))),
+    (re.compile(r"[+-]?[0-9]*\.[0-9]+"), URIRef(str(XSD.decimal))),
+    (re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"), URIRef(str(XSD.double))),
+]
+
+
+_ESCAPE_RE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2)
+    if code is not None:
+        point = int(code, 16)
+        if 0xD800 <= point <= 0xDFFF or point > 0x10FFFF:
+            raise _NotPlain(match.group(0))
+        return chr(point)
+    found = _ESCAPES.get(match.group(3))
+    if found is None:
+        raise _NotPlain(match.group(0))
+    return found
+
+
+def _tsv_term(cell: str) -> URIRef | BNode | Literal:
+    """The rdflib term of a TSV cell: what the JSON route (:func:`_rdflib_term`) makes of it."""
+    first = cell[0]
+    if first == "<":
+        if cell[1] == "<" or "\\" in cell:  # a quoted triple, an escaped IRI: the JSON way
+            raise _NotPlain(cell)
+        return URIRef(cell[1:-1])
+    if first == '"':
+        end = cell.rindex('"')
+        lexical, rest = cell[1:end], cell[end + 1 :]
+        if "\\" in lexical:  # Turtle's escapes: \t \n \" \\ \uXXXX …
+            lexical = _ESCAPE_RE.sub(_unescape_one, lexical)
+        if not rest:
+            return Literal(lexical)
+        if rest[0] == "@" and "--" not in rest:  # a base direction (RDF 1.2) goes the JSON way
+            return Literal(lexical, lang=rest[1:])
+        if rest.startswith("^^<") and rest[-1] == ">":
+            return Literal(lexical, datatype=URIRef(rest[3:-1]))
+        raise _NotPlain(cell)
+    if cell.startswith("_:"):
+        return BNode(cell[2:])
+    if cell in ("true", "false"):
+        return Literal(cell, datatype=_XSD_BOOLEAN)
+    for pattern, datatype in _BARE_NUMBERS:
+        if pattern.fullmatch(cell):
+            return Literal(cell, datatype=datatype)
+    raise _NotPlain(cell)
+
+
+def _tsv_rows(tsv: bytes) -> list[ResultRow] | None:
+    """The rows of a SPARQL TSV result, or None when a cell needs the JSON route (a quoted
+    triple, a form :func:`_tsv_term` does not read)."""
+    text = tsv.decode("utf-8")
+    lines = text.split("\n")
+    names = _tsv_names(tsv)
+    positions = {name: i for i, name in enumerate(names)}
+    # Rows repeat terms (the same group, year, count…) and rdflib terms are immutable: each distinct
+    # cell text is made a term once. Building an rdflib Literal costs more than everything else.
+    cache: dict[str, URIRef | BNode | Literal | None] = {"": None}
+    rows: list[ResultRow] = []
+    new_row = tuple.__new__
+    try:
+        for line in lines[1:-1]:
+            values = []
+            for cell in line.split("\t"):
+                term = cache.get(cell, cache)
+                if term is cache:
+                    term = cache[cell] = _tsv_term(cell)
+                values.append(term)
+            if len(values) != len(names):
+                return None
+            row = new_row(ResultRow, values)
+            row.labels = positions
+            rows.append(row)
+    except _NotPlain:
+        return None
+    return rows
 
 
 _INTEGER_TYPES = {
