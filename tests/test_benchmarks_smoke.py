@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,15 +11,13 @@ from typing import Any
 
 import pytest
 
+from _scripts import load_script
+
 RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 
 
 def _run_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("agbench_run", RUN)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/run.py")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ importer writes into the store (the commit marker aside).
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 import actorgraph
+from _scripts import load_script
 from actorgraph.importers import import_file
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "import_bench.py"
@@ -23,11 +23,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "import_bench.py"
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("agbench_import", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("benchmarks/import_bench.py")
 
 
 def test_the_rdflib_side_holds_the_same_triples_as_the_import(

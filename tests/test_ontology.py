@@ -7,12 +7,13 @@ the vocabulary contract.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+
+from _scripts import load_script
 
 ONTOLOGY_DIR = Path(__file__).parents[1] / "ontology"
 CONTRACT = Path(__file__).parents[1].parent / "shared" / "CONTRACT.md"
@@ -453,13 +454,7 @@ def test_every_contract_term_is_checked_here() -> None:
 def test_generated_reference_is_up_to_date() -> None:
     """docs/ontology.md is generated from the ontology; regenerate it after changing the ontology."""
     root = Path(__file__).parents[1]
-    spec = importlib.util.spec_from_file_location(
-        "ontology_doc", root / "tools" / "ontology_doc.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_script("tools/ontology_doc.py")
     committed = (root / "docs" / "ontology.md").read_text(encoding="utf-8")
     assert committed == tool.render(tool.load(), tool.load_shapes()), (
         "run: python tools/ontology_doc.py"
