@@ -1,0 +1,112 @@
+"""Loading a fresh graph in memory: a lenient load checked by a strict parse on the other core.
+
+``KnowledgeGraph.replace_graph`` into an empty graph of an in-memory store keeps Oxigraph's lenient
+load (no IRI or language-tag checks) only when a strict parse of the same input found no error. These
+tests hold it to what the strict load did: the same quads, the same errors, nothing left behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import actorgraph
+
+GRAPH = "https://example.org/graph/load"
+EX = "https://example.org/"
+
+VALID = (
+    f'<{EX}s1> <{EX}p> "plain" .\n'
+    f'<{EX}s1> <{EX}p> "Grüße \\u00e9 \\"quoted\\" \\n line"@DE-at .\n'
+    f'<{EX}s1> <{EX}q> "2023-07-30"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+    f"_:b0 <{EX}p> <{EX}o%20escaped> .\n"
+    f"<{EX}s2> <{EX}r> _:b0 .\n"
+    f'<{EX}s2> <{EX}p> "x"@en-GB .  # a comment\n'
+    "\n"
+    f'<{EX}s3\\u00E9> <{EX}p> "42"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+).encode()
+
+# Each is valid N-Triples syntax that only a strict parser rejects: Oxigraph's lenient load takes it.
+ONLY_STRICT_REJECTS = {
+    "relative-iri": f'<relative> <{EX}p> "v" .\n',
+    "space-in-iri": f'<{EX}a b> <{EX}p> "v" .\n',
+    "bad-percent-encoding": f'<{EX}%zz> <{EX}p> "v" .\n',
+    "bad-scheme": f'<1http://example.org/a> <{EX}p> "v" .\n',
+}
+
+
+def _strict(data: bytes) -> set[str]:
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_QUADS, to_graph=ox.NamedNode(GRAPH))
+    return _canonical(store.quads_for_pattern(None, None, None, None))
+
+
+def _canonical(quads: object) -> set[str]:
+    """Quads as text, blank nodes named by what they are attached to (their ids differ per load)."""
+    rows = {str(q) for q in quads}  # type: ignore[attr-defined]
+    assert sum("_:" in r for r in rows) <= 2  # VALID has one blank node, in two triples
+    return {r.split(" ", 1)[1] if r.startswith("_:") else r.rsplit("_:", 1)[0] for r in rows}
+
+
+def _graph_quads(kg: actorgraph.KnowledgeGraph) -> set[str]:
+    return _canonical(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH)))
+
+
+@pytest.mark.parametrize("as_bytes", [True, False], ids=["bytes", "file"])
+def test_a_valid_file_loads_the_same_quads_as_the_strict_load(
+    tmp_path: Path, as_bytes: bool
+) -> None:
+    path = tmp_path / "valid.nt"
+    path.write_bytes(VALID)
+    kg = actorgraph.load()
+    kg.replace_graph(GRAPH, VALID if as_bytes else path)
+    assert _graph_quads(kg) == _strict(VALID)
+    assert len(_graph_quads(kg)) == 7
+
+
+@pytest.mark.parametrize("line", list(ONLY_STRICT_REJECTS.values()), ids=list(ONLY_STRICT_REJECTS))
+@pytest.mark.parametrize("as_bytes", [True, False], ids=["bytes", "file"])
+def test_what_only_a_strict_parser_rejects_is_an_error_and_writes_nothing(
+    tmp_path: Path, line: str, as_bytes: bool
+) -> None:
+    lenient = ox.Store()
+    lenient.load(line.encode(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    assert len(lenient) == 1  # the premise: a lenient load alone would keep it
+
+    data = VALID * 50 + line.encode() + VALID
+    path = tmp_path / "bad.nt"
+    path.write_bytes(data)
+    kg = actorgraph.load()
+    before = {str(q) for q in kg.store}
+    with pytest.raises(SyntaxError) as caught:
+        kg.replace_graph(GRAPH, data if as_bytes else path)
+    # The strict parser's own message, with the line of the bad triple (50 copies of VALID first).
+    bad_line = VALID.count(b"\n") * 50 + 1
+    assert f"line {bad_line} " in str(caught.value)
+    assert {str(q) for q in kg.store} == before
+    kg.replace_graph(GRAPH, VALID)  # and the graph is still a fresh one that loads
+    assert _graph_quads(kg) == _strict(VALID)
+
+
+def test_quads_that_name_their_own_graph_keep_it(tmp_path: Path) -> None:
+    other = f"{EX}graph/other"
+    data = VALID + f'<{EX}s9> <{EX}p> "in another graph" <{other}> .\n'.encode()
+    kg = actorgraph.load()
+    kg.replace_graph(GRAPH, data)
+    assert _graph_quads(kg) == _strict(VALID)
+    elsewhere = list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(other)))
+    assert [str(q.object) for q in elsewhere] == ['"in another graph"']
+
+
+def test_a_missing_file_is_the_same_error_as_before(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.nt"
+    with pytest.raises(OSError) as strict:
+        ox.Store().load(path=str(missing), format=ox.RdfFormat.N_QUADS)
+    kg = actorgraph.load()
+    before = len(kg.store)
+    with pytest.raises(OSError) as caught:
+        kg.replace_graph(GRAPH, missing)
+    assert (type(caught.value), str(caught.value)) == (type(strict.value), str(strict.value))
+    assert len(kg.store) == before
