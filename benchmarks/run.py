@@ -160,6 +160,7 @@ def _measure(
     spent = 0.0
     value: Any = None
     for _ in range(repeats):
+        value = None  # free the previous run's result before the clock starts, not inside it
         watch = _Stopwatch()
         try:
             with _deadline(timeout):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -422,6 +423,37 @@ def test_the_graph_is_built_as_networkxs_own_methods_build_it(
     G.remove_edge(u, v, key)
     assert not G.has_edge(u, v, key) and H.has_edge(u, v, key)
     assert G.in_degree(v) == H.in_degree(v) - 1
+
+
+def test_the_projection_leaves_its_graph_in_the_oldest_generation(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    # A young collection after the call would otherwise scan the whole new graph; the collector
+    # stays as the program left it (enabled or not, no objects left frozen).
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    G = kg.to_networkx()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    young = {id(o) for generation in (0, 1) for o in gc.get_objects(generation=generation)}
+    node_data = G.nodes["agd:iskp"]
+    assert gc.is_tracked(node_data) and id(node_data) not in young
+    assert id(node_data["types"]) not in young
+
+
+def test_the_projection_leaves_a_programs_frozen_objects_frozen(
+    kg: actorgraph.KnowledgeGraph,
+) -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        gc.disable()
+        try:
+            kg.to_networkx()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_fill_adds_a_missing_endpoint_the_public_way() -> None:
