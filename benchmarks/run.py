@@ -9,9 +9,9 @@ For each size the seeded generator (``benchmarks/generate.py``) writes one N-Tri
 runs in its own fresh Python process (so that peak memory is its own), on the same triples:
 
 - **actorgraph**: ``actorgraph.load()`` (ontology + bundled data, not timed), then ``kg.replace_graph`` of
-  the file (Oxigraph's bulk loader) into an in-memory store; the three queries through ``kg.query``;
-  ``kg.to_networkx()``; the same file into an on-disk store (``load(store=DIR)``) and the time to reopen
-  that store.
+  the file into an in-memory store (a lenient load checked by a strict parse, on two cores); the three
+  queries through ``kg.query``; ``kg.to_networkx()``; the same file into an on-disk store
+  (``load(store=DIR)``) and the time to reopen that store.
 - **rdflib**: a default ``rdflib.Graph()`` that first parses the same ontology + bundled data (not timed,
   written by actorgraph as N-Triples), then ``Graph.parse`` of the file; the three queries through
   ``Graph.query``; ``rdflib_to_networkx_multidigraph``.
