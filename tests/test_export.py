@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -105,6 +106,62 @@ def test_node_link_keeps_lists_native(
 def test_unknown_network_format_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="graphml, gexf, node-link"):
         write_network(nx.MultiDiGraph(), tmp_path / "x", "dot")
+
+
+# Characters a str can hold and XML 1.0 cannot: control characters, U+FFFE/U+FFFF, a lone surrogate.
+NOT_XML = ["\x01", "\x0b", "\x1f", "\ufffe", "\uffff", "\ud800"]
+
+
+def _with_characters_xml_cannot_carry(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    G = G.copy()
+    G.nodes["agd:ttp"]["label"] = "TTP" + "".join(NOT_XML) + ' <&> "quoted" ok'
+    G.nodes["agd:ttp"]["aliases"] = [*G.nodes["agd:ttp"]["aliases"], "a\x02b\uffff"]
+    u, v, k = next(iter(G.edges(keys=True)))
+    G.edges[u, v, k]["note"] = "edge\x03note"
+    G.edges[u, v, k]["start"] = "2019\x05"  # GEXF writes it as start_date
+    G.graph["title"] = "graph\x04title"
+    return G
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_characters_xml_cannot_carry_are_escaped_and_read_back(
+    tmp_path: Path, fixture_graphs: dict[str, nx.MultiDiGraph], fmt: str
+) -> None:
+    G = _with_characters_xml_cannot_carry(fixture_graphs["full"])
+    path = tmp_path / f"graph.{fmt}"
+    write_network(G, path, fmt)
+    ET.parse(path)  # well-formed XML
+    assert not any(c.encode("utf-8", "surrogatepass") in path.read_bytes() for c in NOT_XML)
+    same_graph(G, read_network(path, fmt))
+    # Only the values that needed it are escaped: the other labels stay plain text.
+    raw = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path, version="1.3")
+    assert raw.nodes["agd:iskp"]["label"] == G.nodes["agd:iskp"]["label"]
+    assert json.loads(raw.nodes["agd:ttp"]["label"]) == G.nodes["agd:ttp"]["label"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [("node", "node id 'bad\\x01id'"), ("key", "edge key 'ag:x\\x0b'"), ("name", "attribute name")],
+)
+def test_a_name_xml_cannot_carry_is_a_usage_error(
+    tmp_path: Path, fmt: str, where: str, message: str
+) -> None:
+    G = nx.MultiDiGraph()
+    G.add_node("agd:a", label="A")
+    if where == "node":
+        G.add_node("bad\x01id")
+    elif where == "key":
+        G.add_edge("agd:a", "agd:a", key="ag:x\x0b")
+    else:
+        G.nodes["agd:a"]["odd\x1fname"] = 1
+    path = tmp_path / f"graph.{fmt}"
+    with pytest.raises(UsageError, match=re.escape(message)) as caught:
+        write_network(G, path, fmt)
+    assert "node-link JSON" in str(caught.value)
+    assert not path.exists()
+    write_network(G, tmp_path / "graph.json", "node-link")  # which holds any string
+    same_graph(G, read_network(tmp_path / "graph.json", "node-link"))
 
 
 def _iso(text: str) -> dt.date:

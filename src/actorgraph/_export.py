@@ -7,6 +7,14 @@ its values there is a list or a dict, or when its values are of mixed types, and
 ``json_attributes`` names those attributes so that nothing else is decoded. Node-link JSON holds lists
 natively and is written as it is.
 
+XML 1.0 cannot carry every character a Python string (or an RDF literal) can hold: most control
+characters (U+0000 to U+001F but tab, newline and carriage return), U+FFFE, U+FFFF and lone
+surrogates. A text value holding one is written as JSON (which writes them as ``\\u`` escapes), and
+``json_attributes`` lists it under ``"escaped"`` (by node, edge and attribute), so the file stays
+well-formed, the other values stay plain text, and everything reads back exactly. A node id, edge key
+or attribute name holding one cannot be written: that is a :class:`~actorgraph.UsageError` naming it
+(node-link JSON holds any string).
+
 GEXF is written as version 1.3 with time: each dated node (``earliest``/``latest``) and each edge whose
 statements or events are dated gets spells, so Gephi's timeline works. The edges' own ``start``/``end``
 (dates at the source's precision, which GEXF's ``date`` time format cannot hold) travel as
@@ -17,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -46,8 +55,26 @@ _SCALARS = (str, int, float, bool)
 _GEXF_RENAMES = {"start": "start_date", "end": "end_date"}
 
 
+#: What XML 1.0 cannot carry (its Char production), in a str: escaped or refused, never written.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    if _NOT_XML.search(text):  # JSON escapes control characters, not U+FFFE/U+FFFF/surrogates
+        text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=str)
+    return text
+
+
+def _check_xml_name(kind: str, name: Any, where: str = "") -> None:
+    """Refuse a node id, edge key or attribute name that XML 1.0 cannot carry."""
+    found = _NOT_XML.search(str(name))
+    if found:
+        raise UsageError(
+            f"the {kind} {str(name)!r}{where} holds U+{ord(found.group()):04X}, a character XML "
+            "1.0 cannot carry, so GraphML and GEXF cannot hold it: rename it, or export node-link "
+            "JSON, which can"
+        )
 
 
 def _encoded_names(rows: Iterable[Mapping[str, Any]]) -> set[str]:
@@ -64,18 +91,38 @@ def _encoded_names(rows: Iterable[Mapping[str, Any]]) -> set[str]:
     return {name for name, found in kinds.items() if len(found) > 1 or found & {list, object}}
 
 
-def _encode_row(data: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
+def _encode_row(
+    data: Mapping[str, Any], names: set[str], escaped: list[str] | None = None
+) -> dict[str, Any]:
+    """JSON-encode the attributes in ``names``; also any other text value that XML cannot carry,
+    whose name then goes into ``escaped``."""
     out: dict[str, Any] = {}
     for name, value in data.items():
         if value is None:
             continue
-        out[name] = _json(value) if name in names else value
+        if name in names:
+            out[name] = _json(value)
+        elif escaped is not None and isinstance(value, str) and _NOT_XML.search(value):
+            out[name] = _json(value)
+            escaped.append(name)
+        else:
+            out[name] = value
     return out
 
 
 def _encoded(G: nx.Graph, *, renames: Mapping[str, str] | None = None) -> nx.MultiDiGraph:
     """A copy of ``G`` whose list and dict attributes are JSON strings (see the module's notes)."""
     renames = renames or {}
+    for node, data in G.nodes(data=True):
+        _check_xml_name("node id", node)
+        for name in data:
+            _check_xml_name("attribute name", name, f" (node {str(node)!r})")
+    for u, v, k, data in _edges(G):
+        _check_xml_name("edge key", k, f" (edge {str(u)!r} -> {str(v)!r})")
+        for name in data:
+            _check_xml_name("attribute name", name, f" (edge {str(u)!r} -> {str(v)!r})")
+    for name in G.graph:
+        _check_xml_name("attribute name", name, " (graph)")
     node_rows = [dict(d) for _, d in G.nodes(data=True)]
     edge_rows = [{renames.get(k, k): v for k, v in d.items()} for *_, d in _edges(G)]
     graph_row = {k: v for k, v in G.graph.items() if k != _JSON_KEY}
@@ -85,17 +132,23 @@ def _encoded(G: nx.Graph, *, renames: Mapping[str, str] | None = None) -> nx.Mul
         "graph": sorted(_encoded_names([graph_row])),
     }
     H = nx.MultiDiGraph() if G.is_directed() else nx.MultiGraph()
-    H.graph.update(_encode_row(graph_row, set(names["graph"])))
-    H.graph[_JSON_KEY] = _json(names)
+    escaped: dict[str, list[list[str]]] = {"graph": [], "node": [], "edge": []}
+    found: list[str] = []
+    H.graph.update(_encode_row(graph_row, set(names["graph"]), found))
+    escaped["graph"] += [[name] for name in found]
     node_set = set(names["node"])
-    H.add_nodes_from(
-        (str(n), _encode_row(row, node_set)) for n, row in zip(G.nodes, node_rows, strict=True)
-    )
+    for n, row in zip(G.nodes, node_rows, strict=True):
+        found = []
+        H.add_node(str(n), **_encode_row(row, node_set, found))
+        escaped["node"] += [[str(n), name] for name in found]
     edge_set = set(names["edge"])
-    H.add_edges_from(
-        (str(u), str(v), str(k), _encode_row(row, edge_set))
-        for (u, v, k, _), row in zip(_edges(G), edge_rows, strict=True)
-    )
+    for (u, v, k, _), row in zip(_edges(G), edge_rows, strict=True):
+        found = []
+        H.add_edge(str(u), str(v), str(k), **_encode_row(row, edge_set, found))
+        escaped["edge"] += [[str(u), str(v), str(k), name] for name in found]
+    if any(escaped.values()):
+        names["escaped"] = escaped  # type: ignore[assignment]
+    H.graph[_JSON_KEY] = _json(names)
     return H
 
 
@@ -123,6 +176,14 @@ def _decoded(H: nx.Graph, *, renames: Mapping[str, str] | None = None) -> nx.Mul
     G.graph.update(decode(dict(H.graph), "graph"))
     G.add_nodes_from((n, decode(dict(d), "node")) for n, d in H.nodes(data=True))
     G.add_edges_from((u, v, k, decode(dict(d), "edge")) for u, v, k, d in _edges(H))
+    escaped = names.get("escaped", {})
+    for (name,) in escaped.get("graph", []):
+        G.graph[name] = json.loads(G.graph[name])
+    for node, name in escaped.get("node", []):
+        G.nodes[node][name] = json.loads(G.nodes[node][name])
+    for u, v, k, name in escaped.get("edge", []):
+        original = back.get(name, name)
+        G.edges[u, v, k][original] = json.loads(G.edges[u, v, k][original])
     return G
 
 
