@@ -4,7 +4,8 @@ The GEXF 1.3 XSD is not available offline (no PyPI or npm package ships it), so 
 checked structurally against what the 1.3 schema requires: namespace and version, the XSI
 schemaLocation, a dynamic graph with ``timeformat="date"``, declared attributes with 1.3 types and no
 ``mode`` (1.3 removed it), every attvalue pointing at a declared attribute, parallel edges told apart by
-``kind`` (new in 1.3), and well-formed spells (ISO dates, start ≤ end).
+``kind`` (new in 1.3), and well-formed spells (ISO dates, start ≤ end). Gephi Lite's own parser reads
+them in ``tests/test_gephi_lite.py``.
 """
 
 from __future__ import annotations
