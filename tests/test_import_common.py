@@ -25,6 +25,7 @@ from actorgraph.importers import (
 from actorgraph.importers._common import (
     RowError,
     _escape,
+    _SeenIds,
     count_value,
     date_range_value,
     decimal_value,
@@ -167,6 +168,36 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     )
     report = import_file(actorgraph.load(), "acled", path)
     assert [(i.line, i.reason) for i in report.rejected] == [(3, "duplicate id")]
+
+
+def test_ids_equal_as_numbers_but_not_as_text_are_different_rows(tmp_path: Path) -> None:
+    # gtd-0012, gtd-12 and gtd-012 are three events; only the repeated "12" is a duplicate.
+    path = tmp_path / "gtd.csv"
+    rows = ["0012", "12", "012", "12", "\u0661\u0662"]
+    path.write_text(
+        "eventid,iyear,imonth,iday,gname\n" + "".join(f"{r},2014,1,1,Unknown\n" for r in rows),
+        "utf-8",
+    )
+    report = import_file(actorgraph.load(), "gtd", path, encoding="utf-8")
+    assert [(i.line, i.record, i.reason) for i in report.rejected] == [(5, "12", "duplicate id")]
+    assert report.events_created == 4
+
+
+@SETTINGS
+@given(
+    st.lists(st.one_of(st.integers(0, 10**19), st.text("0123456789PAK", max_size=20)), max_size=300)
+)
+def test_seen_ids_reject_exactly_the_ids_seen_before(values: list[int | str]) -> None:
+    seen = _SeenIds()
+    seen.RECENT = 8  # merged into sorted arrays every few ids
+    seen._BITS = 4  # a tiny bitmap: most new ids collide and the arrays are searched
+    seen._bitmap = bytearray(2)
+    texts: set[str] = set()
+    for value in values:
+        text = str(value)
+        assert seen.add(text) is (text not in texts)
+        texts.add(text)
+    assert len(seen) == len(texts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import sys
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,9 +23,11 @@ def _lines(n: int) -> list[str]:
     return [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(n)]
 
 
-def test_chunks_are_loaded_and_hashed_as_one_file_would_be() -> None:
+@pytest.mark.parametrize("depth", [1, 3])
+@pytest.mark.parametrize("in_memory", [False, True], ids=["bulk-load", "load"])
+def test_chunks_are_loaded_and_hashed_as_one_file_would_be(depth: int, in_memory: bool) -> None:
     store = ox.Store()
-    sink = _StoreSink(store, GRAPH, chunk_lines=3)
+    sink = _StoreSink(store, GRAPH, chunk_lines=3, in_memory=in_memory, depth=depth)
     lines = _lines(10)
     for line in lines:
         sink.write(line)
@@ -32,10 +36,11 @@ def test_chunks_are_loaded_and_hashed_as_one_file_would_be() -> None:
     assert sink.digest == hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
-def test_a_loader_error_is_raised_and_the_half_loaded_graph_dropped() -> None:
+@pytest.mark.parametrize("depth", [1, 3])
+def test_a_loader_error_is_raised_and_the_half_loaded_graph_dropped(depth: int) -> None:
     store = ox.Store()
     with pytest.raises(SyntaxError), _LoadingInPlace(store, GRAPH):
-        sink = _StoreSink(store, GRAPH, chunk_lines=2)
+        sink = _StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)
         try:
             for line in [*_lines(4), "not n-triples\n", *_lines(4)]:
                 sink.write(line)
@@ -43,6 +48,55 @@ def test_a_loader_error_is_raised_and_the_half_loaded_graph_dropped() -> None:
         finally:
             sink.abort()
     assert len(store) == 0
+
+
+class _StalledStore:
+    """Stands in for a store whose loader takes a chunk and finishes only when told to."""
+
+    def __init__(self) -> None:
+        self.go = threading.Event()
+        self.started = threading.Event()
+        self.loaded: list[bytes] = []
+
+    def load(self, data: bytes, **_: object) -> None:
+        self.started.set()
+        self.go.wait(timeout=30)
+        self.loaded.append(data)
+
+
+@pytest.mark.parametrize("depth", [1, 4])
+def test_the_loader_holds_at_most_depth_chunks_and_the_writer_waits(depth: int) -> None:
+    store = _StalledStore()
+    sink = _StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)  # type: ignore[arg-type]
+    lines = _lines(2 * (depth + 5))
+    writer = threading.Thread(target=lambda: [sink.write(line) for line in lines], daemon=True)
+    writer.start()
+    assert store.started.wait(timeout=30)
+    writer.join(timeout=0.5)
+    # The writer is stuck handing over one more chunk: the loader holds depth chunks, one of
+    # them loading; nothing is lost once it goes on.
+    assert writer.is_alive()
+    assert sink._queue.qsize() == depth - 1
+    store.go.set()
+    writer.join(timeout=30)
+    sink.finish()
+    assert b"".join(store.loaded) == "".join(lines).encode()
+
+
+def test_the_switch_interval_is_short_while_loading_and_restored_after() -> None:
+    before = sys.getswitchinterval()
+    during: list[float] = []
+    import_file(
+        actorgraph.load(),
+        "gtd",
+        FIXTURES / "gtd_sample.csv",
+        progress=lambda *_: during.append(sys.getswitchinterval()),
+    )
+    assert during and max(during) <= _common._SwitchInterval.SECONDS
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError, match="testing"):
+        run_import(actorgraph.load(), GTD, FIXTURES / "gtd_sample.csv", fail_after_rows=1)
+    assert sys.getswitchinterval() == before
 
 
 @pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk", "in-memory"])
