@@ -7,6 +7,9 @@ tests hold it to what the strict load did: the same quads, the same errors, noth
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -110,3 +113,42 @@ def test_a_missing_file_is_the_same_error_as_before(tmp_path: Path) -> None:
         kg.replace_graph(GRAPH, missing)
     assert (type(caught.value), str(caught.value)) == (type(strict.value), str(strict.value))
     assert len(kg.store) == before
+
+
+_PARSE = ox.parse
+
+
+def _interrupted_parse(*args: object, **kwargs: object) -> Iterator[object]:
+    yield from itertools.islice(_PARSE(*args, **kwargs), 3)  # type: ignore[arg-type]
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("where", ["parse", "join"])
+def test_ctrl_c_during_the_load_leaves_the_graph_empty(
+    monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    kg = actorgraph.load()
+    before = {str(q) for q in kg.store}
+    if where == "parse":  # Ctrl-C while this thread parses
+        monkeypatch.setattr(ox, "parse", _interrupted_parse)
+    else:  # Ctrl-C while it waits for the loading thread: it waits on, then undoes
+        join, is_alive, calls = threading.Thread.join, threading.Thread.is_alive, []
+
+        def join_once_interrupted(self: threading.Thread, timeout: float | None = None) -> None:
+            calls.append("join")
+            if calls.count("join") == 1:
+                raise KeyboardInterrupt
+            join(self, timeout)
+
+        def alive_at_first(self: threading.Thread) -> bool:  # however fast the load was
+            calls.append("alive")
+            return calls.count("alive") == 1 or is_alive(self)
+
+        monkeypatch.setattr(threading.Thread, "join", join_once_interrupted)
+        monkeypatch.setattr(threading.Thread, "is_alive", alive_at_first)
+    with pytest.raises(KeyboardInterrupt):
+        kg.replace_graph(GRAPH, VALID * 100)
+    monkeypatch.undo()
+    assert where == "parse" or calls[:2] == ["alive", "join"]
+    assert not any(t.name == "actorgraph-load" for t in threading.enumerate())
+    assert {str(q) for q in kg.store} == before

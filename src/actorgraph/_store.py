@@ -492,10 +492,25 @@ def _load_checked(
     except Exception:  # the strict load that follows reports it
         pass
     finally:
-        loader.join()
-        if not failed and not valid:  # invalid, or interrupted: undo the lenient load
+        # What the load writes must be undone after it ends, not left to land after the caller
+        # has gone: wait for it even through Ctrl-C, undo, then raise the KeyboardInterrupt.
+        interrupted = _join_through_interrupts(loader)
+        if not failed and (not valid or interrupted):  # unchecked, or the caller gets an error
             store.update(f"DROP SILENT GRAPH <{target.value}>")
+        if interrupted:
+            raise KeyboardInterrupt
     return valid and not failed
+
+
+def _join_through_interrupts(thread: threading.Thread) -> bool:
+    """Wait for ``thread`` to end; return whether Ctrl-C was pressed meanwhile."""
+    interrupted = False
+    while thread.is_alive():
+        try:
+            thread.join()
+        except KeyboardInterrupt:
+            interrupted = True
+    return interrupted
 
 
 def _has_blank_nodes(path: Path) -> bool:
