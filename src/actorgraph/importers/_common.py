@@ -283,6 +283,8 @@ def decimal_value(text: str | None, column: str, bound: float) -> str | None:
         raise RowError("invalid coordinate", column, f"{value!r} is not a decimal number")
     if abs(float(value)) > bound:
         raise RowError("invalid coordinate", column, f"{value} is outside -{bound}..{bound}")
+    if value[0] not in "+." and value[-1] != "." and not value.startswith("-."):
+        return value  # already canonical (the usual case)
     sign = "-" if value.startswith("-") else ""
     body = value.lstrip("+-")
     if body.startswith("."):

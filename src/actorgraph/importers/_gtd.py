@@ -102,7 +102,9 @@ def _flag(row: Mapping[str, str], column: str) -> bool:
     return (row.get(column) or "").strip() in ("1", "1.0")
 
 
+@functools.lru_cache(maxsize=4096)
 def _known(text: str | None) -> str:
+    # Names and places repeat from row to row: each distinct text is looked at once.
     value = (text or "").strip()
     return "" if value.casefold() in _UNKNOWN else value
 
@@ -148,9 +150,11 @@ def map_gtd_row(row: Mapping[str, str]) -> EventRecord:
     target = _known(row.get("targtype1_txt"))
     if target:
         record.actors.append(ActorMention(target, "target"))
-    record.places = [
-        name for name in (_known(row.get(c)) for c in ("country_txt", "provstate", "city")) if name
-    ]
+    places = record.places
+    for column in _PLACES:
+        name = _known(row.get(column))
+        if name:
+            places.append(name)
     try:
         lat = decimal_value(row.get("latitude"), "latitude", 90)
         long = decimal_value(row.get("longitude"), "longitude", 180)
@@ -169,6 +173,7 @@ _GROUPS = (
     ("gname2", "claim2", "guncertain2"),
     ("gname3", "claim3", "guncertain3"),
 )
+_PLACES = ("country_txt", "provstate", "city")
 _COUNTS = (("nkill", "killed"), ("nwound", "injured"), ("nkillter", "militantDeaths"))
 
 
