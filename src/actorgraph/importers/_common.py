@@ -10,9 +10,10 @@ marker is added after the last row; otherwise (the graph exists, or ``strict``) 
 temporary file that :func:`replace_graph` swaps in through a staging graph and one SPARQL Update. Either
 way a failed or killed import leaves the store as it was.
 
-Memory stays flat in the number of rows: at most two chunks of N-Triples are in memory, and the only
-per-row state kept is the set of record ids (to reject duplicates); names, places, dates and curated
-events are bounded by the data, not by the file.
+Memory stays flat in the number of rows: into an on-disk store at most two chunks of N-Triples are in
+memory (into an in-memory store, up to five smaller ones), and the only per-row state kept is the
+record ids, to reject duplicates (:class:`_SeenIds`: 8 bytes per numeric id); names, places, dates and
+curated events are bounded by the data, not by the file.
 """
 
 from __future__ import annotations
@@ -329,7 +330,12 @@ def _iri(value: str) -> str:
     return f"<{value}>"
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]').search
+
+
 def _escape(text: str) -> str:
+    if not _NEEDS_ESCAPE(text):
+        return text  # the usual case
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -967,6 +973,7 @@ class _Writer:
                 pos.append(self._object("place", places[-1]))
         head = f"<{AGD}{record.slug}> "
         parts: list[str] = []
+        lines = 0
         for mention in record.actors:
             if mention.role == "target":
                 category, iri = True, resolver.target(mention)
@@ -984,8 +991,10 @@ class _Writer:
                 if mention.uncertain:
                     # The statement's lines (their own subject) follow the attribution's line.
                     parts.append(head + f" .\n{head}".join(pos) + " .\n")
-                    parts.append("\n".join(self._uncertain(record, str(AGD) + record.slug, iri)))
+                    statement = self._uncertain(record, str(AGD) + record.slug, iri)
+                    parts.append("\n".join(statement))
                     parts.append("\n")
+                    lines += len(pos) + len(statement)
                     pos = []
             if mention.claimed:
                 pos.append(self._object("claimedBy", iri))
@@ -993,7 +1002,8 @@ class _Writer:
             pos.append(self._object("sameEventAs", other))
         if pos:
             parts.append(head + f" .\n{head}".join(pos) + " .\n")
-        self.handle.write("".join(parts))
+            lines += len(pos)
+        self.handle.write("".join(parts), lines)
 
     def _object(self, prop: str, iri: str) -> str:
         key = (prop, iri)
@@ -1386,10 +1396,10 @@ class _Sink:
         self._lines = 0
         self._limit = min(chunk_lines, self.FIRST_CHUNK_LINES)
 
-    def write(self, text: str) -> None:
-        """Add whole lines of N-Triples (``text`` ends with a line feed)."""
+    def write(self, text: str, lines: int | None = None) -> None:
+        """Add whole lines of N-Triples (``text`` ends with a line feed; ``lines`` counts them)."""
         self._parts.append(text)
-        self._lines += text.count("\n")
+        self._lines += text.count("\n") if lines is None else lines
         if self._lines >= self._limit:
             self._limit = self.chunk_lines
             self.flush()

@@ -98,8 +98,13 @@ def parse_gtd_date(iyear: str, imonth: str, iday: str) -> PartialDate:
     return PartialDate(year, month, day)
 
 
-def _flag(row: Mapping[str, str], column: str) -> bool:
-    return (row.get(column) or "").strip() in ("1", "1.0")
+_TRUE = ("1", "1.0")
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_and_iso(iyear: str, imonth: str, iday: str) -> tuple[PartialDate, str]:
+    date = parse_gtd_date(iyear, imonth, iday)
+    return date, date.iso
 
 
 @functools.lru_cache(maxsize=4096)
@@ -120,7 +125,7 @@ def map_gtd_row(row: Mapping[str, str]) -> EventRecord:
     record_id = (row.get("eventid") or "").strip()
     if not _ID_RE.match(record_id):
         raise RowError("invalid id", "eventid", f"{record_id!r}; expected digits")
-    date = parse_gtd_date(row.get("iyear", ""), row.get("imonth", ""), row.get("iday", ""))
+    date, iso = _date_and_iso(row.get("iyear", ""), row.get("imonth", ""), row.get("iday", ""))
     attack_type = (row.get("attacktype1_txt") or "").strip()
     record = EventRecord(
         record_id=record_id,
@@ -143,8 +148,8 @@ def map_gtd_row(row: Mapping[str, str]) -> EventRecord:
             ActorMention(
                 name,
                 "perpetrator",
-                claimed=_flag(row, claim_col),
-                uncertain=_flag(row, uncertain_col),
+                claimed=(row.get(claim_col) or "").strip() in _TRUE,
+                uncertain=(row.get(uncertain_col) or "").strip() in _TRUE,
             )
         )
     target = _known(row.get("targtype1_txt"))
@@ -164,7 +169,7 @@ def map_gtd_row(row: Mapping[str, str]) -> EventRecord:
         if lat is not None and long is not None:
             record.lat, record.long = lat, long
     where = record.places[-1] if record.places else "place unknown"
-    record.label = f"GTD event {record_id}: {attack_type or 'attack'}, {where}, {date.iso}"
+    record.label = f"GTD event {record_id}: {attack_type or 'attack'}, {where}, {iso}"
     return record
 
 
