@@ -36,6 +36,18 @@ def test_chunks_are_loaded_and_hashed_as_one_file_would_be(depth: int, in_memory
     assert sink.digest == hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
+def test_chunks_into_memory_grow_from_the_first_size_to_the_full_size() -> None:
+    store = _StalledStore()
+    store.go.set()
+    sink = _StoreSink(store, GRAPH, chunk_lines=8, in_memory=True, depth=2, first_lines=1)  # type: ignore[arg-type]
+    lines = _lines(40)
+    for line in lines:
+        sink.write(line)
+    sink.finish()
+    assert [chunk.count(b"\n") for chunk in store.loaded] == [1, 2, 4, 8, 8, 8, 8, 1]
+    assert b"".join(store.loaded) == "".join(lines).encode()
+
+
 @pytest.mark.parametrize("depth", [1, 3])
 def test_a_loader_error_is_raised_and_the_half_loaded_graph_dropped(depth: int) -> None:
     store = ox.Store()

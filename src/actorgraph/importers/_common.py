@@ -1247,6 +1247,9 @@ CHUNK_LINES = 50_000
 MEMORY_CHUNK_LINES = 25_000
 #: Chunks an in-memory store's loader may hold at once (one loading, the others queued).
 MEMORY_QUEUE = 4
+#: The first chunk into an in-memory store; the next ones double up to MEMORY_CHUNK_LINES, so that
+#: the loader, fast while the store is small, waits little for the first rows to be mapped.
+MEMORY_FIRST_CHUNK_LINES = 2_500
 
 
 def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode, *, trusted: bool) -> None:
@@ -1389,19 +1392,21 @@ class _Sink:
     #: The first chunk is small, so that loading starts as soon as the first rows are mapped.
     FIRST_CHUNK_LINES = 10_000
 
-    def __init__(self, chunk_lines: int) -> None:
+    def __init__(self, chunk_lines: int, *, first_lines: int | None = None) -> None:
         self.chunk_lines = chunk_lines
         self.hash = hashlib.sha256()
         self._parts: list[str] = []
         self._lines = 0
-        self._limit = min(chunk_lines, self.FIRST_CHUNK_LINES)
+        self._limit = min(chunk_lines, first_lines or self.FIRST_CHUNK_LINES)
+        # With first_lines given, chunks double in size from it up to chunk_lines (a ramp).
+        self._ramp = first_lines is not None
 
     def write(self, text: str, lines: int | None = None) -> None:
         """Add whole lines of N-Triples (``text`` ends with a line feed; ``lines`` counts them)."""
         self._parts.append(text)
         self._lines += text.count("\n") if lines is None else lines
         if self._lines >= self._limit:
-            self._limit = self.chunk_lines
+            self._limit = min(self.chunk_lines, 2 * self._limit) if self._ramp else self.chunk_lines
             self.flush()
 
     def flush(self) -> None:
@@ -1454,8 +1459,9 @@ class _StoreSink(_Sink):
         *,
         in_memory: bool = False,
         depth: int = 1,
+        first_lines: int | None = None,
     ) -> None:
-        super().__init__(chunk_lines)
+        super().__init__(chunk_lines, first_lines=first_lines)
         self.store = store
         self.node = node
         self.in_memory = in_memory
@@ -1731,7 +1737,14 @@ def run_import(
                 # pyoxigraph.Store is taken to be on disk (the smaller chunks).
                 in_memory = not isinstance(target, ox.Store) and getattr(target, "path", 0) is None
                 sink = (
-                    _StoreSink(store, node, MEMORY_CHUNK_LINES, in_memory=True, depth=MEMORY_QUEUE)
+                    _StoreSink(
+                        store,
+                        node,
+                        MEMORY_CHUNK_LINES,
+                        in_memory=True,
+                        depth=MEMORY_QUEUE,
+                        first_lines=MEMORY_FIRST_CHUNK_LINES,
+                    )
                     if in_memory
                     else _StoreSink(store, node, CHUNK_LINES)
                 )
