@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -81,12 +82,20 @@ def test_the_loader_holds_at_most_depth_chunks_and_the_writer_waits(depth: int) 
     store = _StalledStore()
     sink = _StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)  # type: ignore[arg-type]
     lines = _lines(2 * (depth + 5))
-    writer = threading.Thread(target=lambda: [sink.write(line) for line in lines], daemon=True)
+
+    def write_all() -> None:
+        for line in lines:
+            sink.write(line)
+
+    writer = threading.Thread(target=write_all, daemon=True)
     writer.start()
     assert store.started.wait(timeout=30)
-    writer.join(timeout=0.5)
-    # The writer is stuck handing over one more chunk: the loader holds depth chunks, one of
-    # them loading; nothing is lost once it goes on.
+    # The writer gets stuck handing over one more chunk: the loader holds depth chunks, one of
+    # them loading (waited for, however slow the machine); nothing is lost once it goes on.
+    deadline = time.monotonic() + 30
+    while sink._queue.qsize() < depth - 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    writer.join(timeout=0.2)
     assert writer.is_alive()
     assert sink._queue.qsize() == depth - 1
     store.go.set()
