@@ -113,18 +113,19 @@ def _encode_row(
 def _encoded(G: nx.Graph, *, renames: Mapping[str, str] | None = None) -> nx.MultiDiGraph:
     """A copy of ``G`` whose list and dict attributes are JSON strings (see the module's notes)."""
     renames = renames or {}
+    edges = _edges(G)
     for node, data in G.nodes(data=True):
         _check_xml_name("node id", node)
         for name in data:
             _check_xml_name("attribute name", name, f" (node {str(node)!r})")
-    for u, v, k, data in _edges(G):
+    for u, v, k, data in edges:
         _check_xml_name("edge key", k, f" (edge {str(u)!r} -> {str(v)!r})")
         for name in data:
             _check_xml_name("attribute name", name, f" (edge {str(u)!r} -> {str(v)!r})")
     for name in G.graph:
         _check_xml_name("attribute name", name, " (graph)")
     node_rows = [dict(d) for _, d in G.nodes(data=True)]
-    edge_rows = [{renames.get(k, k): v for k, v in d.items()} for *_, d in _edges(G)]
+    edge_rows = [{renames.get(k, k): v for k, v in d.items()} for *_, d in edges]
     graph_row = {k: v for k, v in G.graph.items() if k != _JSON_KEY}
     names = {
         "node": sorted(_encoded_names(node_rows)),
@@ -142,7 +143,7 @@ def _encoded(G: nx.Graph, *, renames: Mapping[str, str] | None = None) -> nx.Mul
         H.add_node(str(n), **_encode_row(row, node_set, found))
         escaped["node"] += [[str(n), name] for name in found]
     edge_set = set(names["edge"])
-    for (u, v, k, _), row in zip(_edges(G), edge_rows, strict=True):
+    for (u, v, k, _), row in zip(edges, edge_rows, strict=True):
         found = []
         H.add_edge(str(u), str(v), str(k), **_encode_row(row, edge_set, found))
         escaped["edge"] += [[str(u), str(v), str(k), name] for name in found]

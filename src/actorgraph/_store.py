@@ -181,12 +181,7 @@ class KnowledgeGraph:
             return
 
         def fill(staging: ox.NamedNode) -> None:
-            if isinstance(source, bytes):
-                store.bulk_load(source, format=ox.RdfFormat.N_QUADS, to_graph=staging)
-            else:
-                store.bulk_load(
-                    path=os.fspath(source), format=ox.RdfFormat.N_QUADS, to_graph=staging
-                )
+            store.bulk_load(format=ox.RdfFormat.N_QUADS, to_graph=staging, **_input(source))
 
         self._swap_in(target, fill)
 
@@ -223,10 +218,7 @@ class KnowledgeGraph:
             if not _load_checked(store, source, target):
                 # Not plain valid N-Triples (quads naming a graph, or an error to report): the
                 # strict transactional load, which loads quads or raises the parser's own error.
-                if isinstance(source, bytes):
-                    store.load(source, format=ox.RdfFormat.N_QUADS, to_graph=target)
-                else:
-                    store.load(path=os.fspath(source), format=ox.RdfFormat.N_QUADS, to_graph=target)
+                store.load(format=ox.RdfFormat.N_QUADS, to_graph=target, **_input(source))
             self._changed()
             return
         marker = ox.Quad(
@@ -457,6 +449,11 @@ class KnowledgeGraph:
 _CHUNK_LINES = 250_000
 
 
+def _input(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
+    """Oxigraph's keyword for a source of RDF: ``input`` for bytes, ``path`` for a file."""
+    return {"input": source} if isinstance(source, bytes) else {"path": os.fspath(source)}
+
+
 def _load_checked(
     store: ox.Store, source: str | os.PathLike[str] | bytes, target: ox.NamedNode
 ) -> bool:
@@ -471,9 +468,7 @@ def _load_checked(
     N-Triples (a quad naming its own graph) fails both parsers and returns ``False`` with
     nothing written: a transactional load writes nothing when it fails.
     """
-    where: dict[str, Any] = (
-        {"input": source} if isinstance(source, bytes) else {"path": os.fspath(source)}
-    )
+    where = _input(source)
     failed: list[BaseException] = []
 
     def load() -> None:
