@@ -409,7 +409,7 @@ def test_an_on_disk_stores_bookkeeping_is_not_projected(tmp_path) -> None:  # ty
 def test_the_graph_is_built_as_networkxs_own_methods_build_it(
     kg: actorgraph.KnowledgeGraph,
 ) -> None:
-    # The projection writes NetworkX's adjacency dicts directly (_fill); the same rows given to
+    # The projection writes NetworkX's adjacency dicts directly; the same rows given to
     # add_nodes_from/add_edges_from must give an equal graph, and the graph must behave as one.
     G = kg.to_networkx()
     H = nx.MultiDiGraph(**G.graph)
@@ -454,13 +454,3 @@ def test_the_projection_leaves_a_programs_frozen_objects_frozen(
         assert gc.get_freeze_count() >= frozen
     finally:
         gc.unfreeze()
-
-
-def test_fill_adds_a_missing_endpoint_the_public_way() -> None:
-    from actorgraph._network import _fill
-
-    G = nx.MultiDiGraph()
-    _fill(G, [("a", {"label": "A"})], [("a", "b", "ag:x", {"label": "x"}), ("a", "b", "ag:y", {})])
-    assert set(G) == {"a", "b"} and G.nodes["a"]["label"] == "A"
-    assert sorted(G.edges(keys=True)) == [("a", "b", "ag:x"), ("a", "b", "ag:y")]
-    assert G._succ["a"]["b"] is G._pred["b"]["a"]

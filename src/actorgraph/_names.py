@@ -66,6 +66,10 @@ def name_keys(name: str) -> set[str]:
     >>> sorted(name_keys("Islamic State Khorasan Province (ISKP)"))
     ['iskp', 'islamic state khorasan province', 'islamic state khorasan province iskp']
     """
+    if name.isascii() and name.replace(" ", "").isalnum():
+        # Letters, digits and spaces only (most names): no dash, mark or parenthesis to handle.
+        key = " ".join([_WORD_FOLDS.get(word, word) for word in name.lower().split()])
+        return {key} if key else set()
     keys = {normalize_name(name)}
     inner = _PAREN_RE.findall(name)
     if inner:

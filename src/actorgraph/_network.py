@@ -25,7 +25,7 @@ import datetime as _dt
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import networkx as nx
@@ -255,8 +255,11 @@ def _term_key(term: Any) -> str:
     return term.value if type(term) is ox.NamedNode else "_:" + term.value
 
 
-def _read(kg: Any) -> tuple[list[Iterable[Any]], set[str], _Ontology]:
-    """Return the data graph as one iterable of quads per named graph, its statements, the ontology.
+def _read(
+    kg: Any,
+) -> tuple[list[Iterable[Any]], set[str], _Ontology, Callable[[Any, int], Iterable[Any]]]:
+    """Return the data graph as one iterable of quads per named graph, its statements, the ontology,
+    and a way to read one subject's quads in one of those graphs again.
 
     The data graph is every named graph but ``agg:ontology`` (and the default graph). Quads come
     straight from the store: iterating them is the cheapest way from Oxigraph to Python objects
@@ -271,21 +274,35 @@ def _read(kg: Any) -> tuple[list[Iterable[Any]], set[str], _Ontology]:
             for q in store.quads_for_pattern(None, None, None, _ONTOLOGY_GRAPH)
         )
         # The store's own bookkeeping (agg:meta, a staging graph of a running load) is not data.
-        graphs: list[Any] = [
-            g
-            for g in store.named_graphs()
-            if g != _ONTOLOGY_GRAPH
-            and not str(getattr(g, "value", "")).startswith(
-                (str(AGG) + "meta", str(AGG) + "staging/")
-            )
-        ]
+        # In a stable order (the store lists them in an order of its own, which can differ from
+        # one process to the next): a node's values from several graphs keep theirs.
+        graphs: list[Any] = sorted(
+            (
+                g
+                for g in store.named_graphs()
+                if g != _ONTOLOGY_GRAPH
+                and not str(getattr(g, "value", "")).startswith(
+                    (str(AGG) + "meta", str(AGG) + "staging/")
+                )
+            ),
+            key=str,
+        )
         graphs.append(ox.DefaultGraph())
         statements = {
             _term_key(q.subject)
             for g in graphs
             for q in store.quads_for_pattern(None, rdf_type, rdf_statement, g)
         }
-        return [store.quads_for_pattern(None, None, None, g) for g in graphs], statements, onto
+
+        def requery(subject: Any, index: int) -> Iterable[Any]:
+            return store.quads_for_pattern(subject, None, None, graphs[index])
+
+        return (
+            [store.quads_for_pattern(None, None, None, g) for g in graphs],
+            statements,
+            onto,
+            requery,
+        )
     if not hasattr(kg, "query"):
         raise UsageError(
             f"to_networkx needs a KnowledgeGraph or a pyoxigraph Store, not {type(kg).__name__}"
@@ -303,7 +320,7 @@ def _read(kg: Any) -> tuple[list[Iterable[Any]], set[str], _Ontology]:
     statements = {
         _term_key(q.subject) for q in quads if q.predicate == rdf_type and q.object == rdf_statement
     }
-    return [quads], statements, onto
+    return [quads], statements, onto, lambda subject, _: [q for q in quads if q.subject == subject]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -449,27 +466,28 @@ def _node_id(key: str) -> str:
 # Projection
 
 
+def _attribute_name(prop: str, taken: set[str]) -> str:
+    """The attribute name of a literal-valued property, given the names already taken (added)."""
+    fixed = _FIXED_ATTRIBUTES.get(prop)
+    if fixed is not None:
+        return fixed
+    short = curie(prop)
+    local = _local_name(prop)
+    prefix = short.split(":", 1)[0] if ":" in short and "//" not in short else "x"
+    for candidate in (local, f"{prefix}_{local}", short.replace(":", "_")):
+        if candidate and candidate not in taken:
+            break
+    else:
+        candidate = short
+    taken.add(candidate)
+    return candidate
+
+
 def _attribute_names(props: Iterable[str]) -> dict[str, str]:
     """Give each literal-valued property (full IRI) a node attribute name, unique in the graph."""
-    names: dict[str, str] = {}
     taken = set(_RESERVED_ATTRIBUTES)
     ordered = sorted(props, key=lambda p: (not p.startswith(str(AG)), curie(p)))
-    for prop in ordered:
-        fixed = _FIXED_ATTRIBUTES.get(prop)
-        if fixed is not None:
-            names[prop] = fixed
-            continue
-        short = curie(prop)
-        local = _local_name(prop)
-        prefix = short.split(":", 1)[0] if ":" in short and "//" not in short else "x"
-        for candidate in (local, f"{prefix}_{local}", short.replace(":", "_")):
-            if candidate and candidate not in taken:
-                break
-        else:
-            candidate = short
-        taken.add(candidate)
-        names[prop] = candidate
-    return names
+    return {prop: _attribute_name(prop, taken) for prop in ordered}
 
 
 def _interval(
@@ -490,7 +508,7 @@ def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _project_unguarded(kg)
+        return _Projection(kg).graph()
     finally:
         if gc.get_freeze_count() == 0:
             # The graph made here (a million lists and dicts at a million triples) is long-lived:
@@ -505,361 +523,444 @@ def _project(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
             gc.enable()
 
 
-def _project_unguarded(kg: Any) -> tuple[nx.MultiDiGraph, _Ontology]:
-    graphs, statement_keys, onto = _read(kg)
-    NamedNode, Literal = ox.NamedNode, ox.Literal  # local names for a hot loop
-    rdf_type, rdf_statement = _RDF_TYPE, _RDF_STATEMENT
-    rdf_subject, rdf_predicate, rdf_object = _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT
-    text, date = _TEXT, _DATE
-    datatype_kinds, date_patterns, date_tag = _DATATYPE_KINDS, _DATE_TYPES, _DATE_TAG
-
-    # 1. One pass over the quads. Terms are keyed by plain strings (an IRI, or "_:id" for a
-    #    blank node): hashing pyoxigraph terms costs more than making those strings. This loop
-    #    runs once per triple, so it is written out by hand.
-    parts: dict[str, list[Any]] = {sk: [None, None, None, []] for sk in sorted(statement_keys)}
-    node_values: dict[str, dict[str, list[tuple[Value, str, Any]]]] = {}
-    node_types: dict[str, list[str]] = {}
-    objects: list[tuple[str, str, Any]] = []
-    tag_counts: dict[str, dict[str, int]] = {}
-    owner: dict[str, int] = {}
-    shared: set[str] = set()
-    several = len(graphs) > 1
-    get_parts, get_values = parts.get, node_values.get
-    type_curies: dict[str, str] = {}  # a few classes, typed over and over
-    statement: list[Any] | None = None
-    values: dict[str, list[tuple[Value, str, Any]]] = {}
-    sk = ""
-    for index, quads in enumerate(graphs):
-        # Oxigraph gives a graph's quads (nearly) grouped by subject: the lookups for a subject
-        # are made when it changes, not for every quad.
-        previous: Any = None
-        for q in quads:
-            subject = q.subject
-            if subject != previous:
-                previous = subject
-                sk = subject.value if type(subject) is NamedNode else "_:" + subject.value
-                if several:
-                    first = owner.setdefault(sk, index)
-                    if first != index:
-                        shared.add(sk)  # in two named graphs: may hold the same triple twice
-                statement = get_parts(sk)
-                if statement is None:
-                    found_values = get_values(sk)
-                    if found_values is None:
-                        found_values = node_values[sk] = {}
-                    values = found_values
-            pv = q.predicate.value
-            o = q.object
-            if statement is not None:
-                if pv == rdf_subject:
-                    statement[0] = o
-                elif pv == rdf_predicate:
-                    statement[1] = o
-                elif pv == rdf_object:
-                    statement[2] = o
-                elif pv != rdf_type or o.value != rdf_statement:
-                    statement[3].append((pv, o))
-                continue
-            if type(o) is Literal:
-                language = o.language
-                lexical = o.value
-                value: Value = lexical
-                if language:
-                    tag = "@" + language
-                else:
-                    datatype = o.datatype.value
-                    kind_tag = datatype_kinds.get(datatype)
-                    kind, tag = kind_tag if kind_tag is not None else _datatype_kind(datatype)
-                    if kind == date:
-                        if date_patterns[datatype].fullmatch(value):  # type: ignore[arg-type]
-                            tag = date_tag
-                    elif kind != text:
-                        value, tag = _encode_literal(o)
-                counts = tag_counts.get(pv)
-                if counts is None:
-                    counts = tag_counts[pv] = {}
-                counts[tag] = counts.get(tag, 0) + 1
-                items = values.get(pv)
-                if items is None:
-                    values[pv] = [(value, tag, lexical)]
-                else:
-                    items.append((value, tag, lexical))
-            elif pv == rdf_type and type(o) is NamedNode:
-                class_iri = o.value
-                class_curie = type_curies.get(class_iri)
-                if class_curie is None:
-                    class_curie = type_curies[class_iri] = _curie(class_iri)
-                types = node_types.get(sk)
-                if types is None:
-                    node_types[sk] = [class_curie]
-                else:
-                    types.append(class_curie)
-            else:
-                objects.append((sk, pv, o))
-    if shared:
-        objects = list(dict.fromkeys(objects))
-        for sk in shared:
-            if sk in node_values:
-                node_values[sk] = {p: list(dict.fromkeys(v)) for p, v in node_values[sk].items()}
-                if sk in node_types:
-                    node_types[sk] = list(dict.fromkeys(node_types[sk]))
-            elif sk in parts:
-                parts[sk][3] = list(dict.fromkeys(parts[sk][3]))
-        # A literal counted twice only skews a property's usual tag, never a value.
-
-    node_order = list(node_values)
-    node_keys = set(node_order)
-    node_namespaces = ("_:", *_NODE_NAMESPACES)
-
-    def count(pv: str, tag: str) -> None:
-        counts = tag_counts.setdefault(pv, {})
-        counts[tag] = counts.get(tag, 0) + 1
-
-    # 2. IRI objects: an edge when the object is a node, else an IRI-valued attribute.
-    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    extra_nodes: set[str] = set()
-    for sk, pv, o in objects:
-        ok = o.value if type(o) is NamedNode else "_:" + o.value
-        if ok in node_keys or ok.startswith(node_namespaces):
-            edges[(sk, pv, ok)] = []
-            if ok not in node_keys:
-                extra_nodes.add(ok)
-        else:
-            count(pv, _IRI_TAG)
-            node_values[sk].setdefault(pv, []).append((_node_id(ok), _IRI_TAG, ok))
-
-    def encode(o: Any) -> tuple[Value, str, Any]:
-        if type(o) is Literal:
-            value, tag = _encode_literal(o)
-            return value, tag, o.value
-        ok = _term_key(o)
-        return _node_id(ok), _IRI_TAG, ok
-
-    # 3. Statements: on their edge when the triple is direct, else on the subject node.
-    node_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    statement_values: list[tuple[dict[str, Any], str, list[tuple[Value, str, Any]], str]] = []
-    fields_of = _STATEMENT_FIELDS
-    id_cache: dict[str, str] = {}  # the sources statements cite, over and over
-    for st, (subject, predicate, obj, pairs) in parts.items():
-        if subject is None or predicate is None or obj is None or type(predicate) is not NamedNode:
-            # Not a statement of the provenance pattern: a plain node with all its triples.
-            rest = [(rdf_type, NamedNode(rdf_statement)), *pairs]
-            rest += [
-                (p, o)
-                for p, o in ((rdf_subject, subject), (rdf_predicate, predicate), (rdf_object, obj))
-                if o is not None
-            ]
-            values = node_values[st] = {}
-            node_order.append(st)
-            node_keys.add(st)
-            for pv, o in rest:
-                if pv == rdf_type and type(o) is NamedNode:
-                    node_types.setdefault(st, []).append(_curie(o.value))
-                elif (
-                    type(o) is not Literal
-                    and (ok := _term_key(o))
-                    and (ok in node_keys or ok.startswith(node_namespaces))
-                ):
-                    edges[(st, pv, ok)] = []
-                    if ok not in node_keys:
-                        extra_nodes.add(ok)
-                else:
-                    item = encode(o)
-                    count(pv, item[1])
-                    values.setdefault(pv, []).append(item)
-            continue
-        record: dict[str, Any] = {"id": _node_id(st)}
-        fields: dict[str, list[tuple[Value, str, Any]]] = {}
-        for pv, o in pairs:  # encode(o) and count(pv, tag), written out: 4 or 5 per statement
-            if type(o) is Literal:
-                lexical = o.value
-                kind_tag = None if o.language else datatype_kinds.get(o.datatype.value)
-                if kind_tag is not None and kind_tag[0] == text:  # claims, facts: plain text
-                    item = (lexical, kind_tag[1], lexical)
-                    tag = kind_tag[1]
-                else:
-                    value, tag = _encode_literal(o)
-                    item = (value, tag, lexical)
-            else:
-                ok = o.value if type(o) is NamedNode else "_:" + o.value
-                node_id = id_cache.get(ok)
-                if node_id is None:
-                    node_id = id_cache[ok] = _node_id(ok)
-                tag = _IRI_TAG
-                item = (node_id, tag, ok)
-            counts = tag_counts.get(pv)
-            if counts is None:
-                counts = tag_counts[pv] = {}
-            counts[tag] = counts.get(tag, 0) + 1
-            found_items = fields.get(pv)
-            if found_items is None:
-                fields[pv] = [item]
-            else:
-                found_items.append(item)
-        for pv, items in fields.items():
-            statement_values.append((record, fields_of.get(pv) or _curie(pv), items, pv))
-        subject_key = _term_key(subject)
-        edge = (
-            None
-            if type(obj) is Literal
-            else edges.get((subject_key, predicate.value, _term_key(obj)))
-        )
-        if edge is not None:
-            edge.append(record)
-            continue
-        record["property"] = _curie(predicate.value)
-        if type(obj) is Literal:
-            item = encode(obj)
-            count(predicate.value, item[1])
-            statement_values.append((record, "value", [item], predicate.value))
-        else:
-            record["object"] = _node_id(_term_key(obj))
-        node_statements[subject_key].append(record)
-        if subject_key not in node_keys:
-            extra_nodes.add(subject_key)
-
-    # 4. Each property's usual tag; values that it would not give back exactly are recorded.
-    defaults = {
-        pv: max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-        for pv, counts in tag_counts.items()
-    }
-    exceptions: list[list[Any]] = []
-
-    def settle(owner: str, key: str, items: list[tuple[Value, str, Any]], prop: str) -> Any:
-        default = defaults.get(prop, _IRI_TAG)
-        out: list[Value] = []
-        for index, (value, tag, lexical) in enumerate(items):
-            out.append(value)
-            if tag == default:
-                if tag in _EXACT_TAGS or tag == _IRI_TAG:
-                    continue  # the usual tag gives this value back exactly
-                if tag == "xsd:integer" and str(value) == lexical:
-                    continue
-            if tag == _IRI_TAG or _to_term(value, default) != _to_term(lexical, tag):
-                exceptions.append([owner, key, index, value, lexical, tag])
-        return out
-
-    # Most values are one value under the usual tag of their property, a tag that gives them back
-    # exactly: they need no check (settle's first test, made before calling it).
-    exact = {
-        pv: tag
-        for pv, tag in defaults.items()
-        if tag in _EXACT_TAGS or tag in (_IRI_TAG, "xsd:integer")
-    }
-    exact_get = exact.get
-
-    for record, key, items, prop in statement_values:
-        if len(items) == 1:
-            value, tag, lexical = items[0]
-            if tag == exact_get(prop) and (tag != "xsd:integer" or str(value) == lexical):
-                record[key] = value
-                continue
-        values_out = settle(record["id"], key, items, prop)
-        record[key] = values_out[0] if len(values_out) == 1 else values_out
-
-    literal_props = {p for values in node_values.values() for p in values}
-    attr_names = _attribute_names(literal_props)
-
-    # 5. The graph, built from lists in one go.
-    node_rows: list[tuple[str, dict[str, Any]]] = []
-    sources: dict[str, dict[str, Any]] = {}
-    most_specific = onto.most_specific
-    no_values: dict[str, list[tuple[Value, str, Any]]] = {}
-    node_keys_in_order = node_order + sorted(extra_nodes - node_keys)
-    for sk in node_keys_in_order:
-        node = _node_id(sk)
-        types = node_types.get(sk, [])
-        data: dict[str, Any] = {"types": types, "aliases": []}
-        most = most_specific(types)
-        if most is not None:
-            data["type"] = most
-        for prop, items in node_values.get(sk, no_values).items():
-            attr = attr_names[prop]
-            if len(items) == 1 and attr not in _LIST_ATTRIBUTES:
-                value, tag, lexical = items[0]
-                if tag == exact_get(prop) and (tag != "xsd:integer" or str(value) == lexical):
-                    data[attr] = value
-                    continue
-            settled = settle(node, attr, items, prop)
-            data[attr] = settled if (len(settled) > 1 or attr in _LIST_ATTRIBUTES) else settled[0]
-        label = data.get("label")
-        names = [label] if isinstance(label, str) else (label or [])
-        data["search"] = sorted({k for n in [*names, *data["aliases"]] for k in name_keys(str(n))})
-        here = node_statements.get(sk)
-        if here:
-            data["statements"] = sorted(here, key=lambda r: r["id"])
-        if "ag:Source" in types:
-            sources[node] = _source_info(data, attr_names)
-        node_rows.append((node, data))
-
-    edge_rows = []
-    labels: dict[str, tuple[str, str]] = {}
-    ids = {sk: node for sk, (node, _) in zip(node_keys_in_order, node_rows, strict=True)}
-    for (sk, pv, ok), records in edges.items():
-        found = labels.get(pv)
-        if found is None:
-            key = _curie(pv)
-            found = labels[pv] = (key, onto.label(key))
-        key, label = found
-        if records:
-            if len(records) > 1:
-                records.sort(key=_statement_id)
-            data = {"label": label, "statements": records}
-            _edge_conveniences(data)
-        else:  # most edges of imported data: no statement, no dates
-            data = {"label": label, "statements": records, "sources": []}
-        edge_rows.append((ids[sk], ids[ok], key, data))
-
-    G = nx.MultiDiGraph()
-    _fill(G, node_rows, edge_rows)
-
-    properties: dict[str, dict[str, str]] = {}
-    for pv in {p for (_, p, _) in edges} | set(defaults) | literal_props:
-        entry = {"label": onto.label(curie(pv))}
-        if pv in attr_names:
-            entry["attribute"] = attr_names[pv]
-        if pv in defaults:
-            entry["literal"] = defaults[pv]
-        properties[curie(pv)] = entry
-    G.graph.update(
-        {
-            "view": "full",
-            "properties": dict(sorted(properties.items())),
-            "sources": dict(sorted(sources.items())),
-        }
-    )
-    if exceptions:
-        G.graph["literals"] = exceptions
-    return G, onto
+def _insert(target: dict[str, Any], key: str, value: Value) -> int:
+    """Add a value under a key (a second value makes a list); return its index there."""
+    old = target.get(key)
+    if old is None:
+        target[key] = value
+        return 0
+    if type(old) is list:
+        old.append(value)
+        return len(old) - 1
+    target[key] = [old, value]
+    return 1
 
 
-def _fill(
-    G: nx.MultiDiGraph,
-    nodes: Iterable[tuple[str, dict[str, Any]]],
-    edges: Iterable[tuple[str, str, str, dict[str, Any]]],
-) -> None:
-    """Fill an empty MultiDiGraph with nodes and distinct ``(u, v, key)`` edges, data dicts as given.
+def _values_at(target: Mapping[str, Any], key: str) -> list[Any]:
+    found = target.get(key)
+    return [] if found is None else found if type(found) is list else [found]
 
-    What ``add_nodes_from`` and ``add_edges_from`` end with, written straight into NetworkX's
-    adjacency dicts (``_node``, ``_succ``, ``_pred``: one key dict shared by ``_succ[u][v]`` and
-    ``_pred[v][u]``), without copying every data dict and checking every edge again: at a million
-    triples the two calls took a tenth of the projection. tests/test_network.py checks the result
-    equals the one the public methods build.
+
+def _is_exact(tag: str, value: Value, lexical: str) -> bool:
+    """Whether a value under its own tag gives its literal back exactly."""
+    return tag in _EXACT_TAGS or tag == _IRI_TAG or (tag == "xsd:integer" and str(value) == lexical)
+
+
+class _Projection:
+    """The projection of one knowledge graph (see :func:`to_networkx`), built as its quads are read.
+
+    Node attributes and statement fields get their final values as each quad is read. What makes
+    a projection exact is that :func:`from_networkx` can give every literal back: each property
+    has a usual tag (the datatype or language of most of its values, ``G.graph["properties"]``),
+    and the values it would not give back exactly are listed in ``G.graph["literals"]``. The usual
+    tag is known only at the end, so the reading keeps aside just the values that differ from the
+    first tag of their property or are not exact under it; in the rare case where a property's
+    usual tag is not its first one, its values are looked at again.
     """
-    node_data, succ, pred = G._node, G._succ, G._pred
-    for node, data in nodes:
-        node_data[node] = data
-        succ[node] = {}
-        pred[node] = {}
-    for u, v, key, data in edges:
-        if u not in node_data or v not in node_data:  # not expected: the public way, then
-            G.add_edge(u, v, key, **data)
-            continue
-        out = succ[u]
-        keys = out.get(v)
-        if keys is None:
-            keys = out[v] = pred[v][u] = {}
-        keys[key] = data
+
+    def __init__(self, kg: Any) -> None:
+        self.sources, self.statement_keys, self.onto, self.requery = _read(kg)
+        self.nodes: dict[str, dict[str, Any]] = {}
+        # statement key → [record, rdf:subject, rdf:predicate, rdf:object, subject term]
+        self.statements: dict[str, list[Any]] = {}
+        self.objects: list[tuple[str, str, str]] = []  # (subject, property, object) keys
+        self.counts: dict[str, dict[str, int]] = {}  # property → tag → values
+        self.first: dict[str, str] = {}  # property → the tag of its first value
+        # (owner, property, key or None for a node attribute, index, value, lexical, tag)
+        self.odd: list[tuple[str, str, str | None, int, Value, str, str]] = []
+        self.names: dict[str, str] = {}  # node property → attribute name (tentative)
+        self.taken = set(_RESERVED_ATTRIBUTES)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def read(self, graphs: Sequence[Iterable[Any]], statement_keys: Container[str]) -> None:
+        """Read quads, grouped by subject, into node attributes, statements and IRI objects.
+
+        Terms are keyed by plain strings (an IRI, or "_:id" for a blank node): hashing pyoxigraph
+        terms costs more than making those strings. The loop runs once per triple, so it is
+        written out by hand, with everything it uses in local names.
+        """
+        NamedNode, Literal = ox.NamedNode, ox.Literal
+        rdf_type, rdf_statement = _RDF_TYPE, _RDF_STATEMENT
+        rdf_subject, rdf_predicate, rdf_object = _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT
+        text, date, integer, iri_tag = _TEXT, _DATE, _INT, _IRI_TAG
+        datatype_kinds, date_patterns, date_tag = _DATATYPE_KINDS, _DATE_TYPES, _DATE_TAG
+        exact_tags, integer_tag = _EXACT_TAGS | {_IRI_TAG}, "xsd:integer"
+        nodes, statements, objects = self.nodes, self.statements, self.objects
+        counts_of, first_of, odd = self.counts, self.first, self.odd
+        names, fields_of = self.names, _STATEMENT_FIELDS
+        get_node, get_statement, get_name = nodes.get, statements.get, names.get
+        type_curies: dict[str, str] = {}  # a few classes, typed over and over
+        id_cache: dict[str, str] = {}  # the sources statements cite, over and over
+        owner: dict[str, int] = {}
+        several = len(graphs) > 1
+        data: dict[str, Any] = {}
+        sk = node = lexical = tag = ""
+        value: Value = ""
+        for index, quads in enumerate(graphs):
+            # Oxigraph gives a graph's quads (nearly) grouped by subject: the lookups for a subject
+            # are made when it changes, not for every quad.
+            previous: Any = None
+            seen: set[tuple[str, Any]] | None = None
+            parts: list[Any] | None = None
+            for q in quads:
+                subject = q.subject
+                if subject != previous:
+                    previous = subject
+                    sk = subject.value if type(subject) is NamedNode else "_:" + subject.value
+                    seen = None
+                    if several and owner.setdefault(sk, index) != index:
+                        # Also in an earlier named graph, which may hold the same triples.
+                        seen = self.seen_before(subject, index)
+                    if sk in statement_keys:
+                        parts = get_statement(sk)
+                        if parts is None:
+                            record = {"id": _node_id(sk)}
+                            parts = statements[sk] = [record, None, None, None, subject]
+                        data = parts[0]
+                        node = data["id"]
+                    else:
+                        parts = None
+                        found = get_node(sk)
+                        if found is None:
+                            found = nodes[sk] = {"types": [], "aliases": []}
+                        data = found
+                        node = sk
+                pv = q.predicate.value
+                o = q.object
+                if seen is not None and (pv, o) in seen:
+                    continue
+                if parts is not None:  # a statement
+                    if pv == rdf_subject:
+                        parts[1] = o
+                        continue
+                    if pv == rdf_predicate:
+                        parts[2] = o
+                        continue
+                    if pv == rdf_object:
+                        parts[3] = o
+                        continue
+                    if pv == rdf_type and type(o) is NamedNode and o.value == rdf_statement:
+                        continue
+                    key = fields_of.get(pv) or _curie(pv)
+                    if type(o) is not Literal:  # a source, a rank: kept as its node id
+                        lexical = o.value if type(o) is NamedNode else "_:" + o.value
+                        cached = id_cache.get(lexical)
+                        if cached is None:
+                            cached = id_cache[lexical] = _node_id(lexical)
+                        value = cached
+                        tag = iri_tag
+                elif type(o) is not Literal:
+                    if pv == rdf_type and type(o) is NamedNode:
+                        class_iri = o.value
+                        class_curie = type_curies.get(class_iri)
+                        if class_curie is None:
+                            class_curie = type_curies[class_iri] = _curie(class_iri)
+                        data["types"].append(class_curie)
+                    else:
+                        objects.append(
+                            (sk, pv, o.value if type(o) is NamedNode else "_:" + o.value)
+                        )
+                    continue
+                else:
+                    key = get_name(pv) or self.name(pv)
+                if type(o) is Literal:  # its Python value and its tag
+                    language = o.language
+                    lexical = o.value
+                    value = lexical
+                    if language:
+                        tag = "@" + language
+                    else:
+                        datatype = o.datatype.value
+                        kind_tag = datatype_kinds.get(datatype)
+                        kind, tag = kind_tag if kind_tag is not None else _datatype_kind(datatype)
+                        if kind == date:
+                            if date_patterns[datatype].fullmatch(lexical):
+                                tag = date_tag
+                        elif kind == integer:
+                            try:  # noqa: SIM105 - suppress() would cost a context per value
+                                value = int(lexical)
+                            except ValueError:
+                                pass  # kept as its text, and recorded as not exact
+                        elif kind != text:
+                            value, tag = _encode_literal(o)
+                # Counted, stored, and kept aside unless exact under the first tag of its
+                # property (the usual case).
+                counts = counts_of.get(pv)
+                if counts is None:
+                    counts = counts_of[pv] = {}
+                counts[tag] = counts.get(tag, 0) + 1
+                old = data.get(key)
+                if old is None:
+                    data[key] = value
+                    at = 0
+                elif type(old) is list:
+                    old.append(value)
+                    at = len(old) - 1
+                else:
+                    data[key] = [old, value]
+                    at = 1
+                first = first_of.get(pv)
+                if first is None:
+                    first = first_of[pv] = tag
+                if tag != first or not (
+                    tag in exact_tags or (tag == integer_tag and str(value) == lexical)
+                ):
+                    odd.append(
+                        (node, pv, key if parts is not None else None, at, value, lexical, tag)
+                    )
+
+    def name(self, prop: str) -> str:
+        """A node property's attribute name, given when the property is first met (checked in
+        :meth:`settle_names` against the names the whole set of properties gives)."""
+        found = self.names[prop] = _attribute_name(prop, self.taken)
+        return found
+
+    def seen_before(self, subject: Any, index: int) -> set[tuple[str, Any]]:
+        """The (property, object) pairs of a subject in the graphs read before graph ``index``."""
+        return {
+            (q.predicate.value, q.object)
+            for graph in range(index)
+            for q in self.requery(subject, graph)
+        }
+
+    def add(
+        self,
+        data: dict[str, Any],
+        key: str | None,
+        item: tuple[Value, str, str],
+        prop: str,
+        owner: str,
+    ) -> None:
+        """Count and store one value outside the reading loop (``key`` None: a node attribute)."""
+        value, tag, lexical = item
+        counts = self.counts.setdefault(prop, {})
+        counts[tag] = counts.get(tag, 0) + 1
+        name = key if key is not None else (self.names.get(prop) or self.name(prop))
+        at = _insert(data, name, value)
+        first = self.first.setdefault(prop, tag)
+        if tag != first or not _is_exact(tag, value, lexical):
+            self.odd.append((owner, prop, key, at, value, lexical, tag))
+
+    # -- building ----------------------------------------------------------------------------------
+
+    def graph(self) -> tuple[nx.MultiDiGraph, _Ontology]:
+        self.read(self.sources, self.statement_keys)
+        nodes, statements = self.nodes, self.statements
+        # Statements that do not follow the provenance pattern are plain nodes with all their
+        # triples: read again as such.
+        plain = [
+            parts[4]
+            for parts in statements.values()
+            if parts[1] is None
+            or parts[2] is None
+            or parts[3] is None
+            or type(parts[2]) is not ox.NamedNode
+        ]
+        if plain:
+            dropped = set()
+            for term in sorted(plain, key=_term_key):
+                dropped.add(statements.pop(_term_key(term))[0]["id"])
+            self.odd = [entry for entry in self.odd if entry[2] is None or entry[0] not in dropped]
+            self.read(
+                [
+                    [q for term in sorted(plain, key=_term_key) for q in self.requery(term, graph)]
+                    for graph in range(len(self.sources))
+                ],
+                (),
+            )
+        node_keys = nodes.keys()
+        node_namespaces = ("_:", *_NODE_NAMESPACES)
+
+        # IRI objects: an edge when the object is a node, else an IRI-valued attribute.
+        edges: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        extra_nodes: set[str] = set()
+        for sk, pv, ok in self.objects:
+            if ok in node_keys or ok.startswith(node_namespaces):
+                edges[(sk, pv, ok)] = []
+                if ok not in node_keys:
+                    extra_nodes.add(ok)
+            else:
+                self.add(nodes[sk], None, (_node_id(ok), _IRI_TAG, ok), pv, sk)
+
+        # Statements: on their edge when the triple is direct, else on the subject node.
+        node_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record, subject, predicate, obj, _ in statements.values():
+            subject_key = _term_key(subject)
+            if type(obj) is not ox.Literal:
+                edge = edges.get((subject_key, predicate.value, _term_key(obj)))
+                if edge is not None:
+                    edge.append(record)
+                    continue
+            record["property"] = _curie(predicate.value)
+            if type(obj) is ox.Literal:
+                value, tag = _encode_literal(obj)
+                self.add(record, "value", (value, tag, obj.value), predicate.value, record["id"])
+            else:
+                record["object"] = _node_id(_term_key(obj))
+            node_statements[subject_key].append(record)
+            if subject_key not in node_keys:
+                extra_nodes.add(subject_key)
+
+        attr_names = self.settle_names()
+        defaults = self.settle_literals(attr_names)
+        return self.build(edges, node_statements, extra_nodes, attr_names, defaults), self.onto
+
+    def settle_names(self) -> dict[str, str]:
+        """The attribute names of the node properties, as the whole set of them gives them.
+
+        They are the names given as the properties were met unless two properties' names
+        collide (``ag:killed`` and ``ex:killed``) in another order; then the values move.
+        """
+        final = _attribute_names(self.names)
+        moved = {
+            prop: (name, final[prop]) for prop, name in self.names.items() if final[prop] != name
+        }
+        if moved:
+            for data in self.nodes.values():
+                found = [(new, data.pop(old)) for old, new in moved.values() if old in data]
+                for new, values in found:
+                    data[new] = values
+        self.names = final
+        return final
+
+    def settle_literals(self, attr_names: Mapping[str, str]) -> dict[str, str]:
+        """Each property's usual tag, and ``self.exceptions``: the values it would not give back."""
+        defaults = {
+            pv: max(counts.items(), key=lambda item: (item[1], item[0]))[0]
+            for pv, counts in self.counts.items()
+        }
+        # Properties whose usual tag is not their first: every value is looked at again.
+        again = {pv for pv, tag in defaults.items() if tag != self.first.get(pv, tag)}
+        aside: dict[tuple[str, str, int], tuple[Value, str, str]] = {}
+        exceptions: list[list[Any]] = []
+        for holder, pv, field, at, value, lexical, tag in self.odd:
+            # A node attribute (no field): its owner is the node, its key the attribute's name.
+            owner, key = (_node_id(holder), attr_names[pv]) if field is None else (holder, field)
+            if pv in again:
+                aside[(owner, key, at)] = (value, lexical, tag)
+            elif _differs(value, lexical, tag, defaults[pv]):
+                exceptions.append([owner, key, at, value, lexical, tag])
+        for pv in sorted(again):
+            first, default = self.first[pv], defaults[pv]
+            for owner, key, values in self._holders(pv, attr_names):
+                for at, held in enumerate(values):
+                    # Not kept aside: exact under the first tag, which gives its literal back.
+                    value, lexical, tag = aside.get((owner, key, at)) or (
+                        held,
+                        _iri(str(held)) if first == _IRI_TAG else _lexical(held),
+                        first,
+                    )
+                    if _differs(value, lexical, tag, default):
+                        exceptions.append([owner, key, at, value, lexical, tag])
+        exceptions.sort(key=lambda entry: (entry[0], entry[1], entry[2]))
+        self.exceptions = exceptions
+        return defaults
+
+    def _holders(
+        self, prop: str, attr_names: Mapping[str, str]
+    ) -> Iterable[tuple[str, str, list[Any]]]:
+        """Every (owner, key, values) that holds values of a property."""
+        name = attr_names.get(prop)
+        if name is not None:
+            for sk, data in self.nodes.items():
+                if name in data:
+                    yield _node_id(sk), name, _values_at(data, name)
+        field = _STATEMENT_FIELDS.get(prop) or _curie(prop)
+        short = _curie(prop)
+        for record, *_ in self.statements.values():
+            if field in record:
+                yield record["id"], field, _values_at(record, field)
+            if record.get("property") == short and "value" in record:
+                yield record["id"], "value", _values_at(record, "value")
+
+    def build(
+        self,
+        edges: dict[tuple[str, str, str], list[dict[str, Any]]],
+        node_statements: Mapping[str, list[dict[str, Any]]],
+        extra_nodes: set[str],
+        attr_names: Mapping[str, str],
+        defaults: Mapping[str, str],
+    ) -> nx.MultiDiGraph:
+        """The graph: nodes with their derived attributes, edges with their statements."""
+        nodes, onto = self.nodes, self.onto
+        for sk in sorted(extra_nodes - nodes.keys()):
+            nodes[sk] = {"types": [], "aliases": []}
+        # NetworkX's own dicts are filled directly, as add_nodes_from and add_edges_from would
+        # fill them (tests/test_network.py checks that), without copying every data dict and
+        # checking every edge again: the two calls took a tenth of the projection.
+        G = nx.MultiDiGraph()
+        node_data, succ, pred = G._node, G._succ, G._pred
+        sources: dict[str, dict[str, Any]] = {}
+        most_specific = onto.most_specific
+        ids: dict[str, str] = {}
+        for sk, data in nodes.items():
+            node = ids[sk] = _node_id(sk)
+            types = data["types"]
+            most = most_specific(types)
+            if most is not None:
+                data["type"] = most
+            label = data.get("label")
+            names = [label] if isinstance(label, str) else (label or [])
+            data["search"] = sorted(
+                {k for n in [*names, *data["aliases"]] for k in name_keys(str(n))}
+            )
+            here = node_statements.get(sk)
+            if here:
+                data["statements"] = sorted(here, key=_statement_id)
+            if "ag:Source" in types:
+                sources[node] = _source_info(data, attr_names)
+            node_data[node] = data
+            succ[node] = {}
+            pred[node] = {}
+
+        labels: dict[str, tuple[str, str]] = {}
+
+        for (sk, pv, ok), records in edges.items():
+            found = labels.get(pv)
+            if found is None:
+                key = _curie(pv)
+                found = labels[pv] = (key, onto.label(key))
+            key, label = found
+            if records:
+                if len(records) > 1:
+                    records.sort(key=_statement_id)
+                data = {"label": label, "statements": records}
+                _edge_conveniences(data)
+            else:  # most edges of imported data: no statement, no dates
+                data = {"label": label, "statements": records, "sources": []}
+            u, v = ids[sk], ids[ok]
+            out = succ[u]
+            keys = out.get(v)
+            if keys is None:
+                keys = out[v] = pred[v][u] = {}  # one key dict for both, as add_edge makes it
+            keys[key] = data
+
+        properties: dict[str, dict[str, str]] = {}
+        for pv in {p for (_, p, _) in edges} | set(defaults) | set(attr_names):
+            entry = {"label": onto.label(curie(pv))}
+            if pv in attr_names:
+                entry["attribute"] = attr_names[pv]
+            if pv in defaults:
+                entry["literal"] = defaults[pv]
+            properties[curie(pv)] = entry
+        G.graph.update(
+            {
+                "view": "full",
+                "properties": dict(sorted(properties.items())),
+                "sources": dict(sorted(sources.items())),
+            }
+        )
+        if self.exceptions:
+            G.graph["literals"] = self.exceptions
+        return G
+
+
+def _differs(value: Value, lexical: str, tag: str, default: str) -> bool:
+    """Whether a value, read under its property's usual tag, would not give its literal back."""
+    if tag == default and _is_exact(tag, value, lexical):
+        return False
+    return tag == _IRI_TAG or _to_term(value, default) != _to_term(lexical, tag)
 
 
 def _statement_id(record: Mapping[str, Any]) -> str:
