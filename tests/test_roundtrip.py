@@ -257,3 +257,88 @@ def test_iris_and_datatypes_outside_the_known_namespaces_round_trip() -> None:
     graph.add((entity, AG.killed, Literal("7", datatype=XSD.nonNegativeInteger)))
     store = store_with(graph)
     assert_isomorphic(data_graph(store), from_networkx(to_networkx(store)))
+
+
+class _Ordered:
+    """A knowledge graph that answers the projection's data query with triples in a given order.
+
+    The projection reads a store's quads in the store's order; through ``query`` (any object
+    with rdflib's query method) the order is the caller's, so the rare paths that depend on it
+    can be reached on purpose.
+    """
+
+    def __init__(self, triples: list[tuple[URIRef, URIRef, URIRef | Literal]]) -> None:
+        self.triples = triples
+
+    def query(self, text: str) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+        return self.triples if "DISTINCT" in text else []  # no ontology
+
+
+def _ordered_round_trip(triples: list[tuple[URIRef, URIRef, URIRef | Literal]]) -> nx.MultiDiGraph:
+    G = to_networkx(_Ordered(triples))
+    expected = Graph()
+    for triple in triples:
+        expected.add(triple)
+    assert_isomorphic(expected, from_networkx(G))
+    return G
+
+
+def test_a_property_whose_first_value_is_not_of_its_usual_datatype_round_trips() -> None:
+    count = URIRef("http://example.org/count")
+    a, b, c = AGD.a, AGD.b, AGD.c
+    G = _ordered_round_trip(
+        [
+            (a, count, Literal("many")),  # read first, the odd one out
+            (b, count, Literal("1", datatype=XSD.integer)),
+            (c, count, Literal("2", datatype=XSD.integer)),
+        ]
+    )
+    assert G.graph["properties"]["http://example.org/count"]["literal"] == "xsd:integer"
+    assert G.graph["literals"] == [["agd:a", "count", 0, "many", "many", "xsd:string"]]
+    assert (G.nodes["agd:b"]["count"], G.nodes["agd:c"]["count"]) == (1, 2)
+
+
+def test_a_statement_field_first_read_as_an_iri_round_trips() -> None:
+    a, b, basis = AGD.a, AGD.b, URIRef("http://example.org/basis")
+    triples: list[tuple[URIRef, URIRef, URIRef | Literal]] = [(a, AG.alliedWith, b)]
+    values = [URIRef("http://example.org/doc"), Literal("a talk"), Literal("a letter")]
+    for n, value in enumerate(values):
+        statement = AGST[f"000000000000000{n}"]
+        triples += [
+            (statement, RDF.type, RDF.Statement),
+            (statement, RDF.subject, a),
+            (statement, RDF.predicate, AG.alliedWith),
+            (statement, RDF.object, b),
+            (statement, basis, value),
+        ]
+    G = _ordered_round_trip(triples)
+    # Most values here are text, so the IRI read first is the one recorded as an exception.
+    assert G.graph["properties"]["http://example.org/basis"]["literal"] == "xsd:string"
+    assert G.graph["literals"] == [
+        [
+            "agst:0000000000000000",
+            "http://example.org/basis",
+            0,
+            "http://example.org/doc",
+            "http://example.org/doc",
+            "iri",
+        ]
+    ]
+    edge = G["agd:a"]["agd:b"]["ag:alliedWith"]
+    assert [st["http://example.org/basis"] for st in edge["statements"]] == [
+        "http://example.org/doc",
+        "a talk",
+        "a letter",
+    ]
+
+
+def test_attribute_names_that_collide_in_reading_order_are_settled_by_the_whole_set() -> None:
+    a = AGD.a
+    G = _ordered_round_trip(
+        [
+            (a, URIRef("http://example.org/killed"), Literal("3", datatype=XSD.integer)),
+            (a, AG.killed, Literal("4", datatype=XSD.integer)),  # ag: first, whatever the order
+        ]
+    )
+    assert (G.nodes["agd:a"]["killed"], G.nodes["agd:a"]["x_killed"]) == (4, 3)
+    assert G.graph["properties"]["ag:killed"]["attribute"] == "killed"

@@ -570,6 +570,11 @@ class _Projection:
         self.odd: list[tuple[str, str, str | None, int, Value, str, str]] = []
         self.names: dict[str, str] = {}  # node property → attribute name (tentative)
         self.taken = set(_RESERVED_ATTRIBUTES)
+        # Edges go into the graph as they are read: every node met (a subject, or an edge's
+        # end) has its id here and its dicts in G._succ and G._pred.
+        self.G = nx.MultiDiGraph()
+        self.ids: dict[str, str] = {}
+        self.edge_keys: dict[str, tuple[str, str]] = {}  # property → (edge key, label)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -590,6 +595,10 @@ class _Projection:
         counts_of, first_of, odd = self.counts, self.first, self.odd
         names, fields_of = self.names, _STATEMENT_FIELDS
         get_node, get_statement, get_name = nodes.get, statements.get, names.get
+        ids, succ, pred, edge_keys = self.ids, self.G._succ, self.G._pred, self.edge_keys
+        node_namespaces = ("_:", *_NODE_NAMESPACES)
+        out: dict[str, Any] = {}
+        u = ""
         type_curies: dict[str, str] = {}  # a few classes, typed over and over
         id_cache: dict[str, str] = {}  # the sources statements cite, over and over
         owner: dict[str, int] = {}
@@ -626,6 +635,8 @@ class _Projection:
                             found = nodes[sk] = {"types": [], "aliases": []}
                         data = found
                         node = sk
+                        u = ids.get(sk) or self.meet(sk)
+                        out = succ[u]
                 pv = q.predicate.value
                 o = q.object
                 if seen is not None and (pv, o) in seen:
@@ -657,10 +668,17 @@ class _Projection:
                         if class_curie is None:
                             class_curie = type_curies[class_iri] = _curie(class_iri)
                         data["types"].append(class_curie)
-                    else:
-                        objects.append(
-                            (sk, pv, o.value if type(o) is NamedNode else "_:" + o.value)
-                        )
+                        continue
+                    ok = o.value if type(o) is NamedNode else "_:" + o.value
+                    if not ok.startswith(node_namespaces):
+                        objects.append((sk, pv, ok))  # an edge if ok is a node, known at the end
+                        continue
+                    v = ids.get(ok) or self.meet(ok)
+                    key_label = edge_keys.get(pv) or self.edge_key(pv)
+                    keys: dict[str, Any] | None = out.get(v)
+                    if keys is None:
+                        keys = out[v] = pred[v][u] = {}  # one key dict for both, as add_edge does
+                    keys[key_label[0]] = {"label": key_label[1], "statements": [], "sources": []}
                     continue
                 else:
                     key = get_name(pv) or self.name(pv)
@@ -716,6 +734,37 @@ class _Projection:
         found = self.names[prop] = _attribute_name(prop, self.taken)
         return found
 
+    def meet(self, key: str) -> str:
+        """Give a node met for the first time its id and its (empty) adjacency dicts."""
+        node = self.ids[key] = _node_id(key)
+        self.G._succ[node] = {}
+        self.G._pred[node] = {}
+        return node
+
+    def edge_key(self, prop: str) -> tuple[str, str]:
+        """The key and label of a property's edges."""
+        key = _curie(prop)
+        found = self.edge_keys[prop] = (key, self.onto.label(key))
+        return found
+
+    def edge(self, subject: str, prop: str, obj: str) -> None:
+        """Add an edge (outside the reading loop, which adds most of them itself)."""
+        u = self.ids.get(subject) or self.meet(subject)
+        v = self.ids.get(obj) or self.meet(obj)
+        key, label = self.edge_keys.get(prop) or self.edge_key(prop)
+        keys = self.G._succ[u].get(v)
+        if keys is None:
+            keys = self.G._succ[u][v] = self.G._pred[v][u] = {}
+        keys[key] = {"label": label, "statements": [], "sources": []}
+
+    def edge_data(self, subject: str, prop: str, obj: str) -> dict[str, Any] | None:
+        """The data of the edge of a triple, if the graph has it."""
+        u, v, found = self.ids.get(subject), self.ids.get(obj), self.edge_keys.get(prop)
+        if u is None or v is None or found is None:
+            return None
+        data: dict[str, Any] | None = self.G._succ[u].get(v, {}).get(found[0])
+        return data
+
     def seen_before(self, subject: Any, index: int) -> set[tuple[str, Any]]:
         """The (property, object) pairs of a subject in the graphs read before graph ``index``."""
         return {
@@ -749,48 +798,46 @@ class _Projection:
         nodes, statements = self.nodes, self.statements
         # Statements that do not follow the provenance pattern are plain nodes with all their
         # triples: read again as such.
-        plain = [
-            parts[4]
-            for parts in statements.values()
-            if parts[1] is None
-            or parts[2] is None
-            or parts[3] is None
-            or type(parts[2]) is not ox.NamedNode
-        ]
+        plain = sorted(
+            (
+                parts[4]
+                for parts in statements.values()
+                if parts[1] is None
+                or parts[2] is None
+                or parts[3] is None
+                or type(parts[2]) is not ox.NamedNode
+            ),
+            key=_term_key,
+        )
         if plain:
-            dropped = set()
-            for term in sorted(plain, key=_term_key):
-                dropped.add(statements.pop(_term_key(term))[0]["id"])
+            dropped = {statements.pop(_term_key(term))[0]["id"] for term in plain}
             self.odd = [entry for entry in self.odd if entry[2] is None or entry[0] not in dropped]
             self.read(
                 [
-                    [q for term in sorted(plain, key=_term_key) for q in self.requery(term, graph)]
+                    [q for term in plain for q in self.requery(term, graph)]
                     for graph in range(len(self.sources))
                 ],
                 (),
             )
-        node_keys = nodes.keys()
-        node_namespaces = ("_:", *_NODE_NAMESPACES)
 
-        # IRI objects: an edge when the object is a node, else an IRI-valued attribute.
-        edges: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-        extra_nodes: set[str] = set()
+        # IRI objects outside the node namespaces: an edge when the object is a node, else an
+        # IRI-valued attribute.
         for sk, pv, ok in self.objects:
-            if ok in node_keys or ok.startswith(node_namespaces):
-                edges[(sk, pv, ok)] = []
-                if ok not in node_keys:
-                    extra_nodes.add(ok)
+            if ok in nodes:
+                self.edge(sk, pv, ok)
             else:
                 self.add(nodes[sk], None, (_node_id(ok), _IRI_TAG, ok), pv, sk)
 
         # Statements: on their edge when the triple is direct, else on the subject node.
         node_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        stated: dict[int, dict[str, Any]] = {}  # edges with statements
         for record, subject, predicate, obj, _ in statements.values():
             subject_key = _term_key(subject)
             if type(obj) is not ox.Literal:
-                edge = edges.get((subject_key, predicate.value, _term_key(obj)))
+                edge = self.edge_data(subject_key, predicate.value, _term_key(obj))
                 if edge is not None:
-                    edge.append(record)
+                    edge["statements"].append(record)
+                    stated[id(edge)] = edge
                     continue
             record["property"] = _curie(predicate.value)
             if type(obj) is ox.Literal:
@@ -799,12 +846,16 @@ class _Projection:
             else:
                 record["object"] = _node_id(_term_key(obj))
             node_statements[subject_key].append(record)
-            if subject_key not in node_keys:
-                extra_nodes.add(subject_key)
+            if subject_key not in self.ids:
+                self.meet(subject_key)
+        for edge in stated.values():
+            if len(edge["statements"]) > 1:
+                edge["statements"].sort(key=_statement_id)
+            _edge_conveniences(edge)
 
         attr_names = self.settle_names()
         defaults = self.settle_literals(attr_names)
-        return self.build(edges, node_statements, extra_nodes, attr_names, defaults), self.onto
+        return self.build(node_statements, attr_names, defaults), self.onto
 
     def settle_names(self) -> dict[str, str]:
         """The attribute names of the node properties, as the whole set of them gives them.
@@ -876,26 +927,20 @@ class _Projection:
 
     def build(
         self,
-        edges: dict[tuple[str, str, str], list[dict[str, Any]]],
         node_statements: Mapping[str, list[dict[str, Any]]],
-        extra_nodes: set[str],
         attr_names: Mapping[str, str],
         defaults: Mapping[str, str],
     ) -> nx.MultiDiGraph:
-        """The graph: nodes with their derived attributes, edges with their statements."""
-        nodes, onto = self.nodes, self.onto
-        for sk in sorted(extra_nodes - nodes.keys()):
-            nodes[sk] = {"types": [], "aliases": []}
-        # NetworkX's own dicts are filled directly, as add_nodes_from and add_edges_from would
-        # fill them (tests/test_network.py checks that), without copying every data dict and
-        # checking every edge again: the two calls took a tenth of the projection.
-        G = nx.MultiDiGraph()
+        """The graph: nodes with their derived attributes (edges are in it already)."""
+        nodes, onto, G = self.nodes, self.onto, self.G
+        # Nodes met only as an edge's end or as the subject of a statement, after the others.
+        for key in sorted(self.ids.keys() - nodes.keys()):
+            nodes[key] = {"types": [], "aliases": []}
         node_data, succ, pred = G._node, G._succ, G._pred
         sources: dict[str, dict[str, Any]] = {}
         most_specific = onto.most_specific
-        ids: dict[str, str] = {}
         for sk, data in nodes.items():
-            node = ids[sk] = _node_id(sk)
+            node = self.ids[sk]
             types = data["types"]
             most = most_specific(types)
             if most is not None:
@@ -911,33 +956,13 @@ class _Projection:
             if "ag:Source" in types:
                 sources[node] = _source_info(data, attr_names)
             node_data[node] = data
-            succ[node] = {}
-            pred[node] = {}
-
-        labels: dict[str, tuple[str, str]] = {}
-
-        for (sk, pv, ok), records in edges.items():
-            found = labels.get(pv)
-            if found is None:
-                key = _curie(pv)
-                found = labels[pv] = (key, onto.label(key))
-            key, label = found
-            if records:
-                if len(records) > 1:
-                    records.sort(key=_statement_id)
-                data = {"label": label, "statements": records}
-                _edge_conveniences(data)
-            else:  # most edges of imported data: no statement, no dates
-                data = {"label": label, "statements": records, "sources": []}
-            u, v = ids[sk], ids[ok]
-            out = succ[u]
-            keys = out.get(v)
-            if keys is None:
-                keys = out[v] = pred[v][u] = {}  # one key dict for both, as add_edge makes it
-            keys[key] = data
+            # The adjacency dicts in the nodes' order, as add_nodes_from would have made them
+            # (they were made as the nodes were met).
+            succ[node] = succ.pop(node)
+            pred[node] = pred.pop(node)
 
         properties: dict[str, dict[str, str]] = {}
-        for pv in {p for (_, p, _) in edges} | set(defaults) | set(attr_names):
+        for pv in self.edge_keys.keys() | defaults.keys() | attr_names.keys():
             entry = {"label": onto.label(curie(pv))}
             if pv in attr_names:
                 entry["attribute"] = attr_names[pv]
