@@ -1,7 +1,8 @@
 """The NetworkX projection of the knowledge graph, its filters, and the way back to RDF.
 
-:func:`to_networkx` reads the data graph (every named graph but ``agg:ontology``) in one bulk pass over
-the store's quads and builds a :class:`networkx.MultiDiGraph` by the conventions of ``docs/design.md``:
+:func:`to_networkx` reads the data graph (every named graph but ``agg:ontology``) in one pass over the
+store's triples, streamed as N-Triples lines, and builds a :class:`networkx.MultiDiGraph` by the
+conventions of ``docs/design.md``:
 
 - one node per entity, keyed by its CURIE, with ``label``, ``type`` (the most specific class),
   ``types``, ``aliases``, ``search`` (normalised name keys), literal properties by local name, and
