@@ -11,11 +11,13 @@ literal a node). Each side runs in its own process so that its peak memory (``ru
 Prints load and projection times (wall clock and CPU, best of ``--repeat`` runs, since the machine
 may be shared), the projection-time ratio, and peak memory of each side.
 
-It also prints two floors of any projection written in Python over pyoxigraph, measured in the
-actorgraph process on the same store: reading every quad out of the store (subject, predicate and
-object as Python values, nothing kept) and NetworkX alone taking the projection's nodes and edges
-(``add_nodes_from`` + ``add_edges_from`` of the finished graph's rows). A projection cannot cost less
-than the first; the two together say how much of its time is spent in its own code.
+It also prints floors of a projection written in Python over pyoxigraph, measured in the actorgraph
+process on the same store: reading every triple as the projection reads it (Oxigraph's N-Triples
+lines, streamed, each split into its three terms, nothing kept), reading every quad out of the store
+instead (subject, predicate and object as Python values: the way the projection read before), and
+NetworkX alone taking the projection's nodes and edges (``add_nodes_from`` + ``add_edges_from`` of the
+finished graph's rows). The projection cannot cost less than its reading; the floors together say how
+much of its time is spent in its own code.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def _timed(project: Any, repeat: int) -> tuple[float, float, Any]:
 def run_actorgraph(nquads: Path, repeat: int) -> dict[str, float]:
     import pyoxigraph as ox
 
-    from actorgraph._network import to_networkx
+    from actorgraph._network import _graph_lines, to_networkx
 
     start = time.perf_counter()
     store = ox.Store()
@@ -70,6 +72,16 @@ def run_actorgraph(nquads: Path, repeat: int) -> dict[str, float]:
         return count
 
     read_wall, read_cpu, _ = _timed(read_quads, repeat)
+
+    def read_lines() -> int:
+        count = 0
+        for graph in [*store.named_graphs(), ox.DefaultGraph()]:
+            for line in _graph_lines(store, graph):
+                line.split(" ", 2)
+                count += 1
+        return count
+
+    lines_wall, lines_cpu, _ = _timed(read_lines, repeat)
     nodes, edges = list(G.nodes(data=True)), list(G.edges(keys=True, data=True))
 
     def networkx_alone() -> Any:
@@ -88,6 +100,8 @@ def run_actorgraph(nquads: Path, repeat: int) -> dict[str, float]:
         "peak_mb": peak,
         "read_quads_s": read_wall,
         "read_quads_cpu_s": read_cpu,
+        "read_lines_s": lines_wall,
+        "read_lines_cpu_s": lines_cpu,
         "networkx_alone_s": nx_wall,
         "networkx_alone_cpu_s": nx_cpu,
     }
@@ -178,8 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"load + projection: {total:.1f}x faster")
     print(
-        f"floors in the actorgraph process: reading every quad out of pyoxigraph "
-        f"{ours['read_quads_s']:.2f} s ({ours['read_quads_cpu_s']:.2f} s CPU); NetworkX alone "
+        f"floors in the actorgraph process: reading every triple as streamed N-Triples lines "
+        f"{ours['read_lines_s']:.2f} s ({ours['read_lines_cpu_s']:.2f} s CPU); reading every quad "
+        f"out of pyoxigraph {ours['read_quads_s']:.2f} s ({ours['read_quads_cpu_s']:.2f} s CPU); "
+        f"NetworkX alone "
         f"taking the projection's nodes and edges {ours['networkx_alone_s']:.2f} s "
         f"({ours['networkx_alone_cpu_s']:.2f} s CPU); rdflib's projection ÷ 4 = "
         f"{theirs['project_s'] / 4:.2f} s"

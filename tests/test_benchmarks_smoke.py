@@ -116,4 +116,5 @@ def test_network_bench_runs_and_prints_its_floors() -> None:
     out = completed.stdout
     assert "synthetic GTD-like graph: 3,000 triples" in out
     assert "faster than rdflib_to_networkx_multidigraph" in out
+    assert "reading every triple as streamed N-Triples lines" in out
     assert "reading every quad out of pyoxigraph" in out and "NetworkX alone" in out
