@@ -322,7 +322,7 @@ def _dump_into(store: ox.Store, graph: Any, pipe: int, failed: list[BaseExceptio
     try:
         store.dump(f"/dev/fd/{pipe}", format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
     except OSError as error:
-        if not str(error).endswith(_SYNC_FAILED):
+        if error.errno != errno.EINVAL and not str(error).endswith(_SYNC_FAILED):
             failed.append(error)
     except BaseException as error:  # handed to the reading thread
         failed.append(error)
@@ -334,8 +334,8 @@ def _graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
     """The triples of one graph of the store as N-Triples lines, read as Oxigraph writes them.
 
     A million triples: 0.5 s, the writing on another core, where reading the same quads as pyoxigraph
-    objects took 0.7 s. Elsewhere than on Linux (no ``/dev/fd``, or a pipe whose failed sync is
-    another error), the dump is read once it is whole.
+    objects took 0.7 s. Elsewhere than on Linux (where ``/dev/fd`` and the error a pipe's sync gives
+    may differ), the dump is read once it is whole.
     """
     reading, writing = os.pipe()
     if not (sys.platform.startswith("linux") and os.path.exists(f"/dev/fd/{writing}")):
@@ -352,7 +352,13 @@ def _graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
     try:
         # Closed when the lines are read, or when the reader stops early: the writer then fails
         # to write (EPIPE) and ends.
-        with open(reading, encoding="utf-8", newline="\n") as lines:
+        lines = open(reading, encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
+    except BaseException:
+        os.close(reading)
+        writer.join()
+        raise
+    try:
+        with lines:
             yield from lines
     finally:
         writer.join()
@@ -425,7 +431,8 @@ def _read(
     }
 
     def requery_list(key: str, _: int) -> Iterable[str]:
-        return _quad_lines(q for q in quads if q.subject == _key_term(key))
+        subject = _key_term(key)
+        return _quad_lines(q for q in quads if q.subject == subject)
 
     return [_quad_lines(quads)], statements, onto, requery_list
 
@@ -656,9 +663,9 @@ def _is_exact(tag: str, value: Value, lexical: str) -> bool:
 
 
 class _Projection:
-    """The projection of one knowledge graph (see :func:`to_networkx`), built as its quads are read.
+    """The projection of one knowledge graph (see :func:`to_networkx`), built as its triples are read.
 
-    Node attributes and statement fields get their final values as each quad is read. What makes
+    Node attributes and statement fields get their final values as each triple is read. What makes
     a projection exact is that :func:`from_networkx` can give every literal back: each property
     has a usual tag (the datatype or language of most of its values, ``G.graph["properties"]``),
     and the values it would not give back exactly are listed in ``G.graph["literals"]``. The usual
@@ -937,6 +944,7 @@ class _Projection:
             or parts[3] is None
         )
         if plain:
+            # Their values stay counted (a count only helps pick a property's usual tag).
             dropped = {statements.pop(key)[0]["id"] for key in plain}
             self.odd = [entry for entry in self.odd if entry[2] is None or entry[0] not in dropped]
             self.read(
