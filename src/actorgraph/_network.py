@@ -63,11 +63,6 @@ _XSD_STRING = _XSD + "string"
 _RDF_LANGSTRING = str(RDF.langString)
 _ONTOLOGY_GRAPH = ox.NamedNode(str(AGG) + "ontology")
 _NODE_NAMESPACES = (str(AGD), str(AGS))
-_DATA_QUERY = (
-    "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-    f"FILTER(?g != <{_ONTOLOGY_GRAPH.value}>) }}"
-)
-
 _INTEGER_TYPES = {
     _XSD + name
     for name in (
@@ -495,15 +490,8 @@ def _datatype_kind(datatype: str) -> tuple[int, str]:
     return found
 
 
-def _encode_literal(term: ox.Literal) -> tuple[Value, str]:
-    """Return a literal's Python value and its tag (``@en``, ``date``, ``xsd:integer``, …)."""
-    if term.language:
-        return term.value, "@" + term.language
-    return _typed_value(term.value, term.datatype.value)
-
-
 def _typed_value(lexical: str, datatype: str) -> tuple[Value, str]:
-    """Return the Python value and the tag of a literal of a datatype (full IRI)."""
+    """Return the Python value and tag (``date``, ``xsd:integer``, …) of a literal of a datatype."""
     kind, tag = _datatype_kind(datatype)
     if kind == _TEXT:
         return lexical, tag
