@@ -132,16 +132,16 @@ def test_a_projection_that_fails_while_reading_leaves_no_writer_behind(
     )
     before = threading.active_count()
     calls = 0
-    meet = _network._Projection.meet
+    node_id = _network._node_id  # called for every new subject
 
-    def failing(self: Any, key: str) -> str:
+    def failing(key: str) -> str:
         nonlocal calls
         calls += 1
         if calls == 100:
             raise RuntimeError("stop here")
-        return meet(self, key)
+        return node_id(key)
 
-    monkeypatch.setattr(_network._Projection, "meet", failing)
+    monkeypatch.setattr(_network, "_node_id", failing)
     with pytest.raises(RuntimeError, match="stop here") as caught:
         _network.to_networkx(store)
     # While the error (and so the reading frames, with the stream) is still held by a caller:

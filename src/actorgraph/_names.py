@@ -68,8 +68,10 @@ def name_keys(name: str) -> set[str]:
     """
     if name.isascii() and name.replace(" ", "").isalnum():
         # Letters, digits and spaces only (most names): no dash, mark or parenthesis to handle.
-        key = " ".join([_WORD_FOLDS.get(word, word) for word in name.lower().split()])
-        return {key} if key else set()
+        words = name.lower().split()
+        if not _WORD_FOLDS.keys().isdisjoint(words):
+            words = [_WORD_FOLDS.get(word, word) for word in words]
+        return {" ".join(words)} if words else set()
     keys = {normalize_name(name)}
     inner = _PAREN_RE.findall(name)
     if inner:

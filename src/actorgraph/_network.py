@@ -669,8 +669,8 @@ class _Projection:
         # line: "<iri> .\n", "_:b .\n" or a literal), statement key]
         self.statements: dict[str, list[Any]] = {}
         self.objects: list[tuple[str, str, str]] = []  # (subject, property, object) keys
-        self.counts: dict[str, dict[str, int]] = {}  # property → tag → values
-        self.first: dict[str, str] = {}  # property → the tag of its first value
+        # property → [the tag of its first value, how many values have it, {other tag: values}]
+        self.tags: dict[str, list[Any]] = {}
         # (owner, property, key or None for a node attribute, index, value, lexical, tag)
         self.odd: list[tuple[str, str, str | None, int, Value, str, str]] = []
         self.names: dict[str, str] = {}  # node property → attribute name (tentative)
@@ -696,7 +696,7 @@ class _Projection:
         datatype_kinds, date_patterns, date_tag = _DATATYPE_KINDS, _DATE_TYPES, _DATE_TAG
         exact_tags, integer_tag, string_tag = _EXACT_TAGS | {_IRI_TAG}, "xsd:integer", "xsd:string"
         nodes, statements, objects = self.nodes, self.statements, self.objects
-        counts_of, first_of, odd = self.counts, self.first, self.odd
+        tags_of, odd = self.tags, self.odd
         names, fields_of = self.names, _STATEMENT_FIELDS
         get_node, get_statement, get_name = nodes.get, statements.get, names.get
         ids, succ, pred, edge_keys = self.ids, self.G._succ, self.G._pred, self.edge_keys
@@ -707,6 +707,7 @@ class _Projection:
         u = ""
         type_curies: dict[str, str] = {}  # a few classes, typed over and over
         id_cache: dict[str, str] = {}  # the sources statements cite, over and over
+        dates_seen: dict[str, bool] = {}  # date literal → well formed
         # One string per property: the dicts keyed by it then find it by identity.
         properties = {f"<{p}>": p for p in (rdf_type, rdf_subject, rdf_predicate, rdf_object)}
         get_property = properties.get
@@ -749,8 +750,14 @@ class _Projection:
                             found = nodes[sk] = {"types": [], "aliases": []}
                         data = found
                         node = sk
-                        u = ids.get(sk) or self.meet(sk)
-                        out = succ[u]
+                        known = ids.get(sk)
+                        if known is None:  # what meet() does, written out: most subjects are new
+                            u = ids[sk] = _node_id(sk)
+                            out = succ[u] = {}
+                            pred[u] = {}
+                        else:
+                            u = known
+                            out = succ[u]
                 pv = get_property(p)
                 if pv is None:
                     pv = properties[p] = p[1:-1]
@@ -801,18 +808,25 @@ class _Projection:
                 else:
                     key = get_name(pv) or self.name(pv)
                 if first_char == '"':  # a literal: its Python value and its tag
-                    quoted, _, suffix = o.rpartition('"')
-                    lexical = quoted[1:]
+                    # "lexical" .\n, "lexical"@lang .\n or "lexical"^^<datatype> .\n
+                    end = o.rfind('"')
+                    lexical = o[1:end]
                     if "\\" in lexical:
                         lexical = _unescape(lexical)
                     value = lexical
-                    marker = suffix[0]
+                    marker = o[end + 1]
                     if marker == "^":
-                        datatype = suffix[3:-4]
+                        datatype = o[end + 4 : -4]
                         kind_tag = datatype_kinds.get(datatype)
                         kind, tag = kind_tag if kind_tag is not None else _datatype_kind(datatype)
                         if kind == date:
-                            if date_patterns[datatype].fullmatch(lexical):
+                            # Whether the date is well formed, looked up: dates repeat.
+                            well_formed = dates_seen.get(o)
+                            if well_formed is None:
+                                well_formed = dates_seen[o] = bool(
+                                    date_patterns[datatype].fullmatch(lexical)
+                                )
+                            if well_formed:
                                 tag = date_tag
                         elif kind == integer:
                             try:  # noqa: SIM105 - suppress() would cost a context per value
@@ -822,15 +836,11 @@ class _Projection:
                         elif kind != text:
                             value, tag = _typed_value(lexical, datatype)
                     elif marker == "@":
-                        tag = "@" + suffix[1:-3]
+                        tag = "@" + o[end + 2 : -3]
                     else:
                         tag = string_tag
-                # Counted, stored, and kept aside unless exact under the first tag of its
+                # Stored, counted, and kept aside unless exact under the first tag of its
                 # property (the usual case).
-                counts = counts_of.get(pv)
-                if counts is None:
-                    counts = counts_of[pv] = {}
-                counts[tag] = counts.get(tag, 0) + 1
                 old = data.get(key)
                 if old is None:
                     data[key] = value
@@ -841,15 +851,17 @@ class _Projection:
                 else:
                     data[key] = [old, value]
                     at = 1
-                first = first_of.get(pv)
-                if first is None:
-                    first = first_of[pv] = tag
-                if tag != first or not (
-                    tag in exact_tags or (tag == integer_tag and str(value) == lexical)
-                ):
-                    odd.append(
-                        (node, pv, key if parts is not None else None, at, value, lexical, tag)
-                    )
+                tally = tags_of.get(pv)
+                if tally is None:
+                    tally = tags_of[pv] = [tag, 0, {}]
+                if tag == tally[0]:
+                    tally[1] += 1
+                    if tag in exact_tags or (tag == integer_tag and str(value) == lexical):
+                        continue
+                else:
+                    others = tally[2]
+                    others[tag] = others.get(tag, 0) + 1
+                odd.append((node, pv, key if parts is not None else None, at, value, lexical, tag))
 
     def name(self, prop: str) -> str:
         """A node property's attribute name, given when the property is first met (checked in
@@ -897,17 +909,24 @@ class _Projection:
         prop: str,
         owner: str,
     ) -> None:
-        """Count and store one value outside the reading loop (``key`` None: a node attribute)."""
+        """Store and count one value outside the reading loop (``key`` None: a node attribute)."""
         value, tag, lexical = item
-        counts = self.counts.get(prop)
-        if counts is None:
-            counts = self.counts[prop] = {}
-        counts[tag] = counts.get(tag, 0) + 1
         name = key if key is not None else (self.names.get(prop) or self.name(prop))
         at = _insert(data, name, value)
-        first = self.first.setdefault(prop, tag)
-        if tag != first or not _is_exact(tag, value, lexical):
+        if self.tally(prop, tag, value, lexical):
             self.odd.append((owner, prop, key, at, value, lexical, tag))
+
+    def tally(self, prop: str, tag: str, value: Value, lexical: str) -> bool:
+        """Count a value of a property (as the reading loop does); return whether it is kept
+        aside: its tag is not the property's first, or it is not exact under it."""
+        tally = self.tags.get(prop)
+        if tally is None:
+            tally = self.tags[prop] = [tag, 0, {}]
+        if tag == tally[0]:
+            tally[1] += 1
+            return not _is_exact(tag, value, lexical)
+        tally[2][tag] = tally[2].get(tag, 0) + 1
+        return True
 
     # -- building ----------------------------------------------------------------------------------
 
@@ -953,32 +972,55 @@ class _Projection:
 
         # Statements: on their edge when the triple is direct, else on the subject node.
         node_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        stated: dict[int, dict[str, Any]] = {}  # edges with statements
+        several_on: dict[int, dict[str, Any]] = {}  # edges with more than one statement
         ids, succ, edge_keys = self.ids.get, self.G._succ, self.edge_keys.get
+        tally, odd = self.tally, self.odd
         no_edges: dict[str, Any] = {}
+        curies: dict[str, str] = {}
         for record, subject, predicate, obj, _ in statements.values():
-            subject_key, prop, literal = _line_key(subject), predicate[1:-4], obj[0] == '"'
+            # The keys of the ends, as _line_key gives them (written out: one per statement).
+            subject_key = subject[1:-4] if subject[0] == "<" else subject[:-3]
+            prop, literal = predicate[1:-4], obj[0] == '"'
             if not literal:
-                # The edge of the triple, if the graph has it (written out: one per statement).
-                u, v, found = ids(subject_key), ids(_line_key(obj)), edge_keys(prop)
+                object_key = obj[1:-4] if obj[0] == "<" else obj[:-3]
+                # The edge of the triple, if the graph has it.
+                u, v, found = ids(subject_key), ids(object_key), edge_keys(prop)
                 edge = None
                 if u is not None and v is not None and found is not None:
                     edge = succ[u].get(v, no_edges).get(found[0])
                 if edge is not None:
-                    edge["statements"].append(record)
-                    stated[id(edge)] = edge
+                    on_edge = edge["statements"]
+                    on_edge.append(record)
+                    if len(on_edge) == 1:
+                        # Most edges have one statement: its start, end and source are the
+                        # edge's (set while the edge is at hand).
+                        start, end = record.get("start"), record.get("end")
+                        source = record.get("source")
+                        if isinstance(start, str):
+                            edge["start"] = start
+                        if isinstance(end, str):
+                            edge["end"] = end
+                        if isinstance(source, str):
+                            edge["sources"] = [source]
+                    else:
+                        several_on[id(edge)] = edge
                     continue
-            record["property"] = _curie(prop)
-            if literal:
-                self.add(record, "value", _line_literal(obj), prop, record["id"])
+            short = curies.get(prop)
+            if short is None:
+                short = curies[prop] = _curie(prop)
+            record["property"] = short
+            if literal:  # as add() would store it: the record has no value yet
+                value, tag, lexical = _line_literal(obj)
+                record["value"] = value
+                if tally(prop, tag, value, lexical):
+                    odd.append((record["id"], prop, "value", 0, value, lexical, tag))
             else:
-                record["object"] = _node_id(_line_key(obj))
+                record["object"] = _node_id(object_key)
             node_statements[subject_key].append(record)
             if subject_key not in self.ids:
                 self.meet(subject_key)
-        for edge in stated.values():
-            if len(edge["statements"]) > 1:
-                edge["statements"].sort(key=_statement_id)
+        for edge in several_on.values():
+            edge["statements"].sort(key=_statement_id)
             _edge_conveniences(edge)
 
         attr_names = self.settle_names()
@@ -1006,11 +1048,11 @@ class _Projection:
     def settle_literals(self, attr_names: Mapping[str, str]) -> dict[str, str]:
         """Each property's usual tag, and ``self.exceptions``: the values it would not give back."""
         defaults = {
-            pv: max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-            for pv, counts in self.counts.items()
+            pv: max([(n, first), *((m, tag) for tag, m in others.items())])[1] if others else first
+            for pv, (first, n, others) in self.tags.items()
         }
         # Properties whose usual tag is not their first: every value is looked at again.
-        again = {pv for pv, tag in defaults.items() if tag != self.first.get(pv, tag)}
+        again = {pv for pv, tag in defaults.items() if tag != self.tags[pv][0]}
         aside: dict[tuple[str, str, int], tuple[Value, str, str]] = {}
         exceptions: list[list[Any]] = []
         for holder, pv, field, at, value, lexical, tag in self.odd:
@@ -1021,13 +1063,13 @@ class _Projection:
             elif _differs(value, lexical, tag, defaults[pv]):
                 exceptions.append([owner, key, at, value, lexical, tag])
         for pv in sorted(again):
-            first, default = self.first[pv], defaults[pv]
+            first, default = self.tags[pv][0], defaults[pv]
             for owner, key, values in self._holders(pv, attr_names):
-                for at, held in enumerate(values):
+                for at, one in enumerate(values):
                     # Not kept aside: exact under the first tag, which gives its literal back.
                     value, lexical, tag = aside.get((owner, key, at)) or (
-                        held,
-                        _iri(str(held)) if first == _IRI_TAG else _lexical(held),
+                        one,
+                        _iri(str(one)) if first == _IRI_TAG else _lexical(one),
                         first,
                     )
                     if _differs(value, lexical, tag, default):
@@ -1043,11 +1085,13 @@ class _Projection:
         name = attr_names.get(prop)
         if name is not None:
             for sk, data in self.nodes.items():
-                if name in data:
-                    yield _node_id(sk), name, _values_at(data, name)
+                found = data.get(name)
+                if found is not None and found != []:  # (every node has a list of aliases)
+                    yield _node_id(sk), name, found if type(found) is list else [found]
         field = _STATEMENT_FIELDS.get(prop) or _curie(prop)
         short = _curie(prop)
-        for record, *_ in self.statements.values():
+        for parts in self.statements.values():
+            record = parts[0]
             if field in record:
                 yield record["id"], field, _values_at(record, field)
             if record.get("property") == short and "value" in record:
@@ -1064,30 +1108,34 @@ class _Projection:
         # Nodes met only as an edge's end or as the subject of a statement, after the others.
         for key in sorted(self.ids.keys() - nodes.keys()):
             nodes[key] = {"types": [], "aliases": []}
-        node_data, succ, pred = G._node, G._succ, G._pred
+        node_data, ids = G._node, self.ids
         sources: dict[str, dict[str, Any]] = {}
         most_specific = onto.most_specific
+        get_statements = node_statements.get
         for sk, data in nodes.items():
-            node = self.ids[sk]
+            node = ids[sk]
             types = data["types"]
             most = most_specific(types)
             if most is not None:
                 data["type"] = most
-            label = data.get("label")
-            names = [label] if isinstance(label, str) else (label or [])
-            data["search"] = sorted(
-                {k for n in [*names, *data["aliases"]] for k in name_keys(str(n))}
-            )
-            here = node_statements.get(sk)
+            label, aliases = data.get("label"), data["aliases"]
+            if aliases or not (label is None or type(label) is str):
+                names = [label] if isinstance(label, str) else (label or [])
+                data["search"] = sorted({k for n in [*names, *aliases] for k in name_keys(str(n))})
+            else:  # most nodes: one label, or none
+                data["search"] = [] if label is None else sorted(name_keys(label))
+            here = get_statements(sk)
             if here:
-                data["statements"] = sorted(here, key=_statement_id)
+                data["statements"] = sorted(here, key=_statement_id) if len(here) > 1 else here
             if "ag:Source" in types:
                 sources[node] = _source_info(data, attr_names)
             node_data[node] = data
-            # The adjacency dicts in the nodes' order, as add_nodes_from would have made them
-            # (they were made as the nodes were met).
-            succ[node] = succ.pop(node)
-            pred[node] = pred.pop(node)
+        # The adjacency dicts in the nodes' order, as add_nodes_from would have made them (they
+        # were made as the nodes were met). Setting them through NetworkX's attributes also
+        # resets its cached views.
+        succ, pred = G._succ, G._pred
+        G._succ = {node: succ[node] for node in node_data}  # also G._adj
+        G._pred = {node: pred[node] for node in node_data}
 
         properties: dict[str, dict[str, str]] = {}
         for pv in self.edge_keys.keys() | defaults.keys() | attr_names.keys():
@@ -1141,16 +1189,11 @@ def _source_info(data: Mapping[str, Any], attr_names: Mapping[str, str]) -> dict
 
 
 def _edge_conveniences(data: dict[str, Any]) -> None:
+    """An edge's start, end and sources, from its statements (the projection sets those of an
+    edge with one statement itself)."""
     statements = data["statements"]
-    if len(statements) == 1:  # most edges: the same as below, without the lists
-        statement = statements[0]
-        start, end, source = statement.get("start"), statement.get("end"), statement.get("source")
-        if isinstance(start, str):
-            data["start"] = start
-        if isinstance(end, str):
-            data["end"] = end
-        data["sources"] = [source] if isinstance(source, str) else []
-        return
+    data.pop("start", None)
+    data.pop("end", None)
     starts = [st["start"] for st in statements if isinstance(st.get("start"), str)]
     ends = [st["end"] for st in statements if isinstance(st.get("end"), str)]
     if starts:
