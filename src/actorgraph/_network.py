@@ -1085,9 +1085,9 @@ class _Projection:
         name = attr_names.get(prop)
         if name is not None:
             for sk, data in self.nodes.items():
-                found = data.get(name)
-                if found is not None and found != []:  # (every node has a list of aliases)
-                    yield _node_id(sk), name, found if type(found) is list else [found]
+                values = _values_at(data, name)
+                if values:  # (every node has a list of aliases, most of them empty)
+                    yield _node_id(sk), name, values
         field = _STATEMENT_FIELDS.get(prop) or _curie(prop)
         short = _curie(prop)
         for parts in self.statements.values():
