@@ -974,9 +974,8 @@ class _Projection:
         node_statements: dict[str, list[dict[str, Any]]] = defaultdict(list)
         several_on: dict[int, dict[str, Any]] = {}  # edges with more than one statement
         ids, succ, edge_keys = self.ids.get, self.G._succ, self.edge_keys.get
-        tally, odd = self.tally, self.odd
         no_edges: dict[str, Any] = {}
-        curies: dict[str, str] = {}
+        curies: dict[str, str] = {}  # one CURIE string per property, shared by its statements
         for record, subject, predicate, obj, _ in statements.values():
             # The keys of the ends, as _line_key gives them (written out: one per statement).
             subject_key = subject[1:-4] if subject[0] == "<" else subject[:-3]
@@ -1009,11 +1008,8 @@ class _Projection:
             if short is None:
                 short = curies[prop] = _curie(prop)
             record["property"] = short
-            if literal:  # as add() would store it: the record has no value yet
-                value, tag, lexical = _line_literal(obj)
-                record["value"] = value
-                if tally(prop, tag, value, lexical):
-                    odd.append((record["id"], prop, "value", 0, value, lexical, tag))
+            if literal:
+                self.add(record, "value", _line_literal(obj), prop, record["id"])
             else:
                 record["object"] = _node_id(object_key)
             node_statements[subject_key].append(record)
