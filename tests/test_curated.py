@@ -270,3 +270,27 @@ def test_the_bundled_data_reads_and_compiles() -> None:
     data = read_curated()
     assert data.claims
     assert compile_triples(data)
+
+
+def test_every_bundled_claim_says_where_in_its_source_the_fact_stands() -> None:
+    data = read_curated()
+    unplaced = [
+        f"{claim.path}:{claim.line}"
+        for claim in data.claims
+        if claim.char_start is None and claim.fact is None and claim.locator is None
+    ]
+    assert unplaced == []
+
+
+def test_a_locator_becomes_the_statements_ag_locator(tmp_path: Path) -> None:
+    path = tmp_path / "located.yaml"
+    path.write_text(
+        "sources:\n  - id: ags:web\n    title: T\n    creator: C\n    publisher: P\n"
+        "    url: https://example.org/t\n"
+        "entities:\n  - id: agd:g\n    type: ag:ArmedGroup\n    label: G\n"
+        "claims:\n  - subject: agd:g\n    property: ag:foundingDate\n    object: '2001'\n"
+        "    source: ags:web\n    claim: The page dates the group's founding to 2001.\n"
+        "    locator: para. 2\n"
+    )
+    triples = set(compile_triples(read_curated([path])))
+    assert any(p == AG.locator and o == Literal("para. 2") for _, p, o in triples)

@@ -72,7 +72,7 @@ _SOURCE_KEYS = {
 _ENTITY_KEYS = {"id", "type", "label", "aliases"}
 _CLAIM_KEYS = {
     "subject", "property", "object", "source", "claim", "rank", "pinpoint", "fact", "start", "end",
-    "note", "lower_bound", "uncertain", "disowned_date",
+    "note", "lower_bound", "uncertain", "disowned_date", "locator",
 }  # fmt: skip
 
 
@@ -119,6 +119,7 @@ class Claim:
     char_end: int | None = None
     span_sha256: str | None = None
     fact: int | None = None
+    locator: str | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
     note: str | None = None
@@ -738,6 +739,7 @@ def _read_claim(
             record, "fact", f"expected the number of a fact in the source's list, found {fact!r}"
         )
         fact = None
+    locator = check.text(record, "locator")
     start = check.date(record, "start")
     end = check.date(record, "end")
     if start is not None and end is not None and start.earliest > end.latest:
@@ -760,6 +762,7 @@ def _read_claim(
         claim=text,
         rank=rank,
         fact=fact,
+        locator=locator,
         start=start,
         end=end,
         note=note,
@@ -973,6 +976,8 @@ def _statement_triples(claim: Claim) -> Iterator[Triple]:
     if claim.fact is not None:
         slug = str(claim.source)[len(str(AGS)) :]
         yield st, AG.sourceFact, Literal(f"{slug}#{claim.fact}")
+    if claim.locator is not None:
+        yield st, AG.locator, Literal(claim.locator)
     if claim.start is not None:
         yield st, AG.startDate, claim.start.literal()
         yield st, AG.earliestDate, Literal(claim.start.earliest.isoformat(), datatype=XSD.date)
