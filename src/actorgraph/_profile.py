@@ -160,6 +160,7 @@ _SECTIONS: list[tuple[str, str, str]] = [
     ("Recruits from", "out", "ag:recruitsFrom"),
     ("Ideology", "out", "ag:adheresTo"),
     ("Active in", "out", "ag:activeIn"),
+    ("Born", "out", "ag:birthDate"),
     ("Died", "out", "ag:deathDate"),
 ]
 
