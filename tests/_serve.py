@@ -46,11 +46,12 @@ class Server:
         raise RuntimeError(f"actorgraph serve did not start within {start_timeout:g} s")
 
     def children(self) -> list[int]:
-        """Process ids of the server's child processes (its query workers)."""
-        pids: list[int] = []
-        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
-            pids += [int(pid) for pid in (task / "children").read_text().split()]
-        return pids
+        """Process ids of the server's query workers.
+
+        The server keeps its store in a query host process, which forks one worker per query: the
+        workers are the children of the server's children.
+        """
+        return [pid for child in _children(self.process.pid) for pid in _children(child)]
 
     def stop(self) -> str:
         """Stop the server; return what it wrote to stderr."""
@@ -61,3 +62,13 @@ class Server:
             self.process.kill()
             _, err = self.process.communicate()
         return err
+
+
+def _children(pid: int) -> list[int]:
+    pids: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(child) for child in (task / "children").read_text().split()]
+    except OSError:
+        pass  # the process has gone
+    return pids

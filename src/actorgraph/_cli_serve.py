@@ -14,6 +14,8 @@ from actorgraph._errors import UsageError
 __all__ = ["add_push_parser", "add_serve_parser"]
 
 _SERVER_EXTRA = "pip install 'actorgraph[server]'"
+# Named here as well as in actorgraph._server, which needs the server extra to import.
+UPDATE_TOKEN_ENV = "ACTORGRAPH_UPDATE_TOKEN"
 
 
 def _examples(text: str) -> str:
@@ -51,9 +53,15 @@ def add_serve_parser(sub: Any) -> None:
             Turtle, N-Triples or JSON-LD, chosen by the Accept header), the Service Description on a
             bare GET, and an offline query page with the saved queries at /.
 
-            Read-only unless --allow-update (then SPARQL Update at /update). Each query is stopped
-            after --timeout seconds (HTTP 503) and sends at most --max-rows rows; SERVICE is
-            refused. Binds 127.0.0.1 unless --host says otherwise. Needs {_SERVER_EXTRA}.
+            Read-only unless --allow-update (then SPARQL Update at /update, from this server's
+            own pages, origins given with --cors, or clients that are not browsers; with the
+            token in {UPDATE_TOKEN_ENV} when it is set, which --allow-update on an address other
+            machines reach requires). Each query runs in its own worker process: stopped after
+            --timeout seconds (HTTP 503) or past --query-memory MiB (HTTP 507), and sends at most
+            --max-rows rows; --workers run at once (--client-workers per client address), up to
+            --queue wait; /status shows the queue. SERVICE is refused. Binds 127.0.0.1 unless
+            --host says otherwise, and answers only to IP addresses, localhost and the names
+            given with --allowed-host. Needs {_SERVER_EXTRA}.
             """
         ).strip(),
         epilog=_examples(
@@ -62,6 +70,7 @@ def add_serve_parser(sub: Any) -> None:
             actorgraph serve --store ~/actorgraph-store --port 8000
             curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ag:claimedBy ?o }' http://127.0.0.1:7878/sparql
             actorgraph serve --cors https://yasgui.org --timeout 10 --max-rows 50000
+            ACTORGRAPH_UPDATE_TOKEN=... actorgraph serve --host 0.0.0.0 --allowed-host kg.example.org --allow-update
             """
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -90,7 +99,45 @@ def add_serve_parser(sub: Any) -> None:
         help="refuse request bodies larger than this with 413 (default 1000000)",
     )
     parser.add_argument(
-        "--allow-update", action="store_true", help="accept SPARQL Update at /update"
+        "--query-memory",
+        type=_positive(int),
+        default=1024,
+        metavar="MIB",
+        help="stop a query whose worker needs more than MIB MiB beyond the store (HTTP 507; default 1024)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_positive(int),
+        default=4,
+        metavar="N",
+        help="evaluate at most N queries at once; the others wait (default 4)",
+    )
+    parser.add_argument(
+        "--client-workers",
+        type=_positive(int),
+        default=2,
+        metavar="N",
+        help="evaluate at most N queries at once for one client address (default 2)",
+    )
+    parser.add_argument(
+        "--queue",
+        type=_positive(int),
+        default=64,
+        metavar="N",
+        help="let at most N requests wait for a worker; more get 503 (default 64)",
+    )
+    parser.add_argument(
+        "--allow-update",
+        action="store_true",
+        help=f"accept SPARQL Update at /update (with the token in {UPDATE_TOKEN_ENV} when set)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (NAME or NAME:PORT; repeatable; * for any); "
+        "others get 421",
     )
     parser.add_argument(
         "--allow-remote",
@@ -99,8 +146,10 @@ def add_serve_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--cors",
+        action="append",
         metavar="ORIGIN",
-        help="let pages from ORIGIN (or * for any) call the endpoint; no CORS headers otherwise",
+        help="let pages from ORIGIN (or * for any, to read) call the endpoint, and send updates "
+        "(never *); repeatable; no CORS headers otherwise",
     )
     add_store_flags(parser)
     parser.set_defaults(func=run_serve)
@@ -123,7 +172,13 @@ def run_serve(args: argparse.Namespace) -> int:
         max_body=args.max_body,
         allow_update=args.allow_update,
         allow_remote=args.allow_remote,
-        cors=args.cors,
+        cors=tuple(args.cors or ()),
+        query_memory=args.query_memory,
+        workers=args.workers,
+        client_workers=args.client_workers,
+        queue=args.queue,
+        allowed_hosts=tuple(args.allowed_host),
+        update_token=os.environ.get(UPDATE_TOKEN_ENV) or None,
     )
     _server.serve(args.store, host=args.host, port=args.port, data=args.data, options=options)
     return 0

@@ -13,6 +13,7 @@ __all__ = [
     "EndpointError",
     "ImportRejectedError",
     "QueryError",
+    "QueryMemoryError",
     "QueryTimeout",
     "StoreLockedError",
     "UnknownNameError",
@@ -109,6 +110,10 @@ class QueryTimeout(ActorGraphError):
     """A query ran past its time limit and was stopped."""
 
     exit_code = 5
+
+
+class QueryMemoryError(QueryTimeout):
+    """A query went past its memory limit and was stopped (a resource limit, like a timeout)."""
 
 
 class EndpointError(ActorGraphError):

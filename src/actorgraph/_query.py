@@ -18,15 +18,18 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.query import ResultRow
 
-from actorgraph._errors import QueryError, QueryTimeout
+from actorgraph._errors import QueryError, QueryMemoryError, QueryTimeout
 from actorgraph._namespaces import AGG, PREFIXES
 
 __all__ = [
     "QueryResult",
     "bind_values",
     "check_query",
+    "dataset_of",
+    "evaluate_reply",
     "param_terms",
     "parse_param",
+    "result_of_reply",
     "run_local",
     "sparql_term",
 ]
@@ -703,6 +706,42 @@ def _syntax_error(
     return QueryError(f"SPARQL syntax error at {where}{detail}", line=line, column=column)
 
 
+def evaluate_reply(
+    store: ox.Store,
+    text: str,
+    subs: dict[ox.Variable, Any],
+    limit: int | None,
+    dataset: Mapping[str, Any] | None = None,
+) -> tuple[str, Any]:
+    """Run a query in a worker process; return a picklable reply for :func:`result_of_reply`.
+
+    The one body of every query worker: the library's timeout worker and the endpoint's
+    (:mod:`actorgraph._query_host`).
+    """
+    try:
+        return "ok", _evaluate(store, text, subs, limit, dataset)
+    except QueryError as exc:
+        return "query-error", (str(exc), exc.line, exc.column)
+    except MemoryError:
+        return "memory", "out of memory"
+    except Exception as exc:
+        return "error", f"{type(exc).__name__}: {exc}"
+
+
+def result_of_reply(reply: tuple[str, Any]) -> QueryResult:
+    """The :class:`QueryResult` of a worker's reply, or the error it reports."""
+    status, payload = reply
+    if status == "query-error":
+        message, line, column = payload
+        raise QueryError(message, line=line, column=column)
+    if status == "memory":
+        raise QueryMemoryError("the query ran out of memory in its worker process; narrow it")
+    if status == "error":
+        raise QueryError(f"the query failed: {payload}")
+    kind, data, truncated = payload
+    return QueryResult(kind, data, truncated=truncated)
+
+
 def _worker(
     conn: Any,
     store: ox.Store,
@@ -713,16 +752,12 @@ def _worker(
     dataset: Mapping[str, Any] | None = None,
 ) -> None:
     try:
-        conn.send(("ok", _evaluate(store, text, subs, limit, dataset)))
-    except QueryError as exc:
-        conn.send(("query-error", (str(exc), exc.line, exc.column)))
-    except Exception as exc:
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        conn.send(evaluate_reply(store, text, subs, limit, dataset))
     finally:
         conn.close()
 
 
-def _dataset(
+def dataset_of(
     default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
 ) -> dict[str, Any] | None:
     if default_graph is None and named_graphs is None:
@@ -753,7 +788,7 @@ def run_local(
     check_query(text, allow_remote=allow_remote)
     check_params(text, params)
     subs: dict[ox.Variable, Any] = dict(param_terms(params))
-    dataset = _dataset(default_graph, named_graphs)
+    dataset = dataset_of(default_graph, named_graphs)
     if timeout is None:
         kind, payload, truncated = _evaluate(store, text, subs, limit, dataset, table=True)
         if kind == "SELECT" and limit is None:
@@ -777,7 +812,7 @@ def run_local(
                 f"the query ran past its {timeout:g} s limit and was stopped; "
                 "narrow it (LIMIT, more specific patterns) or raise the timeout"
             )
-        status, payload = receiver.recv()
+        reply = receiver.recv()
     except EOFError:
         raise QueryError(
             "the query crashed its worker process (out of memory, or nested too deeply for the "
@@ -788,13 +823,7 @@ def run_local(
             process.kill()
         process.join()
         receiver.close()
-    if status == "query-error":
-        message, line, column = payload
-        raise QueryError(message, line=line, column=column)
-    if status == "error":
-        raise QueryError(f"the query failed: {payload}")
-    kind, data, truncated = payload
-    return QueryResult(kind, data, truncated=truncated)
+    return result_of_reply(reply)
 
 
 # --------------------------------------------------------------------------------------------
