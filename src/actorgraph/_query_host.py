@@ -148,6 +148,7 @@ class QueryHost:
         """
         check_query(text, allow_remote=allow_remote)
         check_params(text, params)
+        param_terms(params)  # a bad parameter is reported before a worker is started
         request = pickle.dumps(
             (text, dict(params or {}), limit, timeout, default_graph, named_graphs)
         )
@@ -168,12 +169,11 @@ class QueryHost:
                 "narrow it (LIMIT, more specific patterns) or raise the timeout"
             ) from None
         finally:
+            channel.close()
             if pidfd is not None:
                 if not finished:
-                    with suppress(ProcessLookupError):
-                        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+                    await _kill(loop, pidfd)
                 os.close(pidfd)
-            channel.close()
         if not reply:
             raise QueryMemoryError(
                 f"the query was stopped at its memory limit of {self.memory_mib} MiB "
@@ -224,6 +224,24 @@ async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> Non
         await future
     finally:
         loop.remove_reader(sock.fileno())
+
+
+async def _kill(loop: asyncio.AbstractEventLoop, pidfd: int) -> None:
+    """Kill a worker and wait until it has gone (a pidfd turns readable when its process exits)."""
+    with suppress(ProcessLookupError):
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    future: asyncio.Future[None] = loop.create_future()
+
+    def gone() -> None:
+        if not future.done():
+            future.set_result(None)
+
+    loop.add_reader(pidfd, gone)
+    try:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(future), 5)
+    finally:
+        loop.remove_reader(pidfd)
 
 
 async def _recv_pidfd(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> int:
@@ -367,10 +385,16 @@ def _worker_main(channel: socket.socket, store: Any, memory_mib: int) -> None:
             return
         text, params, limit, timeout, default_graph, named_graphs = pickle.loads(request)
         signal.setitimer(signal.ITIMER_REAL, timeout + 1)
-        subs = dict(param_terms(params))
-        dataset = dataset_of(default_graph, named_graphs)
-        _limit_memory(memory_mib)
-        reply = evaluate_reply(store, text, subs, limit, dataset)
+        try:
+            subs = dict(param_terms(params))
+            dataset = dataset_of(default_graph, named_graphs)
+        except QueryError as exc:
+            reply: tuple[str, Any] = ("query-error", (str(exc), exc.line, exc.column))
+        except Exception as exc:
+            reply = ("error", f"{type(exc).__name__}: {exc}")
+        else:
+            _limit_memory(memory_mib)
+            reply = evaluate_reply(store, text, subs, limit, dataset)
         channel.sendall(pickle.dumps(reply))
     except BaseException:
         status = 1
