@@ -25,11 +25,12 @@ import pytest
 
 import _serve
 
-pytestmark = pytest.mark.server
-
+# The one set of Chromium flags, shared with tests/test_page_browser.py.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from _chromium import CHROMIUM as DEFAULT_CHROMIUM
 from _chromium import CHROMIUM_ARGS
+
+pytestmark = pytest.mark.server
 
 CHROMIUM = os.environ.get("ACTORGRAPH_CHROMIUM", DEFAULT_CHROMIUM)
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -108,8 +109,8 @@ def test_updates_from_the_same_origin_a_trusted_origin_or_no_browser_are_applied
         if how == "form":
             response = httpx.post(writable.update, data={"update": update}, headers=headers)
         else:
-            headers = {**headers, "Content-Type": "application/sparql-update"}
-            response = httpx.post(writable.update, content=update, headers=headers)
+            as_body = {**headers, "Content-Type": "application/sparql-update"}
+            response = httpx.post(writable.update, content=update, headers=as_body)
         assert response.status_code == 204, (headers, response.text)
         assert _holds(writable, triple)
 
