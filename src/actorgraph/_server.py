@@ -634,13 +634,15 @@ class _HostCheck:
         if "*" in self.allowed:
             return True
         name, port = _split_host(value.strip())
-        at_our_port = port is None or port == self.port
+        # Port 0 asks the system for a free port: the one it gave is not known here.
+        ours = self.port or port
+        at_our_port = port is None or port == ours
         if _is_ip(name):
             return at_our_port
         return (
             name in self.allowed
+            or (at_our_port and f"{name}:{self.port}" in self.allowed)
             or (port is not None and f"{name}:{port}" in self.allowed)
-            or (port is None and f"{name}:{self.port}" in self.allowed)
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
