@@ -343,6 +343,10 @@ def create_app(
             if update is not None:
                 if query is not None:
                     raise _HTTPProblem(400, "give either 'query' or 'update', not both")
+                if request.method != "POST":
+                    # A GET carries no Origin: an <img src=...?update=DROP+ALL> on any page would
+                    # change the store. The protocol sends updates by POST only.
+                    raise _HTTPProblem(405, "SPARQL Update must be sent by POST", {"Allow": "POST"})
                 return await _run_update(request, update, fields)
             if query is None:
                 if request.method == "POST":

@@ -95,6 +95,14 @@ def test_a_cross_origin_form_cannot_drop_the_store(
     assert _triples(writable) == before > 1000
 
 
+def test_an_update_by_get_is_refused(writable: _serve.Server) -> None:
+    # What an <img src=...> on any page would send: a GET, without an Origin header.
+    before = _triples(writable)
+    response = httpx.get(writable.sparql, params={"update": "DROP ALL"})
+    assert response.status_code == 405
+    assert _triples(writable) == before > 1000
+
+
 def test_updates_from_the_same_origin_a_trusted_origin_or_no_browser_are_applied(
     writable: _serve.Server,
 ) -> None:
