@@ -105,21 +105,19 @@ def map_into_rdflib(path: Path, store: Any) -> Any:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-    from actorgraph._namespaces import AG, AGD, GEO, SCHEMA
-    from actorgraph.importers._common import (
-        KnownEntities,
-        RowError,
-        _Matcher,
-        _preview,
-        _Resolver,
-        statement_iri,
-    )
+    from actorgraph.importers._driver import preview
     from actorgraph.importers._gtd import GTD, map_gtd_row
+    from actorgraph.importers._known import KnownEntities
+    from actorgraph.importers._ntriples import statement_iri
+    from actorgraph.importers._records import RowError
+    from actorgraph.importers._resolver import Resolver
+    from actorgraph.importers._writer import Matcher
+    from actorgraph.vocab._namespaces import AG, AGD, GEO, SCHEMA
 
     dataset = GTD.dataset
     known = KnownEntities.from_store(store)
-    resolver = _Resolver(known, dataset, "provisional", GTD.hints)
-    matcher = _Matcher(known.events)
+    resolver = Resolver(known, dataset, "provisional", GTD.hints)
+    matcher = Matcher(known.events)
     source = URIRef(dataset.source)
     g = Graph()
     add = g.add
@@ -138,7 +136,7 @@ def map_into_rdflib(path: Path, store: Any) -> Any:
                 record = map_gtd_row(row)
             except RowError:
                 continue
-            places, actors = _preview(record, resolver)
+            places, actors = preview(record, resolver)
             same = matcher.match(record, places, actors)
             node = AGD[record.slug]
             add((node, RDF.type, AG[record.kind]))

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from actorgraph._saved import saved_queries
+from actorgraph.sparql._saved import saved_queries
 
 ACCEPT = {"Accept": "application/sparql-results+json"}
 

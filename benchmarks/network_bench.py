@@ -55,7 +55,8 @@ def _timed(project: Any, repeat: int) -> tuple[float, float, Any]:
 def run_actorgraph(nquads: Path, repeat: int) -> dict[str, float]:
     import pyoxigraph as ox
 
-    from actorgraph._network import _graph_lines, to_networkx
+    from actorgraph.network._reading import graph_lines
+    from actorgraph.network._to_networkx import to_networkx
 
     start = time.perf_counter()
     store = ox.Store()
@@ -76,7 +77,7 @@ def run_actorgraph(nquads: Path, repeat: int) -> dict[str, float]:
     def read_lines() -> int:
         count = 0
         for graph in [*store.named_graphs(), ox.DefaultGraph()]:
-            for line in _graph_lines(store, graph):
+            for line in graph_lines(store, graph):
                 line.split(" ", 2)
                 count += 1
         return count

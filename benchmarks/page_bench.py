@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 
-    from actorgraph._render import render_html
+    from actorgraph.page._render import render_html
 
     graph = synthetic_graph(args.nodes, args.edges)
     folder = args.out or Path(tempfile.mkdtemp(prefix="page-bench-"))

@@ -264,7 +264,7 @@ def _render(graph: Any, n_nodes: int, workdir: Path) -> dict[str, Any]:
     """Render a ``n_nodes`` subgraph with actorgraph and with plain pyvis, in this process."""
     from pyvis.network import Network
 
-    from actorgraph._render import render_html
+    from actorgraph.page._render import render_html
 
     # Every node but the attacks first (actors, places, sources), then attacks up to n_nodes.
     nodes = sorted(graph.nodes, key=lambda n: (graph.nodes[n].get("type") == "ag:Attack", n))

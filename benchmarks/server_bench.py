@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from actorgraph._saved import saved_queries
+from actorgraph.sparql._saved import saved_queries
 
 CHEAP = "SELECT ?attack ?group WHERE { ?attack ag:claimedBy ?group }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

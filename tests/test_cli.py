@@ -234,7 +234,7 @@ def test_updates_and_empty_queries_are_named_plainly(query: str, message: str) -
 def test_readers_share_an_on_disk_store(tmp_path: Path) -> None:
     store = tmp_path / "kg"
     assert run("info", "--store", str(store)).returncode == 0  # creates it
-    from actorgraph._store import load_for_reading
+    from actorgraph.store._open import load_for_reading
 
     # While one reader has it open, another reader (the CLI) still gets in.
     with load_for_reading(store=store) as reader:

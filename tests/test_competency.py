@@ -15,7 +15,7 @@ import pytest
 from rdflib import URIRef
 
 import actorgraph
-from actorgraph._saved import read_saved_query
+from actorgraph.sparql._saved import read_saved_query
 
 AGD = "https://w3id.org/actorgraph/data/"
 AGS = "https://w3id.org/actorgraph/source/"

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 import actorgraph
-from actorgraph._namespaces import curie
+from actorgraph.vocab._namespaces import curie
 
 CLAIMS_QUERY = """
 SELECT ?attack ?group ?source ?claim WHERE {

@@ -9,8 +9,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 import actorgraph
-from actorgraph._curated import compile_triples, read_curated, statement_id
-from actorgraph._namespaces import AG, AGD, AGS, PROV
+from actorgraph.curation._compile import compile_triples
+from actorgraph.curation._model import statement_id
+from actorgraph.curation._reader import read_curated
+from actorgraph.vocab._namespaces import AG, AGD, AGS, PROV
 
 HEADER = """
 sources:
@@ -125,7 +127,7 @@ def test_sources_carry_title_creator_publisher_date_and_url(tmp_path: Path) -> N
     triples = set(compile_triples(read_curated([_write(tmp_path, "")])))
     from rdflib.namespace import DCTERMS
 
-    from actorgraph._namespaces import SCHEMA
+    from actorgraph.vocab._namespaces import SCHEMA
 
     b = AGS["test-b"]
     assert (b, DCTERMS.title, Literal("Test source B")) in triples

@@ -22,7 +22,7 @@ import pytest
 
 import actorgraph
 from actorgraph._errors import UsageError
-from actorgraph._export import (
+from actorgraph.network._export import (
     NETWORK_FORMATS,
     read_gexf,
     read_network,
@@ -30,7 +30,7 @@ from actorgraph._export import (
     write_graphml,
     write_network,
 )
-from actorgraph._network import to_networkx
+from actorgraph.network._to_networkx import to_networkx
 
 GEXF = "{http://gexf.net/1.3}"
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}"

@@ -24,7 +24,7 @@ import networkx as nx
 import pytest
 
 import actorgraph
-from actorgraph._export import write_gexf
+from actorgraph.network._export import write_gexf
 
 HERE = Path(__file__).parent / "gephi"
 NODE = shutil.which("node")

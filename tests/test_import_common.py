@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import actorgraph
-from actorgraph.cli import main
+from actorgraph.cli._main import main
 from actorgraph.importers import (
     drop_incomplete_imports,
     import_file,
@@ -22,17 +22,16 @@ from actorgraph.importers import (
     parse_ucdp_date,
     replace_graph,
 )
-from actorgraph.importers._common import (
+from actorgraph.importers._driver import SeenIds, run_import
+from actorgraph.importers._gtd import GTD
+from actorgraph.importers._ntriples import nt_escape
+from actorgraph.importers._records import (
     RowError,
-    _escape,
-    _SeenIds,
     count_value,
     date_range_value,
     decimal_value,
-    run_import,
     slugify,
 )
-from actorgraph.importers._gtd import GTD
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GTD_FILE = FIXTURES / "gtd_sample.csv"
@@ -188,7 +187,7 @@ def test_ids_equal_as_numbers_but_not_as_text_are_different_rows(tmp_path: Path)
     st.lists(st.one_of(st.integers(0, 10**19), st.text("0123456789PAK", max_size=20)), max_size=300)
 )
 def test_seen_ids_reject_exactly_the_ids_seen_before(values: list[int | str]) -> None:
-    seen = _SeenIds()
+    seen = SeenIds()
     seen.RECENT = 8  # merged into sorted arrays every few ids
     seen._BITS = 4  # a tiny bitmap: most new ids collide and the arrays are searched
     seen._bitmap = bytearray(2)
@@ -290,7 +289,7 @@ def test_acled_and_ucdp_date_forms_agree(day: dt.date) -> None:
 @SETTINGS
 @given(st.dates(max_value=dt.date(9000, 1, 1)), st.integers(0, 400))
 def test_date_ranges_give_one_date_only_when_exact(start: dt.date, days: int) -> None:
-    from actorgraph._dates import PartialDate
+    from actorgraph.vocab._dates import PartialDate
 
     end = start + dt.timedelta(days=days)
     value = date_range_value(PartialDate(start.year, start.month, start.day),
@@ -345,7 +344,7 @@ def test_gtd_rows_map_or_are_rejected_with_a_reason(row: dict[str, str]) -> None
 @SETTINGS
 @given(st.text())
 def test_literals_survive_n_triples(text: str) -> None:
-    line = f'<http://example.org/s> <http://example.org/p> "{_escape(text)}" .\n'
+    line = f'<http://example.org/s> <http://example.org/p> "{nt_escape(text)}" .\n'
     quads = list(ox.parse(line.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
     assert quads[0].object.value == text
 

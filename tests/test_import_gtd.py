@@ -124,8 +124,8 @@ def test_uncertain_attribution_is_a_statement_flagged_uncertain(
 def test_uncertain_statement_ids_follow_the_curated_rule() -> None:
     from rdflib import URIRef
 
-    from actorgraph._curated import statement_id
-    from actorgraph.importers._common import statement_iri
+    from actorgraph.curation._model import statement_id
+    from actorgraph.importers._ntriples import statement_iri
 
     s, p, o, src = (
         "https://w3id.org/actorgraph/data/gtd-1",

@@ -12,9 +12,11 @@ import pyoxigraph as ox
 import pytest
 
 import actorgraph
-from actorgraph.importers import _common, import_file
-from actorgraph.importers._common import _LoadingInPlace, _StoreSink, run_import
+from actorgraph.importers import _driver, _sinks, _swap, import_file
+from actorgraph.importers._driver import run_import
 from actorgraph.importers._gtd import GTD
+from actorgraph.importers._sinks import StoreSink
+from actorgraph.importers._swap import LoadingInPlace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GRAPH = ox.NamedNode("https://w3id.org/actorgraph/graph/import/test/0123456789abcdef")
@@ -28,7 +30,7 @@ def _lines(n: int) -> list[str]:
 @pytest.mark.parametrize("in_memory", [False, True], ids=["bulk-load", "load"])
 def test_chunks_are_loaded_and_hashed_as_one_file_would_be(depth: int, in_memory: bool) -> None:
     store = ox.Store()
-    sink = _StoreSink(store, GRAPH, chunk_lines=3, in_memory=in_memory, depth=depth)
+    sink = StoreSink(store, GRAPH, chunk_lines=3, in_memory=in_memory, depth=depth)
     lines = _lines(10)
     for line in lines:
         sink.write(line)
@@ -40,7 +42,7 @@ def test_chunks_are_loaded_and_hashed_as_one_file_would_be(depth: int, in_memory
 def test_chunks_into_memory_grow_from_the_first_size_to_the_full_size() -> None:
     store = _StalledStore()
     store.go.set()
-    sink = _StoreSink(store, GRAPH, chunk_lines=8, in_memory=True, depth=2, first_lines=1)  # type: ignore[arg-type]
+    sink = StoreSink(store, GRAPH, chunk_lines=8, in_memory=True, depth=2, first_lines=1)  # type: ignore[arg-type]
     lines = _lines(40)
     for line in lines:
         sink.write(line)
@@ -52,8 +54,8 @@ def test_chunks_into_memory_grow_from_the_first_size_to_the_full_size() -> None:
 @pytest.mark.parametrize("depth", [1, 3])
 def test_a_loader_error_is_raised_and_the_half_loaded_graph_dropped(depth: int) -> None:
     store = ox.Store()
-    with pytest.raises(SyntaxError), _LoadingInPlace(store, GRAPH):
-        sink = _StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)
+    with pytest.raises(SyntaxError), LoadingInPlace(store, GRAPH):
+        sink = StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)
         try:
             for line in [*_lines(4), "not n-triples\n", *_lines(4)]:
                 sink.write(line)
@@ -80,7 +82,7 @@ class _StalledStore:
 @pytest.mark.parametrize("depth", [1, 4])
 def test_the_loader_holds_at_most_depth_chunks_and_the_writer_waits(depth: int) -> None:
     store = _StalledStore()
-    sink = _StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)  # type: ignore[arg-type]
+    sink = StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)  # type: ignore[arg-type]
     lines = _lines(2 * (depth + 5))
 
     def write_all() -> None:
@@ -113,7 +115,7 @@ def test_the_switch_interval_is_short_while_loading_and_restored_after() -> None
         FIXTURES / "gtd_sample.csv",
         progress=lambda *_: during.append(sys.getswitchinterval()),
     )
-    assert during and max(during) <= _common._SwitchInterval.SECONDS
+    assert during and max(during) <= _sinks._SwitchInterval.SECONDS
     assert sys.getswitchinterval() == before
     with pytest.raises(RuntimeError, match="testing"):
         run_import(actorgraph.load(), GTD, FIXTURES / "gtd_sample.csv", fail_after_rows=1)
@@ -125,8 +127,9 @@ def test_a_failure_after_chunks_were_loaded_leaves_the_store_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool
 ) -> None:
     # Tiny chunks: several are in the store before the import fails at its fourth row.
-    monkeypatch.setattr(_common, "CHUNK_LINES", 5)
-    monkeypatch.setattr(_common, "MEMORY_CHUNK_LINES", 5)
+    monkeypatch.setattr(_driver, "CHUNK_LINES", 5)
+    monkeypatch.setattr(_swap, "CHUNK_LINES", 5)
+    monkeypatch.setattr(_driver, "MEMORY_CHUNK_LINES", 5)
     kg = actorgraph.load(store=tmp_path / "store" if on_disk else None)
     try:
         import_file(kg, "acled", FIXTURES / "acled_current.csv")

@@ -247,8 +247,8 @@ SELECT ?st ?start ?end ?early ?late ?events ?deaths ?text ?rank ?g WHERE {
 def test_government_of_pakistan_and_ttp_dyad_is_a_sourced_opposes_statement(
     imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
 ) -> None:
-    from actorgraph._namespaces import AG, AGS, expand
-    from actorgraph.importers._common import statement_iri
+    from actorgraph.importers._ntriples import statement_iri
+    from actorgraph.vocab._namespaces import AG, AGS, expand
 
     kg, report = imported
     pakistan, ttp = expand("agd:pakistan"), expand("agd:ttp")
@@ -351,7 +351,7 @@ def test_profile_from_a_store_lists_the_dyad_with_its_source_and_attacks_by_year
 
 
 def test_dyads_are_aggregated_from_state_based_and_non_state_rows_only(tmp_path: Path) -> None:
-    from actorgraph._namespaces import expand
+    from actorgraph.vocab._namespaces import expand
 
     header = (
         "id,type_of_violence,side_a,side_a_new_id,side_b,side_b_new_id,date_start,date_end,best"
@@ -416,7 +416,7 @@ def test_dataset_spellings_are_aliases_sourced_to_the_dataset() -> None:
 def test_relations_in_year_finds_the_dyad_and_the_imported_events(
     imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
 ) -> None:
-    from actorgraph._saved import read_saved_query
+    from actorgraph.sparql._saved import read_saved_query
 
     kg, _ = imported
     text = read_saved_query("relations-in-year").text

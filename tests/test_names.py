@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actorgraph._names import name_keys, normalize_name
+from actorgraph.vocab._names import name_keys, normalize_name
 
 # Letters, digits and spaces only (the names name_keys takes its quick path for), with the words
 # it folds among them so that folding is exercised.

@@ -11,7 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 import actorgraph
-from actorgraph._analytics import (
+from actorgraph._errors import UnknownNameError, UsageError
+from actorgraph.cli._main import main
+from actorgraph.network._analytics import (
     centrality,
     communities,
     ego_network,
@@ -19,9 +21,7 @@ from actorgraph._analytics import (
     shortest_path_claims,
     timeline,
 )
-from actorgraph._errors import UnknownNameError, UsageError
-from actorgraph._network import to_networkx
-from actorgraph.cli import main
+from actorgraph.network._to_networkx import to_networkx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network.trig"
 ONTOLOGY = Path(__file__).parents[1] / "ontology" / "actorgraph.ttl"

@@ -9,7 +9,14 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["actorgraph._network", "actorgraph._analytics", "actorgraph._export"]
+    "module",
+    [
+        "actorgraph.network._to_networkx",
+        "actorgraph.network._from_networkx",
+        "actorgraph.network._filters",
+        "actorgraph.network._analytics",
+        "actorgraph.network._export",
+    ],
 )
 def test_docstring_examples(module: str) -> None:
     result = doctest.testmod(

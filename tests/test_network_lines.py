@@ -16,14 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actorgraph import _network
-from actorgraph._network import (
-    _graph_lines,
-    _line_key,
-    _line_literal,
-    _quad_lines,
-    _typed_value,
-)
+import actorgraph
+from actorgraph.network import _projection, _reading
+from actorgraph.network._reading import graph_lines, line_key, line_literal, quad_lines
+from actorgraph.network._values import typed_value
 
 GRAPH = ox.NamedNode("https://example.org/graph")
 SUBJECT = ox.NamedNode("https://example.org/s")
@@ -57,7 +53,7 @@ def _from_pyoxigraph(literal: ox.Literal) -> tuple[Any, str, str]:
     """Value, tag and lexical form of a literal read through pyoxigraph's own accessors."""
     if literal.language:
         return literal.value, "@" + literal.language, literal.value
-    return (*_typed_value(literal.value, literal.datatype.value), literal.value)
+    return (*typed_value(literal.value, literal.datatype.value), literal.value)
 
 
 def store_of(objects: list[Any]) -> ox.Store:
@@ -70,11 +66,11 @@ def store_of(objects: list[Any]) -> ox.Store:
 @given(st.lists(literals, min_size=1, max_size=5, unique_by=str))
 def test_every_literal_comes_back_exactly_from_the_stream(objects: list[ox.Literal]) -> None:
     store = store_of(objects)
-    lines = list(_graph_lines(store, GRAPH))
-    assert sorted(lines) == sorted(_quad_lines(store.quads_for_pattern(None, None, None, GRAPH)))
+    lines = list(graph_lines(store, GRAPH))
+    assert sorted(lines) == sorted(quad_lines(store.quads_for_pattern(None, None, None, GRAPH)))
     # Values of several types (1 == True): compared with their types, in one order.
     read = sorted(
-        (repr(item), item) for item in map(_line_literal, (ln.split(" ", 2)[2] for ln in lines))
+        (repr(item), item) for item in map(line_literal, (ln.split(" ", 2)[2] for ln in lines))
     )
     # As the store gives them back through pyoxigraph (it writes "1.50"^^xsd:decimal as "1.5").
     stored = [q.object for q in store.quads_for_pattern(None, None, None, GRAPH)]
@@ -86,14 +82,14 @@ def test_iris_and_blank_nodes_come_back_as_keys() -> None:
     iri = ox.NamedNode("https://example.org/ünïcode/a?b=c#d")
     blank = ox.BlankNode("b0")
     store = store_of([iri, blank])
-    keys = sorted(_line_key(line.split(" ", 2)[2]) for line in _graph_lines(store, GRAPH))
+    keys = sorted(line_key(line.split(" ", 2)[2]) for line in graph_lines(store, GRAPH))
     assert keys == ["_:b0", iri.value]
 
 
 def test_a_reader_that_stops_early_ends_the_writer() -> None:
     store = store_of([ox.Literal(str(n)) for n in range(50_000)])
     before = threading.active_count()
-    lines = _graph_lines(store, GRAPH)
+    lines = graph_lines(store, GRAPH)
     assert next(lines).startswith("<https://example.org/s> ")
     started = time.monotonic()
     lines.close()  # the reader stops: the writer must not wait on a full pipe forever
@@ -109,14 +105,14 @@ def test_a_failed_dump_is_raised_not_read_as_an_empty_graph(
             raise OSError("the store is gone (os error 5)")
 
     with pytest.raises(OSError, match="store is gone"):
-        list(_graph_lines(Broken(), GRAPH))  # type: ignore[arg-type]
+        list(graph_lines(Broken(), GRAPH))  # type: ignore[arg-type]
 
 
 def test_without_dev_fd_the_whole_dump_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     store = store_of([ox.Literal("a\nb"), ox.Literal("c\u2028d", language="en")])
-    streamed = list(_graph_lines(store, GRAPH))
-    monkeypatch.setattr(_network.os.path, "exists", lambda path: False)
-    assert list(_graph_lines(store, GRAPH)) == streamed
+    streamed = list(graph_lines(store, GRAPH))
+    monkeypatch.setattr(_reading.os.path, "exists", lambda path: False)
+    assert list(graph_lines(store, GRAPH)) == streamed
 
 
 def test_a_projection_that_fails_while_reading_leaves_no_writer_behind(
@@ -132,7 +128,7 @@ def test_a_projection_that_fails_while_reading_leaves_no_writer_behind(
     )
     before = threading.active_count()
     calls = 0
-    node_id = _network._node_id  # called for every new subject
+    node_id = _projection.node_id  # called for every new subject
 
     def failing(key: str) -> str:
         nonlocal calls
@@ -141,9 +137,9 @@ def test_a_projection_that_fails_while_reading_leaves_no_writer_behind(
             raise RuntimeError("stop here")
         return node_id(key)
 
-    monkeypatch.setattr(_network, "_node_id", failing)
+    monkeypatch.setattr(_projection, "node_id", failing)
     with pytest.raises(RuntimeError, match="stop here") as caught:
-        _network.to_networkx(store)
+        actorgraph.to_networkx(store)
     # While the error (and so the reading frames, with the stream) is still held by a caller:
     assert caught.value.__traceback__ is not None
     assert threading.active_count() == before

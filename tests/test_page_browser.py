@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from actorgraph._names import normalize_name
-from actorgraph._render import render_html
+from actorgraph.page._render import render_html
+from actorgraph.vocab._names import normalize_name
 
 try:
     from _pagegraph import ALARABIYA_URL, BAJAUR, BIDI, XSS_IMG, actors_view_graph, fixture_graph
@@ -389,7 +389,7 @@ def test_bundled_data_page_works(open_page: Any, view: str) -> None:
 @pytest.fixture(scope="module")
 def default_page(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The page ``actorgraph viz`` writes with no options: the actors view of the bundled data."""
-    from actorgraph.cli import main
+    from actorgraph.cli._main import main
 
     path = tmp_path_factory.mktemp("viz") / "actorgraph.html"
     assert main(["viz", "-o", str(path)]) == 0

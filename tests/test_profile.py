@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 import actorgraph
-from actorgraph._namespaces import expand
+from actorgraph.vocab._namespaces import expand
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,7 @@ def test_an_unknown_name_gets_close_matches_and_exit_2() -> None:
 
 
 def _leaders_at(kg: actorgraph.KnowledgeGraph, name: str, date: str) -> set[str]:
-    from actorgraph._profile import profile
+    from actorgraph.page._profile import profile
 
     result = profile(kg, name, as_of=date)
     assert result.as_of is not None
@@ -156,7 +156,7 @@ def test_as_of_keeps_the_leader_of_that_date_across_leadership_changes(
 
 
 def test_as_of_checks_each_kept_line_against_its_statements(kg: actorgraph.KnowledgeGraph) -> None:
-    from actorgraph._profile import profile
+    from actorgraph.page._profile import profile
 
     day = "2012-12-31"
     result = profile(kg, "TTP", as_of="2012")
@@ -194,7 +194,7 @@ def test_as_of_checks_each_kept_line_against_its_statements(kg: actorgraph.Knowl
 
 
 def test_as_of_leaves_out_later_designations_and_attacks(kg: actorgraph.KnowledgeGraph) -> None:
-    from actorgraph._profile import profile
+    from actorgraph.page._profile import profile
 
     early = profile(kg, "ISKP", as_of="2015-06")
     dated = [line.date for line in early.sections.get("Designations", []) if line.date]

@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 import actorgraph
-from actorgraph._push import pushable_graphs
-from actorgraph._saved import read_saved_query
-from actorgraph.cli import main
+from actorgraph.cli._main import main
+from actorgraph.http._push import pushable_graphs
+from actorgraph.sparql._saved import read_saved_query
 
 pytestmark = pytest.mark.server
 

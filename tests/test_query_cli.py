@@ -11,8 +11,8 @@ import pytest
 from rdflib import Graph
 
 import actorgraph
-from actorgraph._saved import read_saved_query, saved_queries
-from actorgraph.cli import main
+from actorgraph.cli._main import main
+from actorgraph.sparql._saved import read_saved_query, saved_queries
 
 CLAIMS = "SELECT ?attack ?group WHERE { ?attack ag:claimedBy ?group } ORDER BY ?attack ?group"
 GRAPH_QUERY = "CONSTRUCT { ?a ag:claimedBy ?g } WHERE { ?a ag:claimedBy ?g }"

@@ -2,7 +2,7 @@
 
 Oxigraph substitutes only the variables a SELECT projects. The others (and every parameter of an ASK
 or CONSTRUCT) are written into the query as VALUES blocks opening the groups that use them
-(:func:`actorgraph._query.bind_values`, shared with remote endpoints). The oracle here is the same
+(:func:`actorgraph.sparql._query.bind_values`, shared with remote endpoints). The oracle here is the same
 query with the value written in place of the variable by hand: a FILTER or BIND reading a parameter
 must see the value, wherever it sits.
 """
@@ -16,7 +16,7 @@ import pytest
 
 import actorgraph
 from actorgraph._errors import QueryError
-from actorgraph._query import _syntax_error, _user_offset, bind_values, param_terms
+from actorgraph.sparql._query import _syntax_error, _user_offset, bind_values, param_terms
 
 TTP = "https://w3id.org/actorgraph/data/ttp"
 
@@ -254,8 +254,8 @@ def test_a_syntax_error_in_the_rewritten_text_is_reported_where_the_user_wrote_i
 
 
 def test_params_go_through_one_placement_for_both_paths() -> None:
-    from actorgraph import _store
+    from actorgraph.store import _remote
 
     params: dict[str, Any] = {"who": "agd:ttp"}
     text = CASES["filter-equals"][0]
-    assert _store._bind_remote_params(text, params) == bind_values(text, param_terms(params))[0]
+    assert _remote.bind_remote_params(text, params) == bind_values(text, param_terms(params))[0]

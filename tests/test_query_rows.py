@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import actorgraph
-from actorgraph._query import QueryResult, _tsv_rows, run_local
+from actorgraph.sparql._query import QueryResult, _tsv_rows, run_local
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

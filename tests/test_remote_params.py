@@ -21,10 +21,10 @@ from rdflib import Literal, URIRef
 import actorgraph
 from _serve import Server
 from actorgraph._errors import QueryError
-from actorgraph._namespaces import PREFIXES
-from actorgraph._saved import read_saved_query, saved_queries
-from actorgraph._store import _bind_remote_params
-from actorgraph.cli import main
+from actorgraph.cli._main import main
+from actorgraph.sparql._saved import read_saved_query, saved_queries
+from actorgraph.store._remote import bind_remote_params
+from actorgraph.vocab._namespaces import PREFIXES
 from test_push import Oxigraph  # the push tests' oxigraph server process
 from test_query_params import CASES, by_hand  # parameters a FILTER or BIND reads, and the oracle
 
@@ -93,7 +93,7 @@ def kg() -> actorgraph.KnowledgeGraph:
 
 def _sent(kg: actorgraph.KnowledgeGraph, text: str, params: dict[str, Any]) -> Any:
     """Run the text an endpoint would receive on the local store (no substitutions)."""
-    bound = _bind_remote_params(text, params)
+    bound = bind_remote_params(text, params)
     return kg.store.query(bound, prefixes=PREFIXES, use_default_graph_as_union=True)
 
 
@@ -224,7 +224,7 @@ def test_a_value_comes_back_as_exactly_the_term_bound_locally(
 @pytest.mark.parametrize("value", HOSTILE_IRIS)
 def test_an_iri_that_would_break_out_is_refused(value: str) -> None:
     with pytest.raises(QueryError, match="parameter x="):
-        _bind_remote_params("SELECT ?x WHERE { ?x ?p ?o }", {"x": value})
+        bind_remote_params("SELECT ?x WHERE { ?x ?p ?o }", {"x": value})
 
 
 @pytest.mark.parametrize(
@@ -244,7 +244,7 @@ def test_an_iri_that_would_break_out_is_refused(value: str) -> None:
 def test_bad_parameters_are_query_errors(params: dict[str, Any], message: str) -> None:
     text = read_saved_query("leader-at-date").text
     with pytest.raises(QueryError, match=message):
-        _bind_remote_params(text, params)
+        bind_remote_params(text, params)
 
 
 @pytest.mark.parametrize(
@@ -257,7 +257,7 @@ def test_bad_parameters_are_query_errors(params: dict[str, Any], message: str) -
 def test_a_variable_the_query_assigns_cannot_be_a_parameter(text: str) -> None:
     # A server would refuse the VALUES with a syntax error at a place the user did not write.
     with pytest.raises(QueryError, match=r"assigns \?x itself .*drop the parameter x"):
-        _bind_remote_params(text, {"x": 2})
+        bind_remote_params(text, {"x": 2})
 
 
 def test_a_query_ending_with_its_own_values_clause_cannot_take_a_second(
@@ -265,7 +265,7 @@ def test_a_query_ending_with_its_own_values_clause_cannot_take_a_second(
 ) -> None:
     text = "CONSTRUCT WHERE { ?e rdfs:label ?l } VALUES ?l { 'x' }"
     with pytest.raises(QueryError, match=r"its own VALUES clause.*bind \?e in that clause"):
-        _bind_remote_params(text, {"e": "agd:ttp"})
+        bind_remote_params(text, {"e": "agd:ttp"})
 
 
 # --------------------------------------------------------------------------------------------

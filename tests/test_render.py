@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import actorgraph
-from actorgraph import _names
-from actorgraph._render import render_html
+from actorgraph.page._render import render_html
+from actorgraph.vocab import _names
 
 try:
     from _pagegraph import (
@@ -87,7 +87,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: Any) ->
     def disk_full(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("actorgraph._render.os.replace", disk_full)
+    monkeypatch.setattr("actorgraph.page._render.os.replace", disk_full)
     with pytest.raises(OSError, match="No space"):
         render_html(fixture_graph(), out)
     assert out.read_text(encoding="utf-8") == "old"
@@ -218,9 +218,9 @@ def test_the_unicode_tables_skip_only_planes_without_such_characters() -> None:
     import sys
     import unicodedata
 
-    from actorgraph._render import _code_points_with_properties
+    from actorgraph.page._page_data import code_points_with_properties
 
-    scanned = set(_code_points_with_properties())
+    scanned = set(code_points_with_properties())
     for cp in range(sys.maxunicode + 1):
         if cp in scanned:
             continue
@@ -430,7 +430,7 @@ def test_only_parallel_edges_are_curved() -> None:
 
 
 def test_folded_event_names_come_from_the_full_view() -> None:
-    from actorgraph._network import folded_event_names
+    from actorgraph.network._folding import folded_event_names
 
     names = folded_event_names(actors_view_graph(), fixture_graph())
     assert names == {

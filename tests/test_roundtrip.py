@@ -21,10 +21,11 @@ from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 import actorgraph
-from actorgraph._export import read_network, write_network
-from actorgraph._namespaces import AG, AGD, AGG, AGS, AGST, GEO
-from actorgraph._network import from_networkx, to_networkx
-from actorgraph._store import to_ox
+from actorgraph.network._export import read_network, write_network
+from actorgraph.network._from_networkx import from_networkx
+from actorgraph.network._to_networkx import to_networkx
+from actorgraph.store._graphs import to_ox
+from actorgraph.vocab._namespaces import AG, AGD, AGG, AGS, AGST, GEO
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network.trig"
 ONTOLOGY = Path(__file__).parents[1] / "ontology" / "actorgraph.ttl"

@@ -11,9 +11,9 @@ from rdflib.plugins.sparql import prepareQuery
 
 import actorgraph
 from actorgraph._errors import UsageError
-from actorgraph._namespaces import expand
 from actorgraph._resources import resource_dir
-from actorgraph._saved import SavedQuery, read_saved_query, saved_queries
+from actorgraph.sparql._saved import SavedQuery, read_saved_query, saved_queries
+from actorgraph.vocab._namespaces import expand
 
 SAVED = saved_queries()
 EXAMPLE_RE = re.compile(r"e\.g\. ([^)]+)\)")

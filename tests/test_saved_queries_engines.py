@@ -16,8 +16,8 @@ import pytest
 import rdflib
 
 import actorgraph
-from actorgraph._saved import read_saved_query, saved_queries
 from actorgraph.importers import import_file
+from actorgraph.sparql._saved import read_saved_query, saved_queries
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 UCDP = SHARED / "data" / "ucdp" / "ucdp_ged_hdx_pakistan_2012_2021.csv"

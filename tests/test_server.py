@@ -18,7 +18,7 @@ from rdflib.namespace import Namespace
 
 import actorgraph
 from _serve import Server
-from actorgraph._saved import read_saved_query, saved_queries
+from actorgraph.sparql._saved import read_saved_query, saved_queries
 
 # The one set of Chromium flags, shared with tools/page_screenshot.py and benchmarks/page_bench.py.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 import actorgraph
-import actorgraph._store
-from actorgraph._store import _DATA_VERSION, LOADING, META_GRAPH, STAGING_PREFIX
+import actorgraph.store._loading
+from actorgraph.store._graphs import DATA_VERSION, LOADING, META_GRAPH, STAGING_PREFIX
 
 GRAPH = "https://w3id.org/actorgraph/graph/import/test/0123456789abcdef"
 EX = "https://example.org/"
@@ -145,8 +145,8 @@ def test_read_only_refuses_what_it_cannot_do(tmp_path: Path) -> None:
 def test_read_only_refuses_a_store_written_by_another_version(tmp_path: Path) -> None:
     with actorgraph.load(store=tmp_path) as kg:
         kg.store.update(
-            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{_DATA_VERSION}> ?p ?o }} }} ;"
-            f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{_DATA_VERSION}> <{EX}v> "old" }} }}'
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{DATA_VERSION}> ?p ?o }} }} ;"
+            f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{DATA_VERSION}> <{EX}v> "old" }} }}'
         )
     with pytest.raises(actorgraph.UsageError, match="another version"):
         actorgraph.load(store=tmp_path, read_only=True)
@@ -169,7 +169,7 @@ def test_close_twice_is_harmless(tmp_path: Path) -> None:
 def test_a_file_loads_in_chunks_on_disk_and_blank_nodes_keep_their_identity(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(actorgraph._store, "_CHUNK_LINES", 7)
+    monkeypatch.setattr(actorgraph.store._loading, "_CHUNK_LINES", 7)
     plain = tmp_path / "plain.nt"
     plain.write_bytes(_ntriples(50))
     blank = tmp_path / "blank.nt"

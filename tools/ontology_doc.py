@@ -18,8 +18,9 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
-from actorgraph._curated import compile_triples, read_curated
-from actorgraph._namespaces import curie
+from actorgraph.curation._compile import compile_triples
+from actorgraph.curation._reader import read_curated
+from actorgraph.vocab._namespaces import curie
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "actorgraph.ttl"

@@ -24,19 +24,20 @@ from actorgraph._errors import (
     UnknownNameError,
     UsageError,
 )
-from actorgraph._query import QueryResult
-from actorgraph._store import KnowledgeGraph, load, resolve
 from actorgraph._version import __version__
+from actorgraph.sparql._query import QueryResult
+from actorgraph.store._knowledge_graph import KnowledgeGraph
+from actorgraph.store._open import load, resolve
 
 if TYPE_CHECKING:
-    from actorgraph._analytics import (
+    from actorgraph.network._analytics import (
         centrality,
         communities,
         ego_network,
         shortest_path_claims,
         timeline,
     )
-    from actorgraph._export import (
+    from actorgraph.network._export import (
         read_gexf,
         read_graphml,
         read_node_link,
@@ -44,31 +45,32 @@ if TYPE_CHECKING:
         write_graphml,
         write_node_link,
     )
-    from actorgraph._network import from_networkx, to_networkx
-    from actorgraph._notebook import Page, show
-    from actorgraph._profile import Profile, profile
-    from actorgraph._render import render_html
+    from actorgraph.network._from_networkx import from_networkx
+    from actorgraph.network._to_networkx import to_networkx
+    from actorgraph.page._notebook import Page, show
+    from actorgraph.page._profile import Profile, profile
+    from actorgraph.page._render import render_html
 
 # The NetworkX side is imported on first use, so that `import actorgraph` stays light.
 _LAZY = {
-    "centrality": "actorgraph._analytics",
-    "communities": "actorgraph._analytics",
-    "ego_network": "actorgraph._analytics",
-    "from_networkx": "actorgraph._network",
-    "Page": "actorgraph._notebook",
-    "Profile": "actorgraph._profile",
-    "profile": "actorgraph._profile",
-    "read_gexf": "actorgraph._export",
-    "read_graphml": "actorgraph._export",
-    "read_node_link": "actorgraph._export",
-    "render_html": "actorgraph._render",
-    "shortest_path_claims": "actorgraph._analytics",
-    "show": "actorgraph._notebook",
-    "timeline": "actorgraph._analytics",
-    "to_networkx": "actorgraph._network",
-    "write_gexf": "actorgraph._export",
-    "write_graphml": "actorgraph._export",
-    "write_node_link": "actorgraph._export",
+    "centrality": "actorgraph.network._analytics",
+    "communities": "actorgraph.network._analytics",
+    "ego_network": "actorgraph.network._analytics",
+    "from_networkx": "actorgraph.network._from_networkx",
+    "Page": "actorgraph.page._notebook",
+    "Profile": "actorgraph.page._profile",
+    "profile": "actorgraph.page._profile",
+    "read_gexf": "actorgraph.network._export",
+    "read_graphml": "actorgraph.network._export",
+    "read_node_link": "actorgraph.network._export",
+    "render_html": "actorgraph.page._render",
+    "shortest_path_claims": "actorgraph.network._analytics",
+    "show": "actorgraph.page._notebook",
+    "timeline": "actorgraph.network._analytics",
+    "to_networkx": "actorgraph.network._to_networkx",
+    "write_gexf": "actorgraph.network._export",
+    "write_graphml": "actorgraph.network._export",
+    "write_node_link": "actorgraph.network._export",
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from _hostile import CURATED, SEEDS, assert_clean_failure, fingerprint, run_cli
 
-from actorgraph._curated import MAX_FIELD_CHARS, MAX_FILE_BYTES
+from actorgraph.curation._model import MAX_FIELD_CHARS, MAX_FILE_BYTES
 
 # (file, line, field or None, a fragment of the message)
 CASES = [

@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from actorgraph._curated import compile_triples, read_curated
-from actorgraph._dates import PartialDate, parse_partial_date
 from actorgraph._errors import DataError
-from actorgraph._namespaces import AG, AGD
+from actorgraph.curation._compile import compile_triples
+from actorgraph.curation._reader import read_curated
+from actorgraph.vocab._dates import PartialDate, parse_partial_date
+from actorgraph.vocab._namespaces import AG, AGD
 
 SETTINGS = settings(
     deadline=None,

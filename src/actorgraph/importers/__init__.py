@@ -25,20 +25,15 @@ import pyoxigraph as ox
 
 from actorgraph._errors import DataError, UsageError
 from actorgraph.importers._acled import ACLED, map_acled_row, parse_acled_date
-from actorgraph.importers._common import (
-    Importer,
-    ImportReport,
-    Issue,
-    ProgressFn,
-    Unresolved,
-    _HasStore,
-    default_progress,
-    drop_incomplete_imports,
-    file_digest,
-    replace_graph,
-    run_import,
-)
+from actorgraph.importers._driver import Importer, ProgressFn, default_progress, run_import
 from actorgraph.importers._gtd import GTD, map_gtd_row, parse_gtd_date
+from actorgraph.importers._known import HasStore
+from actorgraph.importers._records import Issue
+from actorgraph.importers._report import ImportReport
+from actorgraph.importers._resolver import Unresolved
+from actorgraph.importers._rows import file_digest
+from actorgraph.importers._sinks import drop_incomplete_imports
+from actorgraph.importers._swap import replace_graph
 from actorgraph.importers._ucdp import UCDP, map_ucdp_row, parse_ucdp_date
 
 __all__ = [
@@ -62,7 +57,7 @@ DATASETS: dict[str, Importer] = {"ucdp": UCDP, "acled": ACLED, "gtd": GTD}
 
 
 def import_file(
-    kg: _HasStore | ox.Store,
+    kg: HasStore | ox.Store,
     dataset: str,
     path: str | Path,
     *,
@@ -136,7 +131,7 @@ def import_file(
 
 
 def _import_xlsx(
-    kg: _HasStore | ox.Store,
+    kg: HasStore | ox.Store,
     importer: Importer,
     file: Path,
     *,

@@ -28,17 +28,16 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 
-from actorgraph._dates import PartialDate
-from actorgraph.importers._common import (
+from actorgraph.importers._driver import Importer, RowMapper
+from actorgraph.importers._records import (
     ActorMention,
     DatasetInfo,
     EventRecord,
-    Importer,
     RowError,
-    RowMapper,
     count_value,
     decimal_value,
 )
+from actorgraph.vocab._dates import PartialDate
 
 __all__ = ["GTD", "map_gtd_row", "parse_gtd_date"]
 

@@ -35,18 +35,17 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 
-from actorgraph._dates import PartialDate
-from actorgraph.importers._common import (
+from actorgraph.importers._driver import Importer, RowMapper
+from actorgraph.importers._records import (
     ActorMention,
     DatasetInfo,
     EventRecord,
-    Importer,
     RowError,
-    RowMapper,
     count_value,
     date_range_value,
     decimal_value,
 )
+from actorgraph.vocab._dates import PartialDate
 
 __all__ = ["UCDP", "map_ucdp_row", "parse_ucdp_date"]
 

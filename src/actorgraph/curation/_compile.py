@@ -1,0 +1,115 @@
+"""Compiling curated data to RDF: statements, ranks, dates and intervals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from actorgraph.curation._model import RANK_ORDER, Claim, CuratedData, Triple
+from actorgraph.vocab._dates import parse_partial_date
+from actorgraph.vocab._namespaces import AG, AGS, SCHEMA
+from actorgraph.vocab._ontology import ontology
+
+# --------------------------------------------------------------------------------------------
+# Compiling to RDF
+
+
+def compile_triples(data: CuratedData) -> list[Triple]:
+    """Compile checked curated data to triples as CONTRACT.md says.
+
+    Direct triples follow the best-rank rule; statements are named by content; dates get their
+    ``ag:earliestDate``/``ag:latestDate`` interval.
+    """
+    onto = ontology()
+    out: list[Triple] = []
+    add = out.append
+    for source in data.sources.values():
+        add((source.iri, RDF.type, AG.Source))
+        add((source.iri, DCTERMS.title, Literal(source.title)))
+        add((source.iri, DCTERMS.creator, Literal(source.creator)))
+        add((source.iri, DCTERMS.publisher, Literal(source.publisher)))
+        if source.date is not None:
+            add((source.iri, DCTERMS.date, source.date.literal()))
+        if source.url is not None:
+            add((source.iri, SCHEMA.url, URIRef(source.url)))
+        if source.license is not None:
+            add((source.iri, DCTERMS.license, Literal(source.license)))
+        if source.version is not None:
+            add((source.iri, SCHEMA.version, Literal(source.version)))
+    for entity in data.entities.values():
+        for cls in entity.types:
+            add((entity.iri, RDF.type, cls))
+            scheme = onto.schemes.get(cls)
+            if scheme is not None:
+                add((entity.iri, SKOS.inScheme, scheme))
+        add((entity.iri, RDFS.label, Literal(entity.label, lang="en")))
+        out.extend((entity.iri, SKOS.altLabel, alias) for alias in entity.aliases)
+
+    by_subject_property: dict[tuple[URIRef, URIRef], list[Claim]] = defaultdict(list)
+    for claim in data.claims:
+        by_subject_property[(claim.subject, claim.predicate)].append(claim)
+        out.extend(_statement_triples(claim))
+    direct: dict[tuple[URIRef, URIRef], list[URIRef | Literal]] = {}
+    for key, claims in by_subject_property.items():
+        best = min(RANK_ORDER[c.rank] for c in claims)
+        if best == RANK_ORDER[AG.DeprecatedRank]:
+            continue
+        objects = list(dict.fromkeys(c.object for c in claims if RANK_ORDER[c.rank] == best))
+        direct[key] = objects
+        out.extend((key[0], key[1], obj) for obj in objects)
+    out.extend(_entity_intervals(direct))
+    return out
+
+
+def _statement_triples(claim: Claim) -> Iterator[Triple]:
+    st = claim.statement
+    yield st, RDF.type, RDF.Statement
+    yield st, RDF.subject, claim.subject
+    yield st, RDF.predicate, claim.predicate
+    yield st, RDF.object, claim.object
+    yield st, PROV.wasDerivedFrom, claim.source
+    yield st, AG.claimText, Literal(claim.claim, lang="en")
+    yield st, AG.rank, claim.rank
+    if claim.char_start is not None and claim.char_end is not None:
+        yield st, AG.charStart, Literal(claim.char_start, datatype=XSD.integer)
+        yield st, AG.charEnd, Literal(claim.char_end, datatype=XSD.integer)
+        yield st, AG.spanSha256, Literal(str(claim.span_sha256))
+    if claim.fact is not None:
+        slug = str(claim.source)[len(str(AGS)) :]
+        yield st, AG.sourceFact, Literal(f"{slug}#{claim.fact}")
+    if claim.locator is not None:
+        yield st, AG.locator, Literal(claim.locator)
+    if claim.start is not None:
+        yield st, AG.startDate, claim.start.literal()
+        yield st, AG.earliestDate, Literal(claim.start.earliest.isoformat(), datatype=XSD.date)
+    if claim.end is not None:
+        yield st, AG.endDate, claim.end.literal()
+        yield st, AG.latestDate, Literal(claim.end.latest.isoformat(), datatype=XSD.date)
+    if claim.note is not None:
+        yield st, SKOS.note, Literal(claim.note, lang="en")
+    if claim.lower_bound:
+        yield st, AG.lowerBound, Literal(True)
+    if claim.uncertain:
+        yield st, AG.uncertain, Literal(True)
+    if claim.disowned_date is not None:
+        yield st, AG.disownedDate, claim.disowned_date.literal()
+
+
+def _entity_intervals(
+    direct: dict[tuple[URIRef, URIRef], list[URIRef | Literal]],
+) -> Iterator[Triple]:
+    """``ag:earliestDate``/``ag:latestDate`` of each entity from its direct ``ag:date`` or start/end."""
+    subjects = {s for s, _ in direct}
+    for subject in sorted(subjects):
+        dates = [parse_partial_date(str(v)) for v in direct.get((subject, AG.date), [])]
+        starts = [parse_partial_date(str(v)) for v in direct.get((subject, AG.startDate), [])]
+        ends = [parse_partial_date(str(v)) for v in direct.get((subject, AG.endDate), [])]
+        earliest = [d.earliest for d in dates or starts]
+        latest = [d.latest for d in dates or ends]
+        if earliest:
+            yield subject, AG.earliestDate, Literal(min(earliest).isoformat(), datatype=XSD.date)
+        if latest:
+            yield subject, AG.latestDate, Literal(max(latest).isoformat(), datatype=XSD.date)

@@ -1,0 +1,50 @@
+"""Statements on edges: their ids, the sources they cite, and an edge's start, end and sources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from actorgraph.network._filters import date_bounds
+from actorgraph.network._values import iri_of
+
+
+def statement_id(record: Mapping[str, Any]) -> str:
+    return str(record["id"])
+
+
+def source_info(data: Mapping[str, Any], attr_names: Mapping[str, str]) -> dict[str, Any]:
+    wanted = {
+        "title": "http://purl.org/dc/terms/title",
+        "creator": "http://purl.org/dc/terms/creator",
+        "publisher": "http://purl.org/dc/terms/publisher",
+        "date": "http://purl.org/dc/terms/date",
+        "url": "https://schema.org/url",
+    }
+    info: dict[str, Any] = {}
+    for field, prop in wanted.items():
+        attr = attr_names.get(prop)
+        if attr is not None and attr in data:
+            value = data[attr]
+            if field == "url":
+                value = [iri_of(v) for v in value] if isinstance(value, list) else value
+                value = iri_of(value) if isinstance(value, str) else value
+            info[field] = value
+    return info
+
+
+def edge_conveniences(data: dict[str, Any]) -> None:
+    """An edge's start, end and sources, from its statements (the projection sets those of an
+    edge with one statement itself)."""
+    statements = data["statements"]
+    data.pop("start", None)
+    data.pop("end", None)
+    starts = [st["start"] for st in statements if isinstance(st.get("start"), str)]
+    ends = [st["end"] for st in statements if isinstance(st.get("end"), str)]
+    if starts:
+        data["start"] = min(starts, key=lambda d: date_bounds(d)[0])
+    if ends:
+        data["end"] = max(ends, key=lambda d: date_bounds(d)[1])
+    data["sources"] = sorted(
+        {st["source"] for st in statements if isinstance(st.get("source"), str)}
+    )

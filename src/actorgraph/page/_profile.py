@@ -1,0 +1,457 @@
+"""Profiles: everything the graph knows of one actor, section by section, each line with its sources.
+
+A profile is derived from the graph alone (curated claims, and imported events where loaded), so the
+terminal profile, its JSON and Markdown forms and the page's side panel all say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+
+from actorgraph._errors import UsageError
+from actorgraph.vocab._dates import parse_partial_date
+from actorgraph.vocab._namespaces import curie, expand
+from actorgraph.vocab._ontology import ontology
+
+if TYPE_CHECKING:
+    from actorgraph.store._knowledge_graph import KnowledgeGraph
+
+__all__ = ["Profile", "ProfileLine", "profile"]
+
+
+@dataclass
+class ProfileLine:
+    """One fact of a profile: what, when, and according to whom."""
+
+    text: str
+    entity: str | None = None
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    sources: list[str] = field(default_factory=list)
+    #: Figures behind the line, e.g. a dataset's event count and deaths for a conflict dyad.
+    notes: list[str] = field(default_factory=list)
+    #: With ``as_of``: no statement of the line is dated, so it was kept without a check.
+    undated: bool = False
+
+
+@dataclass
+class Profile:
+    """An actor's profile, section by section (see :func:`profile`)."""
+
+    id: str
+    label: str
+    type: str
+    aliases: list[str]
+    sections: dict[str, list[ProfileLine]]
+    attacks_by_year: dict[str, dict[str, int]]
+    #: The day the profile was restricted to (``as_of``), ISO; ``None`` for the whole record.
+    as_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as plain data (what ``--format json`` prints)."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """The profile as JSON."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_markdown(self) -> str:
+        """The profile as a Markdown report."""
+        out = [f"# {self.label}", "", f"`{self.id}` · {self.type}"]
+        if self.as_of:
+            out += ["", f"As of {self.as_of}: {_AS_OF_NOTE}"]
+        if self.aliases:
+            out += ["", "Also known as: " + ", ".join(self.aliases)]
+        for title, lines in self.sections.items():
+            out += ["", f"## {title}", ""]
+            out += [f"- {_line_text(line)}{_sources_text(line)}" for line in lines]
+        if self.attacks_by_year:
+            out += [
+                "",
+                "## Attacks by year",
+                "",
+                "| year | attacks | killed (where reported) | attacks with no reported toll |",
+                "|---|---|---|---|",
+            ]
+            for year, row in self.attacks_by_year.items():
+                out.append(
+                    f"| {year} | {row['attacks']} | {row['killed']} | {row.get('no_toll', 0)} |"
+                )
+        return "\n".join(out) + "\n"
+
+    def to_text(self) -> str:
+        """The profile for a terminal."""
+        out = [self.label, "=" * len(self.label), f"{self.id} · {self.type}"]
+        if self.as_of:
+            out.append(f"as of {self.as_of}: {_AS_OF_NOTE}")
+        if self.aliases:
+            out.append("also known as: " + ", ".join(self.aliases))
+        for title, lines in self.sections.items():
+            out += ["", title.lower() + ":"]
+            out += [f"  {_line_text(line)}{_sources_text(line)}" for line in lines]
+        if self.attacks_by_year:
+            out += ["", "attacks by year (killed as reported):"]
+            out += [
+                f"  {year}: {_attack_count_text(row)}" for year, row in self.attacks_by_year.items()
+            ]
+        return "\n".join(out)
+
+
+def _attack_count_text(row: dict[str, int]) -> str:
+    attacks = row["attacks"]
+    text = f"{attacks} attack{'s' if attacks != 1 else ''}"
+    reported = attacks - row.get("no_toll", 0)
+    if reported:
+        text += f", {row['killed']} killed"
+        if row.get("no_toll"):
+            text += f" in the {reported} with a reported toll"
+    else:
+        text += ", no toll reported"
+    return text
+
+
+def _line_text(line: ProfileLine) -> str:
+    when = ""
+    if line.date:
+        when = f" ({line.date})"
+    elif line.start or line.end:
+        when = f" ({line.start or '?'} – {line.end or ''})".replace(" – )", " – )")
+    notes = f"; {'; '.join(line.notes)}" if line.notes else ""
+    undated = " (undated)" if line.undated else ""
+    return f"{line.text}{when}{notes}{undated}"
+
+
+def _sources_text(line: ProfileLine) -> str:
+    return f"  [{', '.join(line.sources)}]" if line.sources else ""
+
+
+_AS_OF_NOTE = (
+    "only relations whose statements hold on that day, designations made by then and attacks "
+    "up to then; lines with no dated statement are kept and marked (undated)"
+)
+
+
+# (section, direction, property): out = the actor is the subject, in = the object.
+_SECTIONS: list[tuple[str, str, str]] = [
+    ("Founded", "out", "ag:foundingDate"),
+    ("Dissolved", "out", "ag:dissolutionDate"),
+    ("Founders", "in", "ag:founderOf"),
+    ("Leaders", "in", "ag:leaderOf"),
+    ("Members", "in", "ag:memberOf"),
+    ("Leads", "out", "ag:leaderOf"),
+    ("Founded groups", "out", "ag:founderOf"),
+    ("Member of", "out", "ag:memberOf"),
+    ("Splinter of", "out", "ag:splinterOf"),
+    ("Merged into", "out", "ag:mergedInto"),
+    ("Splinters", "in", "ag:splinterOf"),
+    ("Merged in", "in", "ag:mergedInto"),
+    ("Allies", "both", "ag:alliedWith"),
+    ("Rivals", "both", "ag:rivalOf"),
+    ("Opposes", "out", "ag:opposes"),
+    ("Opposed by", "in", "ag:opposes"),
+    ("Modelled on", "out", "ag:modeledOn"),
+    ("Recruits from", "out", "ag:recruitsFrom"),
+    ("Ideology", "out", "ag:adheresTo"),
+    ("Active in", "out", "ag:activeIn"),
+    ("Born", "out", "ag:birthDate"),
+    ("Died", "out", "ag:deathDate"),
+]
+
+_RELATIONS = """
+SELECT ?dir ?p ?other ?otherLabel ?st ?source ?start ?end ?early ?late ?events ?deaths WHERE {
+  {
+    BIND("out" AS ?dir) ?x ?p ?other .
+    OPTIONAL { ?st rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?other ; prov:wasDerivedFrom ?source .
+               OPTIONAL { ?st ag:startDate ?start } OPTIONAL { ?st ag:endDate ?end }
+               OPTIONAL { ?st ag:earliestDate ?early } OPTIONAL { ?st ag:latestDate ?late }
+               OPTIONAL { ?st ag:eventCount ?events } OPTIONAL { ?st ag:deathCount ?deaths } }
+  } UNION {
+    BIND("in" AS ?dir) ?other ?p ?x .
+    FILTER(isIRI(?other))
+    OPTIONAL { ?st rdf:subject ?other ; rdf:predicate ?p ; rdf:object ?x ; prov:wasDerivedFrom ?source .
+               OPTIONAL { ?st ag:startDate ?start } OPTIONAL { ?st ag:endDate ?end }
+               OPTIONAL { ?st ag:earliestDate ?early } OPTIONAL { ?st ag:latestDate ?late }
+               OPTIONAL { ?st ag:eventCount ?events } OPTIONAL { ?st ag:deathCount ?deaths } }
+    OPTIONAL { FILTER NOT EXISTS { ?st2 rdf:subject ?other } ?other prov:wasDerivedFrom ?source }
+  }
+  OPTIONAL { ?other rdfs:label ?otherLabel }
+  FILTER(STRSTARTS(STR(?p), STR(ag:)))
+}
+"""
+
+_DESIGNATIONS = """
+SELECT ?d ?authority ?authorityLabel ?date ?list ?source WHERE {
+  ?d ag:designatedGroup ?x .
+  OPTIONAL { ?d ag:designatedBy ?authority OPTIONAL { ?authority rdfs:label ?authorityLabel } }
+  OPTIONAL { ?d ag:date ?date }
+  OPTIONAL { ?d ag:listName ?list }
+  OPTIONAL { ?st rdf:subject ?d ; prov:wasDerivedFrom ?source }
+}
+"""
+
+# The sources of an attack line are those that tie the attack to the actor (a claim, an attribution,
+# a dataset row), not every source that mentions the attack.
+_ATTACKS = """
+SELECT ?attack ?attackLabel ?earliest ?date ?killed ?source WHERE {
+  VALUES ?p { ag:claimedBy ag:attributedTo ag:participant }
+  ?attack ?p ?x ; ag:earliestDate ?earliest .
+  OPTIONAL { ?attack rdfs:label ?attackLabel }
+  OPTIONAL { ?attack ag:date ?date }
+  ?attack a ?cls . ?cls rdfs:subClassOf* ag:Attack .
+  OPTIONAL { ?attack ag:killed ?killed }
+  OPTIONAL { { ?st rdf:subject ?attack ; rdf:predicate ?p ; rdf:object ?x ; prov:wasDerivedFrom ?source }
+             UNION { ?attack prov:wasDerivedFrom ?source } }
+}
+"""
+
+
+def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
+    """Build the profile of the entity a name means.
+
+    Sections: founded, founders and leaders over time, splinters and parents, allies and rivals over
+    time, designations, areas, ideology, attacks (first, last, count and deaths by year) — each line
+    with the sources behind it. A relation derived from a dataset's events (a UCDP conflict dyad)
+    notes its event count and deaths.
+
+    ``as_of`` (a date: ``2012``, ``2012-06`` or ``2012-06-15``; a year or month means its last day,
+    as for the network views) keeps the relation lines whose statements hold on that day, by their
+    ``ag:earliestDate``/``ag:latestDate``; an open leader's term ends where another leader's term
+    of the same group begins, as in the saved query ``leader-at-date``. Lines whose statements are
+    all undated stay, with ``undated`` set. Designations made after the day and attacks after it
+    are left out; dates such as the founding stay.
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown or ambiguous name.
+    UsageError
+        For an ``as_of`` that is not a date.
+
+    Examples
+    --------
+    >>> import actorgraph
+    >>> p = actorgraph.profile(actorgraph.load(), "ISKP")
+    >>> p.id, p.label
+    ('agd:iskp', 'Islamic State – Khorasan Province')
+    """
+    day = _as_of_day(as_of) if as_of is not None else None
+    node = kg.resolve(name)
+    iri = expand(node)
+    params = {"x": iri}
+    label_rows = list(
+        kg.query(
+            "SELECT ?label ?alias ?type WHERE { OPTIONAL { ?x rdfs:label ?label } "
+            "OPTIONAL { ?x skos:altLabel ?alias } OPTIONAL { ?x a ?type } }",
+            params=params,
+        )
+    )
+    label = next((str(r.label) for r in label_rows if r.label is not None), node)
+    aliases = sorted({str(r.alias) for r in label_rows if r.alias is not None})
+    types = {URIRef(str(r.type)) for r in label_rows if r.type is not None}
+    most = ontology().most_specific(types)
+
+    grouped: dict[tuple[str, str], dict[str, ProfileLine]] = defaultdict(dict)
+    # (dir, property, other) -> statement -> (earliest, latest): what as_of checks.
+    spans: dict[tuple[str, str, str], dict[str, tuple[str | None, str | None]]] = defaultdict(dict)
+    figures: dict[tuple[str, str, str], dict[str, tuple[int | None, int | None]]] = defaultdict(
+        dict
+    )
+    for row in kg.query(_RELATIONS, params=params):
+        prop = curie(str(row.p))
+        other = row.other
+        key = (str(row.dir), prop)
+        is_entity = isinstance(other, URIRef)
+        text = (
+            str(row.otherLabel)
+            if row.otherLabel is not None
+            else (curie(str(other)) if is_entity else str(other))
+        )
+        line_key = str(other)
+        line = grouped[key].setdefault(
+            line_key, ProfileLine(text=text, entity=curie(str(other)) if is_entity else None)
+        )
+        if row.source is not None:
+            source = curie(str(row.source))
+            if source not in line.sources:
+                line.sources.append(source)
+        if row.start is not None and (line.start is None or str(row.start) < line.start):
+            line.start = str(row.start)
+        if row.end is not None and (line.end is None or str(row.end) > line.end):
+            line.end = str(row.end)
+        if row.st is not None:
+            span_key = (str(row.dir), prop, line_key)
+            spans[span_key][str(row.st)] = (
+                str(row.early) if row.early is not None else None,
+                str(row.late) if row.late is not None else None,
+            )
+            if row.events is not None or row.deaths is not None:
+                figures[span_key][curie(str(row.source))] = (
+                    int(row.events) if row.events is not None else None,
+                    int(row.deaths) if row.deaths is not None else None,
+                )
+    for (d, prop, line_key), by_source in figures.items():
+        line = grouped[(d, prop)][line_key]
+        for source, (events, deaths) in sorted(by_source.items()):
+            parts = [f"{events:,} events" if events is not None else ""]
+            parts.append(f"{deaths:,} deaths" if deaths is not None else "")
+            line.notes.append(f"{source}: {', '.join(p for p in parts if p)}")
+    if day is not None:
+        _keep_as_of(grouped, spans, day)
+
+    sections: dict[str, list[ProfileLine]] = {}
+    for title, direction, prop in _SECTIONS:
+        directions = ["out", "in"] if direction == "both" else [direction]
+        lines: dict[str, ProfileLine] = {}
+        for d in directions:
+            lines.update(grouped.get((d, prop), {}))
+        if lines:
+            sections[title] = sorted(lines.values(), key=lambda ln: (ln.start or "", ln.text))
+
+    designations: dict[str, ProfileLine] = {}
+    for row in kg.query(_DESIGNATIONS, params=params):
+        designation = str(row.d)
+        authority = str(
+            row.authorityLabel or (curie(str(row.authority)) if row.authority else "an authority")
+        )
+        listed = f", {row.list}" if row.list is not None else ""
+        line = designations.setdefault(
+            designation,
+            ProfileLine(
+                text=f"designated by {authority}{listed}",
+                entity=curie(designation),
+                date=str(row.date) if row.date is not None else None,
+            ),
+        )
+        if row.source is not None and curie(str(row.source)) not in line.sources:
+            line.sources.append(curie(str(row.source)))
+    if day is not None:
+        for dkey, dline in list(designations.items()):
+            if dline.date is None:
+                dline.undated = True
+            elif _date_bounds(dline.date)[0] > day:
+                del designations[dkey]
+    if designations:
+        sections["Designations"] = sorted(designations.values(), key=lambda ln: ln.date or "")
+
+    attacks: dict[str, dict[str, Any]] = {}
+    for row in kg.query(_ATTACKS, params=params):
+        attack = attacks.setdefault(
+            str(row.attack),
+            {
+                "earliest": str(row.earliest),
+                # Shown at the source's precision ("2007", "2015-05"); the interval's first day
+                # only where the attack has no ag:date (a start date alone).
+                "date": str(row.date) if row.date is not None else str(row.earliest),
+                "label": str(row.attackLabel or curie(str(row.attack))),
+                "killed": None,
+                "sources": set(),
+            },
+        )
+        if row.killed is not None:
+            attack["killed"] = max(int(row.killed), attack["killed"] or 0)
+        if row.source is not None:
+            attack["sources"].add(curie(str(row.source)))
+    if day is not None:
+        attacks = {k: a for k, a in attacks.items() if str(a["earliest"]) <= day}
+    by_year: dict[str, dict[str, int]] = {}
+    for attack in sorted(attacks.values(), key=lambda a: str(a["earliest"])):
+        year = str(attack["earliest"])[:4]
+        row_counts = by_year.setdefault(year, {"attacks": 0, "killed": 0, "no_toll": 0})
+        row_counts["attacks"] += 1
+        # An attack with no reported toll is counted apart, never as 0 dead.
+        if attack["killed"] is None:
+            row_counts["no_toll"] += 1
+        else:
+            row_counts["killed"] += attack["killed"]
+    if attacks:
+        ordered = sorted(attacks.items(), key=lambda item: str(item[1]["earliest"]))
+        first, last = ordered[0], ordered[-1]
+        sections["Recorded attacks"] = [
+            ProfileLine(
+                text=f"first recorded: {first[1]['label']}",
+                entity=curie(first[0]),
+                date=str(first[1]["date"]),
+                sources=sorted(first[1]["sources"]),
+            ),
+            ProfileLine(
+                text=f"last recorded: {last[1]['label']}",
+                entity=curie(last[0]),
+                date=str(last[1]["date"]),
+                sources=sorted(last[1]["sources"]),
+            ),
+            ProfileLine(text=f"{len(attacks)} attacks recorded in the loaded data"),
+        ]
+    return Profile(
+        id=node,
+        label=label,
+        type=curie(str(most)) if most is not None else "",
+        aliases=aliases,
+        sections=sections,
+        attacks_by_year=dict(sorted(by_year.items())),
+        as_of=day,
+    )
+
+
+def _as_of_day(value: Any) -> str:
+    """The day ``as_of`` stands for, ISO: the last day of a year or month, as the network views."""
+    return _date_bounds(value)[1]
+
+
+def _date_bounds(value: Any) -> tuple[str, str]:
+    """First and last day (ISO) of a date at its precision: ``2023`` → 2023-01-01 … 2023-12-31."""
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat(), value.isoformat()
+    try:
+        date = parse_partial_date(str(value).strip())
+    except ValueError:
+        raise UsageError(
+            f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2012-06-15)"
+        ) from None
+    return date.earliest.isoformat(), date.latest.isoformat()
+
+
+def _keep_as_of(
+    grouped: dict[tuple[str, str], dict[str, ProfileLine]],
+    spans: dict[tuple[str, str, str], dict[str, tuple[str | None, str | None]]],
+    day: str,
+) -> None:
+    """Drop the relation lines that do not hold on ``day``; mark the undated ones.
+
+    A line's interval is the one it shows: from the earliest ``ag:earliestDate`` to the latest
+    ``ag:latestDate`` of its statements (sources that give only a start or only an end complete
+    each other). An open leader's term ends where another leader of the same group began later.
+    """
+    for (d, prop), lines in grouped.items():
+        if prop == "ag:founderOf":
+            continue  # founding is an act at the founding date, not a relation that holds
+        bounds: dict[str, tuple[str | None, str | None]] = {}
+        for line_key in lines:
+            values = spans.get((d, prop, line_key), {}).values()
+            los = [lo for lo, _ in values if lo is not None]
+            his = [hi for _, hi in values if hi is not None]
+            bounds[line_key] = (min(los) if los else None, max(his) if his else None)
+        for line_key, line in list(lines.items()):
+            if line.entity is None:
+                continue  # a literal value (a founding date): a fact, not a relation that holds
+            lo, hi = bounds[line_key]
+            if lo is None and hi is None:
+                line.undated = True
+                continue
+            holds = (lo is None or lo <= day) and (hi is None or day <= hi)
+            if holds and hi is None and lo is not None and prop == "ag:leaderOf" and d == "in":
+                # The successor's term had begun by then.
+                holds = not any(
+                    other != line_key and b[0] is not None and lo < b[0] <= day
+                    for other, b in bounds.items()
+                )
+            if not holds:
+                del lines[line_key]

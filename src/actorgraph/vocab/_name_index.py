@@ -1,0 +1,94 @@
+"""Finding entities by name: labels and aliases under :func:`actorgraph.vocab._names.normalize_name`."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from actorgraph._errors import UnknownNameError
+from actorgraph.vocab._names import name_keys, normalize_name
+from actorgraph.vocab._namespaces import curie
+
+__all__ = ["NameIndex"]
+
+
+class NameIndex:
+    """An index from normalised names to entity CURIEs.
+
+    Parameters
+    ----------
+    entries
+        ``(entity IRI or CURIE, name, is_label)`` triples: every label and alias of every entity.
+
+    Examples
+    --------
+    >>> index = NameIndex([("agd:iskp", "Islamic State Khorasan Province (ISKP)", True),
+    ...                    ("agd:iskp", "ISIS–K", False)])
+    >>> index.resolve("iskp"), index.resolve("ISIS-K")
+    ('agd:iskp', 'agd:iskp')
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str, bool]]) -> None:
+        self._keys: dict[str, set[str]] = defaultdict(set)
+        self._labels: dict[str, str] = {}
+        for entity, name, is_label in entries:
+            node = curie(entity)
+            if is_label or node not in self._labels:
+                self._labels[node] = name
+            for key in name_keys(name):
+                self._keys[key].add(node)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._labels
+
+    def label(self, node: str) -> str:
+        """Return the label of an entity CURIE (or the CURIE when it has none)."""
+        return self._labels.get(node, node)
+
+    def lookup(self, name: str) -> set[str]:
+        """Return every entity a name may mean (empty when none); never raises."""
+        node = curie(name) if "://" in name else name
+        if node in self._labels:
+            return {node}
+        found: set[str] = set()
+        for key in name_keys(name):
+            found |= self._keys.get(key, set())
+        return found
+
+    def resolve(self, name: str) -> str:
+        """Return the CURIE of the one entity a name means.
+
+        Raises
+        ------
+        UnknownNameError
+            If the name means no entity or several; the message lists close matches.
+        """
+        found = self.lookup(name)
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            options = ", ".join(f"{self.label(node)} ({node})" for node in sorted(found))
+            raise UnknownNameError(
+                f"{name!r} is ambiguous: it names {options}; pass the id instead",
+                candidates=sorted(found),
+            )
+        close = self.close_matches(name)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownNameError(f"no entity is called {name!r}{hint}", candidates=close)
+
+    def close_matches(self, name: str, n: int = 5) -> list[str]:
+        """Return up to ``n`` "Label (curie)" strings whose names are close to ``name``."""
+        key = normalize_name(name)
+        keys = difflib.get_close_matches(key, list(self._keys), n=n * 2, cutoff=0.6)
+        keys += [k for k in self._keys if key and key in k and k not in keys]
+        seen: list[str] = []
+        for match in keys:
+            for node in sorted(self._keys[match]):
+                text = f"{self.label(node)} ({node})"
+                if text not in seen:
+                    seen.append(text)
+        return seen[:n]

@@ -1,0 +1,138 @@
+"""The ontology as the code sees it: property kinds, class hierarchy, concept schemes."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from actorgraph._resources import resource_dir
+from actorgraph.vocab._namespaces import AG, SCHEMA, curie, expand
+
+__all__ = ["Ontology", "PropertyInfo", "ontology", "ontology_path", "shapes_path", "subclasses_of"]
+
+_DATE_TYPES = {XSD.date, XSD.gYear, XSD.gYearMonth}
+
+
+@dataclass(frozen=True)
+class PropertyInfo:
+    """What the loader needs to know of a property: its IRI, label and the kind of its values.
+
+    ``kind`` is one of ``object``, ``integer``, ``decimal``, ``date``, ``text`` (an ``@en`` string),
+    ``string`` or ``boolean``.
+    """
+
+    iri: URIRef
+    label: str
+    kind: str
+
+
+def ontology_path() -> Path:
+    """The ontology's Turtle file."""
+    return resource_dir("ontology") / "actorgraph.ttl"
+
+
+def shapes_path() -> Path:
+    """The SHACL shapes' Turtle file."""
+    return resource_dir("ontology") / "shapes.ttl"
+
+
+class Ontology:
+    """The parsed ontology with the look-ups the loader and the projection need."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.properties: dict[URIRef, PropertyInfo] = {}
+        for prop_type in (OWL.ObjectProperty, OWL.DatatypeProperty):
+            for prop in graph.subjects(RDF.type, prop_type):
+                if isinstance(prop, URIRef):
+                    self.properties[prop] = PropertyInfo(prop, self.label(prop), self._kind(prop))
+        self.classes: set[URIRef] = {
+            c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
+        }
+        self.schemes: dict[URIRef, URIRef] = {
+            c: s
+            for c, s in graph.subject_objects(AG.scheme)
+            if isinstance(c, URIRef) and isinstance(s, URIRef)
+        }
+
+    def label(self, iri: URIRef) -> str:
+        """The English label of a term, or its CURIE."""
+        for label in self.graph.objects(iri, RDFS.label):
+            return str(label)
+        return curie(str(iri))
+
+    def _kind(self, prop: URIRef) -> str:
+        if (prop, RDF.type, OWL.ObjectProperty) in self.graph:
+            return "object"
+        ranges = set(self.graph.objects(prop, SCHEMA.rangeIncludes))
+        if XSD.integer in ranges:
+            return "integer"
+        if ranges & _DATE_TYPES:
+            return "date"
+        if RDF.langString in ranges:
+            return "text"
+        if XSD.boolean in ranges:
+            return "boolean"
+        if XSD.decimal in ranges:
+            return "decimal"
+        return "string"
+
+    @functools.cached_property
+    def superclasses(self) -> dict[URIRef, set[URIRef]]:
+        """Every class mapped to all of its superclasses (itself included)."""
+        closure: dict[URIRef, set[URIRef]] = {}
+        for cls in self.classes:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                for parent in self.graph.objects(todo.pop(), RDFS.subClassOf):
+                    if isinstance(parent, URIRef) and parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            closure[cls] = seen
+        return closure
+
+    def most_specific(self, types: set[URIRef]) -> URIRef | None:
+        """The most specific of several types (one none of the others is a subclass of)."""
+        candidates = [t for t in types if t in self.classes] or list(types)
+        best = [
+            t
+            for t in candidates
+            if not any(o != t and t in self.superclasses.get(o, set()) for o in candidates)
+        ]
+        # Several unrelated types (a State that is also a Place): prefer an ag: class, then an
+        # actor's class (what the entity does matters more than where it is), then by name.
+        best.sort(
+            key=lambda t: (
+                not str(t).startswith(str(AG)),
+                AG.Actor not in self.superclasses.get(t, set()),
+                str(t),
+            )
+        )
+        return best[0] if best else None
+
+
+@functools.cache
+def subclasses_of(cls: str) -> frozenset[str]:
+    """The CURIEs of a class of the bundled ontology and of all its subclasses.
+
+    Examples
+    --------
+    >>> "ag:Assassination" in subclasses_of("ag:Event")
+    True
+    """
+    target = expand(cls)
+    closure = ontology().superclasses
+    return frozenset(curie(str(c)) for c, parents in closure.items() if target in parents)
+
+
+@functools.cache
+def ontology() -> Ontology:
+    """The bundled ontology, parsed once per process."""
+    graph = Graph()
+    graph.parse(ontology_path(), format="turtle")
+    return Ontology(graph)
