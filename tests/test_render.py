@@ -80,20 +80,6 @@ def test_path_none_only_returns(tmp_path: Path, monkeypatch: Any) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: Any) -> None:
-    out = tmp_path / "page.html"
-    out.write_text("old", encoding="utf-8")
-
-    def disk_full(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr("actorgraph.page._render.os.replace", disk_full)
-    with pytest.raises(OSError, match="No space"):
-        render_html(fixture_graph(), out)
-    assert out.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]
-
-
 def test_non_finite_numbers_become_text() -> None:
     g = fixture_graph()
     g.nodes["agd:ttp"]["statements"] = [{"claim": "x", "killed": float("nan")}]

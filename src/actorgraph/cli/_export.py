@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -81,10 +79,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     graph = kg.to_networkx(view=args.view, **filters_from(args))
     output = Path(args.output or f"actorgraph{_SUFFIXES[args.format]}")
-    with tempfile.TemporaryDirectory(dir=output.parent if str(output.parent) else None) as tmp:
-        staged = Path(tmp) / output.name
-        write_network(graph, staged, args.format)
-        os.replace(staged, output)
+    write_network(graph, output, args.format)
     print(
         f"wrote {output} ({graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges, {args.format})",
         file=sys.stderr,

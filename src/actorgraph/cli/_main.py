@@ -7,6 +7,7 @@ Each verb lives in its own module: ``add_<verb>(subparsers)`` declares its flags
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import textwrap
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from actorgraph._errors import ActorGraphError, DataErrors
+from actorgraph._files import OutputError, describe_os_error
 from actorgraph._version import __version__
 from actorgraph.cli import (
     _export,
@@ -88,7 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if sys.stdout is None:  # started with descriptor 1 closed: print() would drop every answer
+            raise OutputError(
+                "standard output is closed; redirect it to a file (> out.txt) or write with -o"
+            )
         code: int = args.func(args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full disk or a closed reader shows here, not at exit
         return code
     except ActorGraphError as exc:
         if args.debug:
@@ -100,8 +108,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader (e.g. `head`) went away; nothing is wrong.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         return 0
+    except OSError as exc:
+        if args.debug:
+            raise
+        # Writing the answer failed (a full disk, a file-size limit, a closed descriptor): say so,
+        # and drop what is still buffered so that Python's own flush at exit stays quiet.
+        _discard_stdout()
+        where = exc.filename or "the output"
+        print(f"actorgraph: error: cannot write {where}: {describe_os_error(exc)}", file=sys.stderr)
+        return OutputError.exit_code
     except Exception as exc:
         if args.debug:
             raise
@@ -111,6 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _discard_stdout() -> None:
+    if sys.stdout is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _print_error(exc: ActorGraphError) -> None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from actorgraph._errors import UsageError
+from actorgraph._files import OutputError, describe_os_error, write_all, write_file
 
 ISSUES_URL = "https://github.com/actorgraph/actorgraph/issues"
 
@@ -115,30 +114,23 @@ def filters_from(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def write_output(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write a file atomically: to a temporary file beside it, then renamed over it."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path()
-    if not directory.is_dir():
-        raise UsageError(f"cannot write {target}: the directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    """Write an output file by :func:`actorgraph._files.write_file`'s rules."""
+    return write_file(path, data)
 
 
 def write_stdout(data: bytes) -> None:
-    """Write bytes to standard output."""
+    """Write bytes to standard output, all of them or an error.
+
+    ``sys.stdout.buffer.write`` may write only part of a large block and say so only in its return
+    value (a file-size limit, a full disk); writing to the descriptor until every byte is out turns
+    that into the error it is.
+    """
     sys.stdout.flush()
-    sys.stdout.buffer.write(data)
     if data and not data.endswith(b"\n"):
-        sys.stdout.buffer.write(b"\n")
-    sys.stdout.buffer.flush()
+        data += b"\n"
+    try:
+        write_all(sys.stdout.fileno(), data)
+    except BrokenPipeError:
+        raise  # the reader went away early (`| head`): main() ends quietly
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {describe_os_error(exc)}") from None

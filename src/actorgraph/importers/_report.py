@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actorgraph._files import write_file
 from actorgraph._spreadsheet import spreadsheet_safe
 from actorgraph.importers._records import Issue
 
@@ -133,21 +135,21 @@ class ImportReport:
         """
         target = Path(path)
         if target.suffix.lower() == ".json":
-            target.write_text(
-                json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n", "utf-8"
-            )
+            text = json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+            write_file(target, text.encode("utf-8"))
             return
-        with target.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["kind", "line", "record", "column", "reason", "detail", "count"])
-            for i in self.issues:
-                writer.writerow(
-                    spreadsheet_safe(
-                        [i.action, i.line, i.record, i.column or "", i.reason, i.detail, ""]
-                    )
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(["kind", "line", "record", "column", "reason", "detail", "count"])
+        for i in self.issues:
+            writer.writerow(
+                spreadsheet_safe(
+                    [i.action, i.line, i.record, i.column or "", i.reason, i.detail, ""]
                 )
-            for name, n in sorted(self.unresolved.items()):
-                note = ", ".join(self.ambiguous.get(name, []))
-                writer.writerow(
-                    spreadsheet_safe(["unresolved", "", name, "", "unresolved name", note, n])
-                )
+            )
+        for name, n in sorted(self.unresolved.items()):
+            note = ", ".join(self.ambiguous.get(name, []))
+            writer.writerow(
+                spreadsheet_safe(["unresolved", "", name, "", "unresolved name", note, n])
+            )
+        write_file(target, buffer.getvalue().encode("utf-8"))

@@ -26,13 +26,15 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from actorgraph._errors import UsageError
+from actorgraph._files import write_file
 from actorgraph.network._filters import date_bounds
 
 __all__ = [
@@ -201,7 +203,8 @@ def write_graphml(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     >>> read_graphml(path).nodes["agd:ttp"]["aliases"]
     ['TTP']
     """
-    nx.write_graphml(_encoded(G), os.fspath(path))
+    H = _encoded(G)
+    _staged(path, lambda staged: nx.write_graphml(H, staged))
 
 
 def read_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
@@ -281,8 +284,12 @@ def write_gexf(G: nx.Graph, path: str | os.PathLike[str]) -> None:
         graph_attrs["unlabelled_nodes"] = unlabelled
     meta = _json(graph_attrs)
     H.graph.clear()
-    nx.write_gexf(H, os.fspath(path), version="1.3", prettyprint=True)
-    _finish_gexf(Path(path), meta)
+
+    def produce(staged: str) -> None:
+        nx.write_gexf(H, staged, version="1.3", prettyprint=True)
+        _finish_gexf(Path(staged), meta)
+
+    _staged(path, produce)
 
 
 def _finish_gexf(path: Path, meta: str) -> None:
@@ -378,9 +385,8 @@ def write_node_link(G: nx.Graph, path: str | os.PathLike[str]) -> None:
     ``multigraph``.
     """
     data = nx.node_link_data(G, edges="edges")
-    Path(path).write_text(
-        json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
-    )
+    text = json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n"
+    write_file(path, text.encode("utf-8"))
 
 
 def read_node_link(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
@@ -406,6 +412,17 @@ def write_network(G: nx.Graph, path: str | os.PathLike[str], format: str) -> Non
     if writer is None:
         raise UsageError(f"unknown network format {format!r}: use {', '.join(NETWORK_FORMATS)}")
     writer(G, path)
+
+
+def _staged(path: str | os.PathLike[str], produce: Callable[[str], None]) -> None:
+    """Let a writer that wants a file name write into a private temporary file, then write its
+    bytes to ``path`` by :func:`actorgraph._files.write_file`'s rules (symlinks followed, FIFOs
+    streamed into, plain files replaced atomically)."""
+    with tempfile.TemporaryDirectory(prefix="actorgraph-") as folder:
+        staged = os.path.join(folder, "network")
+        produce(staged)
+        data = Path(staged).read_bytes()
+    write_file(path, data)
 
 
 def read_network(path: str | os.PathLike[str], format: str) -> nx.MultiDiGraph:

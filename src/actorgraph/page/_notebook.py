@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from actorgraph._files import write_file
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -30,8 +32,7 @@ class Page:
 
     def save(self, path: str) -> None:
         """Write the page to a file."""
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(self.html)
+        write_file(path, self.html.encode("utf-8"))
 
 
 def show(graph: nx.MultiDiGraph, *, height: int = 600, **options: Any) -> Page:

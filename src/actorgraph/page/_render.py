@@ -31,13 +31,12 @@ import html
 import json
 import os
 import re
-import tempfile
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from actorgraph._files import write_file
 from actorgraph._resources import resource_dir
 from actorgraph.page._page_data import CSS_LENGTH, build_page_data
 
@@ -113,7 +112,7 @@ def render_html(
             gc.enable()
     page = _page(payload, nodes, edges, options, title=title, height=height)
     if path is not None:
-        _write_atomically(Path(path), page)
+        write_file(path, page.encode("utf-8"))
     return page
 
 
@@ -181,17 +180,3 @@ def _page(
     # One pass, so text inserted for one placeholder is never searched for another.
     pattern = re.compile("|".join(re.escape(k) for k in replacements))
     return pattern.sub(lambda m: replacements[m.group(0)], template)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        # mkstemp creates the file private; a page is an ordinary document.
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
