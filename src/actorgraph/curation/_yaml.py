@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from actorgraph._errors import DataError
-from actorgraph.curation._model import MAX_FILE_BYTES
+from actorgraph.curation._model import MAX_FILE_BYTES, MAX_INT_DIGITS
 
 # --------------------------------------------------------------------------------------------
 # Reading YAML with line numbers
@@ -87,15 +87,41 @@ _LineLoader.add_constructor(
 )
 
 
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    digits = sum(ch.isdigit() for ch in str(node.value))
+    if digits > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"a number of {digits:,} digits; numbers here have at most {MAX_INT_DIGITS} "
+            "(put long identifiers in quotes)",
+            node.start_mark,
+        )
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def read_yaml(path: Path) -> Any:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if path.is_file() and (size := path.stat().st_size) > MAX_FILE_BYTES:
         raise DataError(
             f"the file is {size:,} bytes; curated files are limited to {MAX_FILE_BYTES:,} bytes "
             "(split it, or import large data with `actorgraph import`)",
             path=str(path),
         )
-    raw = path.read_bytes()
+    # Read at most one byte past the limit: a FIFO or a device has no size to check beforehand.
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise DataError("is a directory; give a .yaml file", path=str(path)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError(
+            f"the file is larger than {MAX_FILE_BYTES:,} bytes, the limit for a curated file "
+            "(split it, or import large data with `actorgraph import`)",
+            path=str(path),
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

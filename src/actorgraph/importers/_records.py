@@ -24,7 +24,7 @@ ACTOR_CLASSES = frozenset(
 )  # fmt: skip
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_INT_RE = re.compile(r"^[+-]?\d+(\.0*)?$")
+_INT_RE = re.compile(r"^[+-]?\d+(\.0*)?$", re.ASCII)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -166,6 +166,11 @@ def slugify(text: str) -> str:
     return "x" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+#: The largest death or injury count an importer accepts for one event: far above any recorded event's
+#: toll, so a larger one is a data error (a shifted column, a spreadsheet's serial number).
+MAX_COUNT = 1_000_000
+
+
 def count_value(text: str | None, column: str, unknown: Iterable[str] = ()) -> int | None:
     """Parse a death or injury count: blank or one of ``unknown`` means unknown (``None``), never 0.
 
@@ -188,10 +193,20 @@ def count_value(text: str | None, column: str, unknown: Iterable[str] = ()) -> i
         return None
     if not _INT_RE.match(value):
         raise RowError("invalid count", column, f"{value!r} is not a whole number")
-    number = int(value.split(".", 1)[0])
+    whole = value.split(".", 1)[0]
+    # Checked on the digits before int(): Python refuses to convert more than 4,300 of them.
+    if len(whole.lstrip("+-0")) > len(str(MAX_COUNT)):
+        raise RowError("invalid count", column, f"{_short(value)} is larger than {MAX_COUNT:,}")
+    number = int(whole)
     if number < 0:
         raise RowError("invalid count", column, f"{value!r} is negative")
+    if number > MAX_COUNT:
+        raise RowError("invalid count", column, f"{value!r} is larger than {MAX_COUNT:,}")
     return number
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 20 else f"a number of {len(text):,} characters"
 
 
 def decimal_value(text: str | None, column: str, bound: float) -> str | None:

@@ -106,6 +106,18 @@ def open_rows(path: Path, encoding: str, *, lower: bool = True) -> RowSource:
         raise
     raw_header = [h.strip().lstrip("\ufeff") for h in first]
     header = [h.lower() for h in raw_header] if lower else list(raw_header)
+    seen: dict[str, int] = {}
+    for column, name in enumerate(header, start=1):
+        if name and name in seen:
+            close()
+            raise DataError(
+                f"the column {raw_header[column - 1]!r} appears twice (columns {seen[name]} and "
+                f"{column}); a row would keep only one of its values: rename or remove one",
+                path=str(path),
+                line=1,
+                column=column,
+            )
+        seen[name] = column
 
     def rows() -> Iterator[tuple[int, dict[str, str], int]]:
         line = reader.line_num + 1
