@@ -337,3 +337,30 @@ def test_unknown_saved_query_suggests_close_names(
     assert code == 2
     assert "contested-tolls" in err
     assert "--list" in err
+
+
+@pytest.mark.parametrize(
+    ("param", "expected"),
+    [
+        pytest.param("date=2015-13-45", "expected a date YYYY-MM-DD", id="month-13"),
+        pytest.param("date=June", "expected a date YYYY-MM-DD", id="a-word"),
+        pytest.param("date=2015-02-30", "exists in the calendar", id="no-such-day"),
+    ],
+)
+def test_a_saved_query_refuses_a_value_of_the_wrong_kind(
+    capsys: pytest.CaptureFixture[str], param: str, expected: str
+) -> None:
+    code = main(
+        ["query", "--saved", "leader-at-date", "--param", "group=agd:ttp", "--param", param]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert expected in err and "(e.g. 2015-06-01)" in err
+    assert "Traceback" not in err
+
+
+def test_a_year_parameter_takes_four_digits(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["query", "--saved", "relations-in-year", "--param", "actor=agd:ttp",
+                 "--param", "year=12"])  # fmt: skip
+    assert code == 2
+    assert "expected a year of four digits" in capsys.readouterr().err

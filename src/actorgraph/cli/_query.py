@@ -9,7 +9,7 @@ import textwrap
 from typing import Any
 
 from actorgraph._errors import QueryError, UsageError
-from actorgraph.sparql._saved import SavedQuery, read_saved_query, saved_queries
+from actorgraph.sparql._saved import SavedQuery, check_param, read_saved_query, saved_queries
 from actorgraph.vocab._namespaces import curie
 
 __all__ = ["add_parser", "format_saved_list", "format_table"]
@@ -146,6 +146,10 @@ def run(args: argparse.Namespace) -> int:
         print(format_saved_list(saved_queries()))
         return 0
     text = _query_text(args)
+    if args.saved:
+        saved = read_saved_query(args.saved)
+        for name, value in _params(args).items():
+            check_param(saved, name, value)
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     if args.endpoint:

@@ -13,6 +13,7 @@ binds; left unbound, the query still runs and answers for every value.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 from actorgraph._errors import UsageError
 from actorgraph._resources import resource_dir
 
-__all__ = ["SavedQuery", "read_saved_query", "saved_queries"]
+__all__ = ["SavedQuery", "check_param", "param_kind", "read_saved_query", "saved_queries"]
 
 _HEADER_RE = re.compile(r"#\s*(title|answers|param)\s*:\s*(.*)")
 _PARAM_RE = re.compile(r"\??(\w+)\s*(?:—|--|-|:)\s*(.*)")
@@ -81,6 +82,70 @@ class SavedQuery:
             path=path,
             params=params,
         )
+
+
+_EXAMPLE_RE = re.compile(r"\(e\.g\.[^)]*?([\w:<>/.#-]+)\)")
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_YEAR_RE = re.compile(r"\d{4}", re.ASCII)
+
+
+def param_kind(meaning: str) -> str:
+    """The kind of value a parameter takes, as its documented example shows it: ``"date"``
+    (``2015-06-01``), ``"year"`` (``2012``), or ``"term"`` (anything else: an entity, a source, text).
+
+    Examples
+    --------
+    >>> param_kind("the date, YYYY-MM-DD (e.g. 2015-06-01); default today")
+    'date'
+    >>> param_kind("the year (e.g. 2012)"), param_kind("the group (e.g. agd:ttp)")
+    ('year', 'term')
+    """
+    match = _EXAMPLE_RE.search(meaning)
+    example = match.group(1) if match else ""
+    if _ISO_DATE_RE.fullmatch(example):
+        return "date"
+    if _YEAR_RE.fullmatch(example):
+        return "year"
+    return "term"
+
+
+def check_param(query: SavedQuery, name: str, value: str) -> None:
+    """Refuse a ``--param`` value that is not of the kind the saved query declares for it.
+
+    Raises
+    ------
+    UsageError
+        Naming the parameter, what it expects and an example.
+
+    Examples
+    --------
+    >>> check_param(read_saved_query("leader-at-date"), "date", "2015-13-45")
+    Traceback (most recent call last):
+    ...
+    actorgraph._errors.UsageError: --param date=2015-13-45: expected a date YYYY-MM-DD ... (e.g. 2015-06-01)
+    """
+    meaning = query.params.get(name)
+    if meaning is None:
+        declared = ", ".join(sorted(query.params)) or "none"
+        raise UsageError(
+            f"the saved query {query.name} has no parameter {name!r}; its parameters: {declared}"
+        )
+    kind = param_kind(meaning)
+    example = _EXAMPLE_RE.search(meaning)
+    hint = f" (e.g. {example.group(1)})" if example else ""
+    text = value.strip()
+    if kind == "date":
+        try:
+            valid = _ISO_DATE_RE.fullmatch(text) is not None and bool(dt.date.fromisoformat(text))
+        except ValueError:
+            valid = False
+        if not valid:
+            raise UsageError(
+                f"--param {name}={value}: expected a date YYYY-MM-DD that exists in the calendar"
+                f"{hint}"
+            )
+    elif kind == "year" and not _YEAR_RE.fullmatch(text):
+        raise UsageError(f"--param {name}={value}: expected a year of four digits{hint}")
 
 
 def _directory() -> Path:
