@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import actorgraph
+from actorgraph.vocab._name_index import NameIndex
 from actorgraph.vocab._names import name_keys, normalize_name
 
 # Letters, digits and spaces only (the names name_keys takes its quick path for), with the words
@@ -28,3 +31,29 @@ def test_folded_words_in_a_plain_name() -> None:
     assert name_keys("Tehreek e Taliban Pakistan") == {"tehrik i taliban pakistan"}
     assert name_keys("Islamic State Khurasan") == {"islamic state khorasan"}
     assert name_keys("   ") == set()
+
+
+def test_suggestions_list_groups_whose_name_contains_the_word_before_events() -> None:
+    kg = actorgraph.load()
+    with pytest.raises(actorgraph.UnknownNameError) as caught:
+        kg.resolve("Lashkar")
+    suggested = caught.value.candidates
+    assert "Lashkar-e-Jhangvi (agd:lashkar-e-jhangvi)" in suggested
+    groups = [i for i, s in enumerate(suggested) if "ban" not in s and "designation" not in s]
+    events = [i for i, s in enumerate(suggested) if "ban" in s or "designation" in s]
+    assert groups and (not events or max(groups) < min(events))
+
+
+def test_a_name_containing_the_typed_word_beats_a_similar_spelling() -> None:
+    index = NameIndex(
+        [
+            ("agd:lej", "Lashkar-e-Jhangvi", True),
+            ("agd:lahore", "Lahore", True),
+            ("agd:ban", "Pakistan's ban on Lashkar-e-Jhangvi", True),
+        ],
+        ranks={"agd:lej": 0, "agd:lahore": 2, "agd:ban": 3},
+    )
+    assert index.close_matches("Jhangvi") == [
+        "Lashkar-e-Jhangvi (agd:lej)",
+        "Pakistan's ban on Lashkar-e-Jhangvi (agd:ban)",
+    ]

@@ -233,6 +233,11 @@ def names_of(G: nx.Graph) -> NameIndex:
     'agd:iskp'
     """
     entries: list[tuple[str, str, bool]] = []
+    ranks = {
+        node: 0 if "ag:ArmedGroup" in types else 2 if "ag:Place" in types else 1
+        for node, data in G.nodes(data=True)
+        if (types := set(data.get("types") or [data.get("type")]))
+    }
     for node, data in G.nodes(data=True):
         labels = data.get("label")
         for label in labels if isinstance(labels, list) else [labels] if labels else []:
@@ -240,7 +245,7 @@ def names_of(G: nx.Graph) -> NameIndex:
         entries.extend((node, str(alias), False) for alias in data.get("aliases", []))
         if not labels:
             entries.append((node, node, True))
-    return NameIndex(entries)
+    return NameIndex(entries, ranks)
 
 
 def resolve_node(G: nx.Graph, name: str) -> str:

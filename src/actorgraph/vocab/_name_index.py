@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from actorgraph._errors import UnknownNameError
 from actorgraph.vocab._names import name_keys, normalize_name
@@ -29,7 +29,10 @@ class NameIndex:
     ('agd:iskp', 'agd:iskp')
     """
 
-    def __init__(self, entries: Iterable[tuple[str, str, bool]]) -> None:
+    def __init__(
+        self, entries: Iterable[tuple[str, str, bool]], ranks: Mapping[str, int] | None = None
+    ) -> None:
+        self._ranks = dict(ranks or {})
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._labels: dict[str, str] = {}
         for entity, name, is_label in entries:
@@ -81,14 +84,25 @@ class NameIndex:
         raise UnknownNameError(f"no entity is called {name!r}{hint}", candidates=close)
 
     def close_matches(self, name: str, n: int = 5) -> list[str]:
-        """Return up to ``n`` "Label (curie)" strings whose names are close to ``name``."""
+        """Return up to ``n`` "Label (curie)" strings whose names are close to ``name``.
+
+        Names that contain every word typed (labels, aliases, acronyms) come first, then names
+        that are spelt alike; within each, entities of a lower rank first (armed groups before
+        other actors, places and events, when the index was given ranks), then the closer spelling.
+        """
         key = normalize_name(name)
-        keys = difflib.get_close_matches(key, list(self._keys), n=n * 2, cutoff=0.6)
-        keys += [k for k in self._keys if key and key in k and k not in keys]
-        seen: list[str] = []
-        for match in keys:
-            for node in sorted(self._keys[match]):
-                text = f"{self.label(node)} ({node})"
-                if text not in seen:
-                    seen.append(text)
-        return seen[:n]
+        words = key.split()
+        scored: dict[str, tuple[int, int, float, str]] = {}
+        for candidate, nodes in self._keys.items():
+            contains = bool(words) and all(word in candidate for word in words)
+            matcher = difflib.SequenceMatcher(None, key, candidate)
+            ratio = matcher.ratio() if contains or matcher.real_quick_ratio() >= 0.6 else 0.0
+            if not contains and ratio < 0.6:
+                continue
+            for node in nodes:
+                label = self.label(node)
+                score = (0 if contains else 1, self._ranks.get(node, 9), -ratio, label)
+                if node not in scored or score < scored[node]:
+                    scored[node] = score
+        best = sorted(scored, key=lambda node: scored[node])
+        return [f"{self.label(node)} ({node})" for node in best[:n]]
