@@ -158,8 +158,10 @@ def shortest_path_claims(G: nx.Graph, a: str, b: str) -> list[dict[str, Any]]:
     Returns
     -------
     list of dict
-        One step per edge: ``subject``, ``property``, ``object`` (node ids), ``label`` (the
-        property's), ``subject_label``, ``object_label``, ``statements`` and ``sources``.
+        One step per edge, in order from ``a`` to ``b``: ``subject``, ``property``, ``object``
+        (node ids), ``forward`` (the claim runs in the path's direction, from the step's first node
+        to its next), ``label`` (the property's), ``subject_label``, ``object_label``,
+        ``statements`` and ``sources``.
 
     Raises
     ------
@@ -178,6 +180,8 @@ def shortest_path_claims(G: nx.Graph, a: str, b: str) -> list[dict[str, Any]]:
     'ag:recruitsFrom'
     >>> print(format_path(shortest_path_claims(G, "ISIS-K", "TTP")))
     ISIS-K —recruits from→ TTP [ags:x: X says so.]
+    >>> print(format_path(shortest_path_claims(G, "TTP", "ISIS-K")))
+    TTP ←recruits from— ISIS-K [ags:x: X says so.]
     """
     start, end = resolve_node(G, a), resolve_node(G, b)
     undirected = G.to_undirected(as_view=True)
@@ -202,6 +206,7 @@ def shortest_path_claims(G: nx.Graph, a: str, b: str) -> list[dict[str, Any]]:
                 "subject": s,
                 "property": key,
                 "object": o,
+                "forward": s == u,
                 "label": data.get("label", key),
                 "subject_label": _label(G, s),
                 "object_label": _label(G, o),
@@ -224,10 +229,13 @@ def format_path(steps: Sequence[dict[str, Any]]) -> str:
         claims = "; ".join(
             f"{st.get('source', '?')}: {st.get('claim', '')}".strip() for st in step["statements"]
         )
-        lines.append(
-            f"{step['subject_label']} —{step['label']}→ {step['object_label']}"
-            + (f" [{claims}]" if claims else " [no statement]")
-        )
+        # The path reads from the first name to the second; a claim stated the other way round
+        # keeps its direction with a backward arrow.
+        if step.get("forward", True):
+            tie = f"{step['subject_label']} —{step['label']}→ {step['object_label']}"
+        else:
+            tie = f"{step['object_label']} ←{step['label']}— {step['subject_label']}"
+        lines.append(tie + (f" [{claims}]" if claims else " [no statement]"))
     return "\n".join(lines)
 
 
