@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -112,6 +114,27 @@ def test_an_import_killed_mid_load_leaves_all_or_nothing(tmp_path: Path) -> None
         assert _count(kg) in (0, 300_000)
 
 
+@contextlib.contextmanager
+def _held(path: Path, *, read_only: bool) -> Iterator[subprocess.Popen[str]]:
+    """Another process that opens the store and keeps it open until the block ends."""
+    code = textwrap.dedent(
+        f"""
+        import sys, time, actorgraph
+        kg = actorgraph.load(store={str(path)!r}, read_only={read_only})
+        print("open", flush=True)
+        time.sleep(600)
+        """
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+            yield holder
+        finally:
+            holder.kill()
+
+
 def test_readers_share_a_read_only_store_and_keep_writers_out(tmp_path: Path) -> None:
     with actorgraph.load(store=tmp_path) as kg:
         kg.replace_graph(GRAPH, _ntriples(12))
@@ -121,14 +144,41 @@ def test_readers_share_a_read_only_store_and_keep_writers_out(tmp_path: Path) ->
     ):
         assert _count(first) == _count(second) == 12
         assert first.resolve("ISKP") == "agd:iskp"
-        with pytest.raises(actorgraph.StoreLockedError, match="in use"):
+        with pytest.raises(actorgraph.StoreLockedError, match="open read-only"):
             actorgraph.load(store=tmp_path)
         with pytest.raises(actorgraph.UsageError, match="read-only"):
             first.replace_graph(GRAPH, _ntriples(1))
-    with actorgraph.load(store=tmp_path) as writer:
-        with pytest.raises(actorgraph.StoreLockedError, match="open for writing"):
+    with (
+        _held(tmp_path, read_only=True),
+        pytest.raises(actorgraph.StoreLockedError, match="open in another process"),
+    ):
+        actorgraph.load(store=tmp_path)
+    with _held(tmp_path, read_only=False) as writer:  # noqa: SIM117 - the match needs the pid
+        with pytest.raises(actorgraph.StoreLockedError, match=f"pid {writer.pid}"):
             actorgraph.load(store=tmp_path, read_only=True)
-        assert _count(writer) == 12
+
+
+def test_loading_a_store_twice_in_one_process_shares_it(tmp_path: Path) -> None:
+    first = actorgraph.load(store=tmp_path)
+    first.replace_graph(GRAPH, _ntriples(5))
+    again = actorgraph.load(store=tmp_path)  # a notebook cell run a second time
+    assert _count(again) == 5
+    first.close()
+    assert _count(again) == 5  # the store stays open while one of them is
+    again.close()
+    with actorgraph.load(store=tmp_path) as reopened:
+        assert _count(reopened) == 5
+
+
+def test_a_lock_left_by_an_exited_writer_does_not_name_it(tmp_path: Path) -> None:
+    actorgraph.load(store=tmp_path).close()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (tmp_path / "actorgraph.lock").write_text(f"actorgraph pid {gone.pid}\n")
+    with _held(tmp_path, read_only=True), pytest.raises(actorgraph.StoreLockedError) as caught:
+        actorgraph.load(store=tmp_path)
+    assert str(gone.pid) not in str(caught.value)
+    assert "--store" not in str(caught.value)
 
 
 def test_read_only_refuses_what_it_cannot_do(tmp_path: Path) -> None:

@@ -196,7 +196,8 @@ class KnowledgeGraph:
         if self._store is not None and self.path is not None:
             if not self._read_only:
                 self._store.flush()
-            # RocksDB releases its own lock only when the store object is freed.
+            # RocksDB releases its own lock only when the last reference to the store is freed
+            # (the lock's, dropped with its last user).
             self._store = None
             self.__dict__.pop("names", None)
         if self._lock is not None:

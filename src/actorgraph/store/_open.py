@@ -32,7 +32,7 @@ from actorgraph.store._graphs import (
     bundled_data_version,
 )
 from actorgraph.store._knowledge_graph import KnowledgeGraph
-from actorgraph.store._lock import lock_store, unlock_store
+from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
 
 # --------------------------------------------------------------------------------------------
 # Opening
@@ -137,16 +137,23 @@ def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad] | None = None) ->
     if path.exists() and not path.is_dir():
         raise UsageError(f"--store {path} is a file; give a directory (it is created if missing)")
     path.mkdir(parents=True, exist_ok=True)
+    existing = open_store_of(path)
+    if existing is not None:
+        # Opened again in this process (a notebook cell run twice): share the open store.
+        if existing.read_only:
+            raise StoreLockedError(
+                f"this process has the store {path} open read-only; close that knowledge graph "
+                "(kg.close(), or open it with `with actorgraph.load(...) as kg:`) before opening "
+                "it for writing"
+            )
+        return KnowledgeGraph(existing.store, path=path, lock=share(existing))
     lock = lock_store(path, shared=False)
-    lock.seek(0)
-    lock.truncate()
-    lock.write(f"actorgraph pid {os.getpid()}\n")
-    lock.flush()
     try:
         store = ox.Store(str(path / "oxigraph"))
     except OSError as exc:
         unlock_store(lock)
         raise UsageError(f"cannot open the store {path}: {exc}") from None
+    lock.store = store
     kg = KnowledgeGraph(store, path=path, lock=lock)
     try:
         _bring_up_to_date(store, kg, bundled_quads)
@@ -216,12 +223,18 @@ def _open_read_only(path: Path) -> KnowledgeGraph:
             f"there is no actorgraph store at {path}; create it first with load(store=DIR) "
             "(or `actorgraph import … --store DIR`)"
         )
+    existing = open_store_of(path)
+    if existing is not None:
+        kg = KnowledgeGraph(existing.store, path=path, lock=share(existing))
+        kg._read_only = True
+        return kg
     lock = lock_store(path, shared=True)
     try:
         store = ox.Store.read_only(str(path / "oxigraph"))
     except OSError as exc:
         unlock_store(lock)
         raise UsageError(f"cannot open the store {path}: {exc}") from None
+    lock.store = store
     kg = KnowledgeGraph(store, path=path, lock=lock)
     kg._read_only = True
     problem = None
