@@ -97,17 +97,55 @@ def test_each_param_example_narrows_the_answer(
         assert _rows(narrowed) == expected
 
 
-def test_leader_at_a_date_follows_successions(kg: actorgraph.KnowledgeGraph) -> None:
+# A group whose successions are known by construction: an open term, a later one that ends it, a
+# closed term, and a leader whose death (known to the month) ends an open term.
+SUCCESSIONS = """
+sources:
+  - id: ags:succession-notes
+    title: Notes on a made-up group's leaders
+    creator: A test
+    publisher: Self-published
+entities:
+  - id: agd:fixture-group
+    type: ag:ArmedGroup
+    label: Fixture Group
+  - {id: agd:fixture-first, type: ag:Person, label: First Leader}
+  - {id: agd:fixture-second, type: ag:Person, label: Second Leader}
+  - {id: agd:fixture-interim, type: ag:Person, label: Interim Leader}
+  - {id: agd:fixture-last, type: ag:Person, label: Last Leader}
+claims:
+  - {subject: agd:fixture-first, property: ag:leaderOf, object: agd:fixture-group,
+     source: ags:succession-notes, claim: The first leader from 2000., start: "2000"}
+  - {subject: agd:fixture-second, property: ag:leaderOf, object: agd:fixture-group,
+     source: ags:succession-notes, claim: The second leader from March 2005., start: "2005-03"}
+  - {subject: agd:fixture-interim, property: ag:leaderOf, object: agd:fixture-group,
+     source: ags:succession-notes, claim: An interim leader in 2008 and 2009.,
+     start: "2008-06-01", end: "2009-12-31"}
+  - {subject: agd:fixture-last, property: ag:leaderOf, object: agd:fixture-group,
+     source: ags:succession-notes, claim: The last leader from 2011., start: "2011"}
+  - {subject: agd:fixture-last, property: ag:deathDate, object: "2013-05",
+     source: ags:succession-notes, claim: The last leader died in May 2013.}
+"""
+
+
+def test_leader_at_a_date_follows_successions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "successions.yaml"
+    data.write_text(SUCCESSIONS, encoding="utf-8")
+    kg = actorgraph.load(data=[data])
     text = read_saved_query("leader-at-date").text
 
     def leaders(date: str) -> set[str]:
-        result = kg.query(text, params={"group": "agd:ttp", "date": date})
-        return {str(row.leader).rsplit("/", 1)[1] for row in result}
+        result = kg.query(text, params={"group": "agd:fixture-group", "date": date})
+        return {str(row.leader).rsplit("/fixture-", 1)[1] for row in result}
 
-    assert leaders("2008-01-01") == {"baitullah-mehsud"}
-    assert leaders("2010-01-01") == {"hakimullah-mehsud"}
-    assert leaders("2015-06-01") == {"mullah-fazlullah"}
-    assert leaders("2019-01-01") == {"noor-wali-mehsud"}
+    assert leaders("1999-12-31") == set()
+    assert leaders("2003-01-01") == {"first"}
+    assert leaders("2005-03-01") == {"second"}  # a later term ends an open one
+    assert leaders("2009-01-01") == {"interim"}  # ... a closed one too
+    assert leaders("2010-06-01") == set()  # the interim term ended; the second had ended at it
+    assert leaders("2012-01-01") == {"last"}
+    assert leaders("2013-05-31") == {"last"}  # died in May 2013: compared to the month
+    assert leaders("2013-06-01") == set()
 
 
 def test_contested_tolls_list_every_sources_figure(kg: actorgraph.KnowledgeGraph) -> None:
