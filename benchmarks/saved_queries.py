@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 import actorgraph
-from actorgraph._saved import SavedQuery
+from actorgraph.sparql._saved import SavedQuery
 
 _EXAMPLE_RE = re.compile(r"e\.g\. ([^)]+)\)")
 
@@ -86,8 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {triples:,} triples, loaded in {loaded:.1f} s; best of {args.runs} runs", flush=True)
     columns = ["query", "params", "rows", "wall s", "CPU s"]
     if args.compare:
-        columns = ["query", "params", "rows", "before wall s", "before CPU s", "after wall s",
-                   "after CPU s", "same answer"]
+        columns = [
+            "query",
+            "params",
+            "rows",
+            "before wall s",
+            "before CPU s",
+            "after wall s",
+            "after CPU s",
+            "same answer",
+        ]
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))
     failures = 0
