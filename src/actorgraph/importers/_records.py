@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -12,16 +13,21 @@ from typing import Literal
 
 from actorgraph.vocab._dates import PartialDate
 from actorgraph.vocab._names import normalize_name
-from actorgraph.vocab._namespaces import AG, AGS
+from actorgraph.vocab._namespaces import AG, AGS, expand
+from actorgraph.vocab._ontology import subclasses_of
 
-#: Classes whose members an actor name may resolve to (the ontology's ag:Actor and its subclasses).
-ACTOR_CLASSES = frozenset(
-    str(AG) + name
-    for name in (
-        "Actor", "Organization", "ArmedGroup", "PoliticalParty", "State", "GovernmentBody",
-        "ReligiousOrganization", "InternationalOrganization", "Person", "Cleric",
-    )
-)  # fmt: skip
+
+def actor_classes() -> frozenset[str]:
+    """The IRIs of the classes whose members an actor name may resolve to: ag:Actor and every
+    subclass the ontology gives it (tribal militias and collective actors included)."""
+    return _actor_classes()
+
+
+@functools.cache
+def _actor_classes() -> frozenset[str]:
+    return frozenset({str(AG.Actor)} | {str(expand(c)) for c in subclasses_of("ag:Actor")})
+
+
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _DECIMAL_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INT_RE = re.compile(r"^[+-]?\d+(\.0*)?$", re.ASCII)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from actorgraph.importers._known import KnownEntities
-from actorgraph.importers._records import ACTOR_CLASSES, ActorMention, DatasetInfo, slugify
+from actorgraph.importers._records import ActorMention, DatasetInfo, actor_classes, slugify
 from actorgraph.vocab._names import normalize_name
 from actorgraph.vocab._namespaces import AG, AGD, curie
 
@@ -107,7 +107,7 @@ class Resolver:
             found = self.known.lookup(government.group(1), [str(AG) + "State"])
             if len(found) == 1:
                 return ("resolved", next(iter(found)))
-        found, _ = self._one(candidates, ACTOR_CLASSES)
+        found, _ = self._one(candidates, actor_classes())
         if len(found) == 1:
             return ("resolved", next(iter(found)))
         if found:
