@@ -170,17 +170,28 @@ def test_places_form_a_hierarchy(imported: tuple[actorgraph.KnowledgeGraph, Impo
 
 
 @needs_hdx
-def test_every_unresolved_name_is_reported_with_its_count(
-    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
-) -> None:
-    kg, report = imported
-    provisional = kg.query(
-        "SELECT ?a ?l WHERE { ?a ag:provisional true ; rdfs:label ?l ; "
-        "prov:wasDerivedFrom ags:ucdp-ged }"
+def test_every_unresolved_name_is_reported_with_its_count(tmp_path: Path) -> None:
+    # Every name of the real file resolves now; a name no curated entity has still gets reported.
+    path = tmp_path / "ged.csv"
+    path.write_text(
+        "id,type_of_violence,side_a,side_b,date_start,date_end,best\n"
+        "1,2,Unknown Front,TTP,2014-01-01,2014-01-01,3\n"
+        "2,2,Unknown Front,TTP,2014-01-02,2014-01-02,1\n"
+        "3,3,Another Unknown Band,Civilians,2014-01-03,2014-01-03,2\n",
+        encoding="utf-8",
     )
-    labels = {str(r[1]) for r in provisional}
+    kg = actorgraph.load(store=tmp_path / "store")
+    try:
+        report = import_file(kg, "ucdp", path)
+        provisional = kg.query(
+            "SELECT ?a ?l WHERE { ?a ag:provisional true ; rdfs:label ?l ; "
+            "prov:wasDerivedFrom ags:ucdp-ged }"
+        )
+        labels = {str(r[1]) for r in provisional}
+    finally:
+        kg.close()
+    assert dict(report.unresolved) == {"Unknown Front": 2, "Another Unknown Band": 1}
     assert labels == set(report.unresolved)
-    assert report.unresolved["Government of India"] == 188
     text = report.summary()
     for name in report.unresolved:
         assert name in text
@@ -291,15 +302,17 @@ def test_dyads_keep_factions_apart_and_skip_one_sided_violence(
     imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
 ) -> None:
     kg, _ = imported
-    # TTP-KM against TTP-SM is a dyad of two provisional actors, neither of them the TTP.
-    factions = {
-        (str(r.al), str(r.bl))
-        for r in kg.query(
-            """SELECT ?al ?bl WHERE { ?a ag:opposes ?b . ?a ag:provisional true ; rdfs:label ?al .
-                 ?b ag:provisional true ; rdfs:label ?bl }"""
-        )
-    }
-    assert ("TTP-KM", "TTP-SM") in factions
+    # TTP-KM against TTP-SM is a dyad of two factions, each an entity of its own, neither the TTP.
+    km, sm = (
+        next(n for n in kg.names.lookup(name) if kg.query(f"ASK {{ {n} a ag:ArmedGroup }}"))
+        for name in ("TTP-KM", "TTP-SM")
+    )
+    assert "agd:ttp" not in (km, sm) and km != sm
+    assert kg.query(
+        f"""ASK {{ ?st rdf:subject ?a ; rdf:predicate ag:opposes ; rdf:object ?b ;
+                   prov:wasDerivedFrom ags:ucdp-ged .
+                   VALUES (?a ?b) {{ ({km} {sm}) ({sm} {km}) }} }}"""
+    )
     # One-sided violence (TTP against civilians) makes no ag:opposes statement.
     assert not kg.query(
         "ASK { ?st rdf:subject agd:ttp ; rdf:predicate ag:opposes ; prov:wasDerivedFrom ags:ucdp-ged }"
@@ -431,3 +444,39 @@ def test_relations_in_year_finds_the_dyad_and_the_imported_events(
     ]
     assert events, "the imported events of 2015 are relations of that year"
     assert all(str(r["from"]) <= "2015-12-31" and str(r["until"]) >= "2015-01-01" for r in events)
+
+
+@needs_hdx
+def test_every_actor_of_the_pakistan_file_resolves_to_a_curated_entity(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    kg, report = imported
+    assert dict(report.unresolved) == {}
+    provisional = kg.query("ASK { ?actor ag:provisional true }")
+    assert not provisional
+
+
+@needs_hdx
+@pytest.mark.parametrize(
+    ("ucdp_name", "kind"),
+    [
+        pytest.param("TTP-KM", "ag:ArmedGroup", id="ttp-faction"),
+        pytest.param("BRAS", "ag:ArmedGroup", id="baloch-alliance"),
+        pytest.param("Lashkar of Zakakhel tribe", "ag:TribalMilitia", id="tribal-lashkar"),
+        pytest.param("Kashmir insurgents", "ag:CollectiveActor", id="collective-name"),
+        pytest.param("Government of India", "ag:State", id="government"),
+    ],
+)
+def test_a_ucdp_name_resolves_to_an_entity_of_its_kind(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport], ucdp_name: str, kind: str
+) -> None:
+    kg, _ = imported
+    # Among everything the name may mean (a designation's label can hold an acronym too), exactly
+    # one is an actor, and it is of the expected kind: the entity the importer resolves it to.
+    actors = [
+        node
+        for node in kg.names.lookup(ucdp_name)
+        if kg.query(f"ASK {{ {node} a/rdfs:subClassOf* ag:Actor }}")
+    ]
+    assert len(actors) == 1, actors
+    assert kg.query(f"ASK {{ {actors[0]} a {kind} }}")
