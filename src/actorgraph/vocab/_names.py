@@ -60,11 +60,15 @@ def name_keys(name: str) -> set[str]:
 
     A parenthesised acronym is a key of its own and the name without it is another:
     "Islamic State Khorasan Province (ISKP)" is found as "ISKP" and as "Islamic State Khorasan Province".
+    A parenthesised qualifier that is no acronym is not: "Jundallah (Pakistan)" is found as
+    "Jundallah", never as "Pakistan".
 
     Examples
     --------
     >>> sorted(name_keys("Islamic State Khorasan Province (ISKP)"))
     ['iskp', 'islamic state khorasan province', 'islamic state khorasan province iskp']
+    >>> sorted(name_keys("Jundallah (Pakistan)"))
+    ['jundallah', 'jundallah pakistan']
     """
     if name.isascii() and name.replace(" ", "").isalnum():
         # Letters, digits and spaces only (most names): no dash, mark or parenthesis to handle.
@@ -76,6 +80,17 @@ def name_keys(name: str) -> set[str]:
     inner = _PAREN_RE.findall(name)
     if inner:
         keys.add(normalize_name(_PAREN_RE.sub(" ", name)))
-        keys.update(normalize_name(part) for part in inner)
+        # Only an acronym in parentheses at the end names the entity by itself: "(ISKP)", "(JuA)";
+        # not the qualifier of "Jundallah (Pakistan)", nor an acronym inside the label of an event
+        # about the group ("Pakistan's proscription of … (BRAS) (2019)").
+        last = name.rstrip()
+        if last.endswith(")") and _is_acronym(inner[-1]) and last.endswith(f"({inner[-1]})"):
+            keys.add(normalize_name(inner[-1]))
     keys.discard("")
     return keys
+
+
+def _is_acronym(text: str) -> bool:
+    """One word of at most ten characters with at least two capital letters (ISKP, JuA, TTP-SM)."""
+    word = text.strip()
+    return 0 < len(word) <= 10 and " " not in word and sum(ch.isupper() for ch in word) >= 2
