@@ -23,7 +23,6 @@ The label is ours: ``"ACLED event PAK123: Explosions/Remote violence – Suicide
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 
@@ -36,7 +35,7 @@ from actorgraph.importers._records import (
     count_value,
     decimal_value,
 )
-from actorgraph.vocab._dates import PartialDate
+from actorgraph.vocab._dates import PartialDate, partial_date
 
 __all__ = ["ACLED", "map_acled_row", "parse_acled_date"]
 
@@ -51,9 +50,9 @@ ACLED_INFO = DatasetInfo(
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1")
 _ID_RE = re.compile(r"^[A-Za-z]{2,4}\d{1,12}$")
-_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DMY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_WORDS_RE = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})$")
+_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})\Z", re.ASCII)
+_DMY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\Z", re.ASCII)
+_WORDS_RE = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)[ -](\d{4})\Z", re.ASCII)
 _MONTHS = {
     name.casefold(): number
     for number, names in enumerate(
@@ -98,12 +97,12 @@ def parse_acled_date(text: str, precision: str = "1") -> PartialDate:
             f"{value!r}; expected YYYY-MM-DD, 'D Month YYYY' or (legacy) DD/MM/YYYY",
         )
     try:
-        dt.date(year, month, day)
+        date = partial_date(year, month, day)
     except ValueError as exc:
-        raise RowError("invalid date", "event_date", f"{value!r}: {exc}") from None
+        raise RowError("invalid date", "event_date", f"{value!r} {exc}") from None
     if precision.strip() == "3":
-        return PartialDate(year, month)
-    return PartialDate(year, month, day)
+        return partial_date(year, month)
+    return date
 
 
 def _names(text: str | None) -> list[str]:

@@ -23,7 +23,6 @@ The label is ours: ``"GTD event 201412160001: Armed Assault, Peshawar, 2014-12-1
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -37,7 +36,7 @@ from actorgraph.importers._records import (
     count_value,
     decimal_value,
 )
-from actorgraph.vocab._dates import PartialDate
+from actorgraph.vocab._dates import PartialDate, partial_date
 
 __all__ = ["GTD", "map_gtd_row", "parse_gtd_date"]
 
@@ -53,7 +52,7 @@ GTD_INFO = DatasetInfo(
 REQUIRED = ("eventid", "iyear", "imonth", "iday", "gname")
 UNKNOWN_CODES = frozenset({"-9", "-99"})
 _ID_RE = re.compile(r"^\d{1,20}$")
-_INT_RE = re.compile(r"^\s*(\d+)(?:\.0*)?\s*$")
+_INT_RE = re.compile(r"^\s*(\d+)(?:\.0*)?\s*\Z", re.ASCII)
 _UNKNOWN = {"", "unknown"}
 
 
@@ -83,18 +82,17 @@ def parse_gtd_date(iyear: str, imonth: str, iday: str) -> PartialDate:
     year = _small_int(iyear, "iyear")
     month = _small_int(imonth, "imonth")
     day = _small_int(iday, "iday")
-    if not 1 <= year <= 9999:
-        raise RowError("invalid date", "iyear", f"{iyear!r} is not a year")
-    if month > 12:
-        raise RowError("invalid date", "imonth", f"{imonth!r}; expected 1-12, or 0 for unknown")
-    if month == 0:
-        return PartialDate(year)
-    last = calendar.monthrange(year, month)[1]
-    if day > last:
-        raise RowError("invalid date", "iday", f"{iday!r}; {year}-{month:02d} has days 1-{last}")
-    if day == 0:
-        return PartialDate(year, month)
-    return PartialDate(year, month, day)
+    # The checks are partial_date's; each error names the column it comes from.
+    for column, parts in (
+        ("iyear", (year,)),
+        ("imonth", (year, month or None)),
+        ("iday", (year, month or None, day or None) if month else (year,)),
+    ):
+        try:
+            date = partial_date(*parts)
+        except ValueError as exc:
+            raise RowError("invalid date", column, f"{iyear}-{imonth}-{iday} {exc}") from None
+    return date
 
 
 _TRUE = ("1", "1.0")

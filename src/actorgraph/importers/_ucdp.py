@@ -31,7 +31,6 @@ The label is ours: ``"UCDP GED event 156098: TTP – Civilians, 2014-12-16"``. T
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 
@@ -45,7 +44,7 @@ from actorgraph.importers._records import (
     date_range_value,
     decimal_value,
 )
-from actorgraph.vocab._dates import PartialDate
+from actorgraph.vocab._dates import PartialDate, partial_date
 
 __all__ = ["UCDP", "map_ucdp_row", "parse_ucdp_date"]
 
@@ -64,7 +63,7 @@ REQUIRED = (
 )  # fmt: skip
 
 _DATE_RE = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?)?\s*$",
+    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d+)?)?)?\s*\Z",
     re.ASCII,
 )
 _ID_RE = re.compile(r"^\d+$")
@@ -94,10 +93,9 @@ def parse_ucdp_date(text: str, column: str) -> PartialDate:
         )
     year, month, day = (int(part) for part in match.groups()[:3])
     try:
-        dt.date(year, month, day)
+        return partial_date(year, month, day)
     except ValueError as exc:
-        raise RowError("invalid date", column, f"{text!r}: {exc}") from None
-    return PartialDate(year, month, day)
+        raise RowError("invalid date", column, f"{text!r} {exc}") from None
 
 
 def map_ucdp_row(row: Mapping[str, str]) -> EventRecord:

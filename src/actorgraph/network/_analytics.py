@@ -14,7 +14,8 @@ from typing import Any
 import networkx as nx
 
 from actorgraph._errors import UsageError
-from actorgraph.network._filters import date_bounds, node_interval, resolve_node
+from actorgraph.network._filters import node_interval, resolve_node
+from actorgraph.vocab._dates import date_bounds
 from actorgraph.vocab._ontology import subclasses_of
 
 __all__ = [

@@ -35,7 +35,7 @@ import networkx as nx
 
 from actorgraph._errors import UsageError
 from actorgraph._files import write_file
-from actorgraph.network._filters import date_bounds
+from actorgraph.vocab._dates import date_bounds
 
 __all__ = [
     "NETWORK_FORMATS",

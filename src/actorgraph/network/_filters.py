@@ -4,7 +4,6 @@ types, relations, and the neighbourhood of a focus node found by name."""
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,38 +11,12 @@ import networkx as nx
 
 from actorgraph._errors import UsageError
 from actorgraph.network._vocabulary import OntologyView, path_parts
+from actorgraph.vocab._dates import date_bounds
 from actorgraph.vocab._name_index import NameIndex
 from actorgraph.vocab._namespaces import curie
 
 # ----------------------------------------------------------------------------------------------
 # Dates and filters
-
-
-def date_bounds(value: Any) -> tuple[str, str]:
-    """Return the first and last day (ISO) of a date at its precision: 2023 → 2023-01-01, -12-31."""
-    if isinstance(value, _dt.datetime):
-        value = value.date()
-    if isinstance(value, _dt.date):
-        iso = value.isoformat()
-        return iso, iso
-    if isinstance(value, int):
-        value = f"{value:04d}"
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}", text):
-        return f"{text}-01-01", f"{text}-12-31"
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        year, month = int(text[:4]), int(text[5:])
-        if not 1 <= month <= 12:
-            raise UsageError(f"{value!r} is not a date: the month must be 01 to 12")
-        last = (_dt.date(year + month // 12, month % 12 + 1, 1) - _dt.timedelta(days=1)).day
-        return f"{text}-01", f"{text}-{last:02d}"
-    try:
-        iso = _dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        raise UsageError(
-            f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2023-07-30)"
-        ) from None
-    return iso, iso
 
 
 def _interval(

@@ -8,8 +8,9 @@ from typing import Any
 
 import networkx as nx
 
-from actorgraph.network._filters import date_bounds, node_interval
+from actorgraph.network._filters import node_interval
 from actorgraph.network._vocabulary import ACTOR_ROLES, OntologyView
+from actorgraph.vocab._dates import date_bounds
 
 
 def fold_actors(G: nx.MultiDiGraph, onto: OntologyView) -> nx.MultiDiGraph:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from actorgraph.network._filters import date_bounds
 from actorgraph.network._values import iri_of
+from actorgraph.vocab._dates import date_bounds
 
 
 def statement_id(record: Mapping[str, Any]) -> str:

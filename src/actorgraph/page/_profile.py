@@ -6,7 +6,6 @@ terminal profile, its JSON and Markdown forms and the page's side panel all say 
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -14,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
-from actorgraph._errors import UsageError
-from actorgraph.vocab._dates import parse_partial_date
+from actorgraph.vocab._dates import date_bounds
 from actorgraph.vocab._namespaces import curie, expand
 from actorgraph.vocab._ontology import ontology
 
@@ -335,7 +333,7 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
         for dkey, dline in list(designations.items()):
             if dline.date is None:
                 dline.undated = True
-            elif _date_bounds(dline.date)[0] > day:
+            elif date_bounds(dline.date)[0] > day:
                 del designations[dkey]
     if designations:
         sections["Designations"] = sorted(designations.values(), key=lambda ln: ln.date or "")
@@ -401,22 +399,7 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
 
 def _as_of_day(value: Any) -> str:
     """The day ``as_of`` stands for, ISO: the last day of a year or month, as the network views."""
-    return _date_bounds(value)[1]
-
-
-def _date_bounds(value: Any) -> tuple[str, str]:
-    """First and last day (ISO) of a date at its precision: ``2023`` → 2023-01-01 … 2023-12-31."""
-    if isinstance(value, _dt.datetime):
-        value = value.date()
-    if isinstance(value, _dt.date):
-        return value.isoformat(), value.isoformat()
-    try:
-        date = parse_partial_date(str(value).strip())
-    except ValueError:
-        raise UsageError(
-            f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2012-06-15)"
-        ) from None
-    return date.earliest.isoformat(), date.latest.isoformat()
+    return date_bounds(value)[1]
 
 
 def _keep_as_of(
