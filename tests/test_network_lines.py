@@ -7,6 +7,7 @@ when its reader stops early or its writer fails.
 
 from __future__ import annotations
 
+import errno
 import threading
 import time
 from typing import Any
@@ -54,6 +55,9 @@ def _from_pyoxigraph(literal: ox.Literal) -> tuple[Any, str, str]:
     if literal.language:
         return literal.value, "@" + literal.language, literal.value
     return (*typed_value(literal.value, literal.datatype.value), literal.value)
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def store_of(objects: list[Any]) -> ox.Store:
@@ -106,6 +110,22 @@ def test_a_failed_dump_is_raised_not_read_as_an_empty_graph(
 
     with pytest.raises(OSError, match="store is gone"):
         list(graph_lines(Broken(), GRAPH))  # type: ignore[arg-type]
+
+
+def test_a_dump_that_stops_halfway_with_einval_is_raised_not_read_as_whole() -> None:
+    # Every dump into a pipe ends with EINVAL (a pipe cannot be synced), after the last byte; the
+    # same error halfway must not pass for that end.
+    class StopsHalfway:
+        def dump(self, path: str, **kwargs: Any) -> None:
+            with open(path, "w", encoding="utf-8") as pipe:
+                pipe.write('<https://example.org/s> <https://example.org/p> "1" .\n')
+            raise OSError(errno.EINVAL, "Invalid argument")
+
+        def query(self, text: str, **kwargs: Any) -> list[dict[str, ox.Literal]]:
+            return [{"n": ox.Literal("2", datatype=ox.NamedNode(f"{XSD}integer"))}]
+
+    with pytest.raises(OSError, match="stopped after 1 of 2 triples"):
+        list(graph_lines(StopsHalfway(), GRAPH))  # type: ignore[arg-type]
 
 
 def test_without_dev_fd_the_whole_dump_is_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,8 +29,11 @@ from actorgraph.vocab._namespaces import AGG
 
 
 def _store_of(kg: Any) -> ox.Store | None:
+    """The Oxigraph store to read, or None for a graph that only answers queries (an endpoint)."""
     if isinstance(kg, ox.Store):
         return kg
+    if getattr(kg, "is_remote", False):
+        return None  # its ``store`` property raises: there is none
     store = getattr(kg, "store", None)
     return store if isinstance(store, ox.Store) else None
 
@@ -102,23 +105,60 @@ def quad_lines(quads: Iterable[Any]) -> Iterator[str]:
         yield f"{q.subject} {q.predicate} {q.object} .\n"
 
 
-def _dump_into(store: ox.Store, graph: Any, pipe: int, failed: list[BaseException]) -> None:
+class _CountedPipe(io.RawIOBase):
+    """The reading end of a pipe that counts the lines it passes on (a count per chunk, in C)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+        self.lines = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = os.read(self._fd, len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        self.lines += data.count(b"\n")
+        return size
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
+def _triples_in(store: ox.Store, graph: Any) -> int:
+    """How many triples one graph of the store holds (counted by Oxigraph, without the GIL)."""
+    (solution,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)  # type: ignore[misc]
+    return int(solution["n"].value)
+
+
+def _dump_into(store: ox.Store, graph: Any, pipe: int, outcome: list[Any]) -> None:
     """Write one graph as N-Triples into a pipe, then close it (run on a thread).
 
     Given a path, Oxigraph writes without holding the GIL; ``/dev/fd/N`` opens the pipe's writing
-    end again. Closing the pipe ends the reader's lines; an error is handed to the reader, which
-    raises it, except the one every dump into a pipe ends with: syncing a pipe to disk fails after
-    everything was written.
+    end again. Closing the pipe ends the reader's lines. An error is handed to the reader, which
+    raises it. Every dump into a pipe ends with one: syncing a pipe to disk fails (EINVAL) after
+    everything was written; so an EINVAL comes with the graph's number of triples, and the reader
+    raises it unless it read that many lines (an EINVAL halfway must not read as a whole graph).
     """
     try:
         store.dump(f"/dev/fd/{pipe}", format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
     except OSError as error:
-        if error.errno != errno.EINVAL and not str(error).endswith(_SYNC_FAILED):
-            failed.append(error)
+        if error.errno == errno.EINVAL or str(error).endswith(_SYNC_FAILED):
+            os.close(pipe)
+            pipe = -1
+            outcome.append(error)
+            outcome.append(_triples_in(store, graph))
+        else:
+            outcome.append(error)
     except BaseException as error:  # handed to the reading thread
-        failed.append(error)
+        outcome.append(error)
     finally:
-        os.close(pipe)
+        if pipe >= 0:
+            os.close(pipe)
 
 
 def graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
@@ -135,15 +175,16 @@ def graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
         dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
         yield from io.StringIO(dumped.decode("utf-8"), newline="\n")
         return
-    failed: list[BaseException] = []
+    outcome: list[Any] = []
     writer = threading.Thread(
-        target=_dump_into, args=(store, graph, writing, failed), name="actorgraph-dump"
+        target=_dump_into, args=(store, graph, writing, outcome), name="actorgraph-dump"
     )
     writer.start()
     try:
         # Closed when the lines are read, or when the reader stops early: the writer then fails
         # to write (EPIPE) and ends.
-        lines = open(reading, encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
+        pipe = _CountedPipe(reading)
+        lines = io.TextIOWrapper(io.BufferedReader(pipe), encoding="utf-8", newline="\n")
     except BaseException:
         os.close(reading)
         writer.join()
@@ -153,8 +194,16 @@ def graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
             yield from lines
     finally:
         writer.join()
-    if failed:
-        raise failed[0]
+    if len(outcome) == 2:
+        error, expected = outcome
+        if expected == pipe.lines:
+            return  # the pipe's final sync failed, after every triple was written
+        raise OSError(
+            errno.EINVAL,
+            f"the store's dump of {graph} stopped after {pipe.lines} of {expected} triples ({error})",
+        ) from error
+    if outcome:
+        raise outcome[0]
 
 
 def read_data_graph(

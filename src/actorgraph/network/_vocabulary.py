@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from actorgraph.vocab._namespaces import AG, AGD, AGG, AGS, curie
+from actorgraph.vocab._ontology import most_specific_type
 
 Value: TypeAlias = str | int | float | bool
 Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -150,7 +151,7 @@ class OntologyView:
                 self.classes.add(curie(s))
         self._ancestors: dict[str, frozenset[str]] = {}
         self._depth: dict[str, int] = {}
-        self._specific: dict[tuple[str, ...], str] = {}
+        self._specific: dict[tuple[str, ...], str | None] = {}
 
     def ancestors(self, cls: str) -> frozenset[str]:
         """Return ``cls`` and every class it is a subclass of."""
@@ -176,7 +177,7 @@ class OntologyView:
         return found
 
     def most_specific(self, types: Sequence[str]) -> str | None:
-        """Return the most specific of several classes (``ag:`` classes first, then the deepest)."""
+        """Return the most specific of several classes (:func:`most_specific_type`'s rule)."""
         if not types:
             return None
         key = tuple(types)
@@ -186,9 +187,15 @@ class OntologyView:
         self._specific[key] = found
         return found
 
-    def _most_specific(self, types: Sequence[str]) -> str:
-        candidates = [t for t in types if not any(t != u and t in self.ancestors(u) for u in types)]
-        return min(candidates, key=lambda t: (not t.startswith("ag:"), -self.depth(t), t))
+    def _most_specific(self, types: Sequence[str]) -> str | None:
+        return most_specific_type(
+            types,
+            ancestors=self.ancestors,
+            depth=self.depth,
+            own="ag:",
+            actor="ag:Actor",
+            known=self.classes,
+        )
 
     def label(self, prop: str) -> str:
         """Return the label of a property or class CURIE (its local name when it has none)."""

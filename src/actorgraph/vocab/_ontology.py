@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
@@ -12,7 +14,17 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from actorgraph._resources import resource_dir
 from actorgraph.vocab._namespaces import AG, SCHEMA, curie, expand
 
-__all__ = ["Ontology", "PropertyInfo", "ontology", "ontology_path", "shapes_path", "subclasses_of"]
+__all__ = [
+    "Ontology",
+    "PropertyInfo",
+    "most_specific_type",
+    "ontology",
+    "ontology_path",
+    "shapes_path",
+    "subclasses_of",
+]
+
+_Class = TypeVar("_Class", bound=str)
 
 _DATE_TYPES = {XSD.date, XSD.gYear, XSD.gYearMonth}
 
@@ -97,23 +109,69 @@ class Ontology:
         return closure
 
     def most_specific(self, types: set[URIRef]) -> URIRef | None:
-        """The most specific of several types (one none of the others is a subclass of)."""
-        candidates = [t for t in types if t in self.classes] or list(types)
-        best = [
-            t
-            for t in candidates
-            if not any(o != t and t in self.superclasses.get(o, set()) for o in candidates)
-        ]
-        # Several unrelated types (a State that is also a Place): prefer an ag: class, then an
-        # actor's class (what the entity does matters more than where it is), then by name.
-        best.sort(
-            key=lambda t: (
-                not str(t).startswith(str(AG)),
-                AG.Actor not in self.superclasses.get(t, set()),
-                str(t),
-            )
+        """The most specific of several types, by :func:`most_specific_type`'s rule."""
+        return most_specific_type(
+            types,
+            ancestors=lambda t: self.superclasses.get(t, {t}),
+            depth=self._depth,
+            own=str(AG),
+            actor=AG.Actor,
+            known=self.classes,
         )
-        return best[0] if best else None
+
+    def _depth(self, cls: URIRef) -> int:
+        """The length of the longest chain of superclasses above ``cls``."""
+        return 1 + max(
+            (
+                self._depth(p)
+                for p in self.graph.objects(cls, RDFS.subClassOf)
+                if isinstance(p, URIRef) and cls not in self.superclasses.get(p, set())
+            ),
+            default=-1,
+        )
+
+
+def most_specific_type(
+    types: Iterable[_Class],
+    *,
+    ancestors: Callable[[_Class], Collection[str]],
+    depth: Callable[[_Class], int],
+    own: str,
+    actor: str,
+    known: Container[str] | None = None,
+) -> _Class | None:
+    """The one rule for an entity's ``type``: the most specific of the classes it is stated to have.
+
+    The graph's node attribute ``type``, a profile's type and the page's colours all read it, with
+    classes as CURIEs (the projection) or as IRIs (the ontology); ``own``, ``actor`` and the
+    ``ancestors`` (each class with all its superclasses) and ``depth`` of a class are given in the
+    same form. Of the types the ontology knows (all of them, if it knows none), those that are a
+    superclass of another are dropped; of several unrelated ones (a State that is also a Place) an
+    ``ag:`` class comes first, then an actor's class (what an entity does matters more than where it
+    is), then the deepest in the hierarchy, then the first by name.
+
+    Examples
+    --------
+    >>> parents = {"ag:ArmedGroup": {"ag:Organization"}, "ag:Organization": {"ag:Actor"}}
+    >>> def ancestors(c):
+    ...     seen, todo = {c}, [c]
+    ...     while todo:
+    ...         for p in parents.get(todo.pop(), ()):
+    ...             seen.add(p)
+    ...             todo.append(p)
+    ...     return seen
+    >>> most_specific_type(["ag:Organization", "ag:ArmedGroup", "schema:Place"],
+    ...     ancestors=ancestors, depth=lambda c: len(ancestors(c)), own="ag:", actor="ag:Actor")
+    'ag:ArmedGroup'
+    """
+    stated = list(types)
+    candidates = [t for t in stated if known is None or t in known] or stated
+    best = [t for t in candidates if not any(o != t and t in ancestors(o) for o in candidates)]
+    return min(
+        best,
+        key=lambda t: (not t.startswith(own), actor not in ancestors(t), -depth(t), str(t)),
+        default=None,
+    )
 
 
 @functools.cache
