@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 import actorgraph
-from actorgraph.cli._main import main
+from actorgraph.cli import main
 from actorgraph.sparql._saved import read_saved_query, saved_queries
 
 CLAIMS = "SELECT ?attack ?group WHERE { ?attack ag:claimedBy ?group } ORDER BY ?attack ?group"
@@ -328,6 +328,15 @@ def test_saved_query_with_params(capsysbinary: pytest.CaptureFixture[bytes]) -> 
     rows = json.loads(out)["results"]["bindings"]
     assert {r["entity"]["value"] for r in rows} == {"https://w3id.org/actorgraph/data/iskp"}
     assert "ISKP" in {r["name"]["value"] for r in rows}
+
+
+def test_a_saved_query_name_given_as_the_query_suggests_saved(
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    code, out, err = run(capsysbinary, "query", "leader-at-date")
+    assert (code, out) == (2, b"")
+    assert "did you mean `actorgraph query --saved leader-at-date`?" in err
+    assert "syntax error" not in err.lower()
 
 
 def test_unknown_saved_query_suggests_close_names(

@@ -120,7 +120,14 @@ def _query_text(args: argparse.Namespace) -> str:
         except UnicodeDecodeError:
             raise UsageError(f"{args.file} is not UTF-8 text; save it as UTF-8") from None
     if args.text:
-        return str(args.text)
+        text = str(args.text)
+        name = text.strip()
+        if re.fullmatch(r"[\w-]+", name) and name in {q.name for q in saved_queries()}:
+            raise UsageError(
+                f"{name!r} is the name of a saved query, not SPARQL: did you mean "
+                f"`actorgraph query --saved {name}`?"
+            )
+        return text
     if sys.stdin is None or sys.stdin.isatty():
         raise UsageError("no query: give it inline, with -f FILE.rq, or on standard input")
     return sys.stdin.read()
