@@ -361,10 +361,7 @@ def test_actors_view_answers_who_claimed_bajaur(open_page: Any) -> None:
 def test_bundled_data_page_works(open_page: Any, view: str) -> None:
     import actorgraph
 
-    kg = actorgraph.load()
-    if not hasattr(kg, "to_networkx"):
-        pytest.skip("the NetworkX projection (KnowledgeGraph.to_networkx) is not there yet")
-    graph = kg.to_networkx(view=view)
+    graph = actorgraph.load().to_networkx(view=view)
     loaded = open_page(render_html(graph))
     # Sources have no relations and start hidden; their filter box brings them back.
     sources = sum(1 for _, t in graph.nodes(data="type") if t == "ag:Source")
@@ -389,7 +386,7 @@ def test_bundled_data_page_works(open_page: Any, view: str) -> None:
 @pytest.fixture(scope="module")
 def default_page(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The page ``actorgraph viz`` writes with no options: the actors view of the bundled data."""
-    from actorgraph.cli._main import main
+    from actorgraph.cli import main
 
     path = tmp_path_factory.mktemp("viz") / "actorgraph.html"
     assert main(["viz", "-o", str(path)]) == 0

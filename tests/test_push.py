@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 import actorgraph
-from actorgraph.cli._main import main
+from actorgraph.cli import main
 from actorgraph.http._push import pushable_graphs
 from actorgraph.sparql._saved import read_saved_query
 

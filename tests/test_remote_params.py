@@ -21,7 +21,7 @@ from rdflib import Literal, URIRef
 import actorgraph
 from _serve import Server
 from actorgraph._errors import QueryError
-from actorgraph.cli._main import main
+from actorgraph.cli import main
 from actorgraph.sparql._saved import read_saved_query, saved_queries
 from actorgraph.store._remote import bind_remote_params
 from actorgraph.vocab._namespaces import PREFIXES

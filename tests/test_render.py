@@ -296,10 +296,7 @@ def test_large_graphs_draw_events_after_the_first_frame() -> None:
 def test_bundled_data_renders() -> None:
     import actorgraph
 
-    kg = actorgraph.load() if hasattr(actorgraph, "load") else None
-    if kg is None or not hasattr(kg, "to_networkx"):
-        pytest.skip("the NetworkX projection (KnowledgeGraph.to_networkx) is not there yet")
-    g = kg.to_networkx()
+    g = actorgraph.load().to_networkx()
     meta = _meta(render_html(g))
     assert len(meta["details"]) == g.number_of_nodes()
     assert len(meta["edgeDetails"]) == g.number_of_edges()

@@ -18,7 +18,7 @@ from pathlib import Path
 from _chromium import CHROMIUM, CHROMIUM_ARGS  # tools/_chromium.py, beside this script
 from playwright.sync_api import sync_playwright
 
-from actorgraph.cli._main import main as actorgraph_main
+from actorgraph.cli import main as actorgraph_main
 
 
 def main(out: Path) -> None:

@@ -27,7 +27,6 @@ from actorgraph.importers._sinks import (
     Sink,
     StoreSink,
     drop_incomplete_imports,
-    switch_interval,
 )
 from actorgraph.importers._swap import (
     CHUNK_LINES,
@@ -191,7 +190,6 @@ def run_import(
             sink: Sink
             if in_place:
                 loading = stack.enter_context(LoadingInPlace(store, node))
-                stack.enter_context(switch_interval.shortened())
                 # A KnowledgeGraph says whether its store is in memory (path None); a bare
                 # pyoxigraph.Store is taken to be on disk (the smaller chunks).
                 in_memory = not isinstance(target, ox.Store) and getattr(target, "path", 0) is None

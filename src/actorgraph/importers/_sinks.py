@@ -3,12 +3,9 @@ afterwards."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import queue
-import sys
 import threading
-from collections.abc import Iterator
 from typing import IO
 
 import pyoxigraph as ox
@@ -159,43 +156,6 @@ class StoreSink(Sink):
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
-
-
-class _SwitchInterval:
-    """Shortens Python's thread switch interval while loaders run (restored when the last ends).
-
-    The loader thread needs the GIL for a moment between two chunks (to return from one load and
-    start the next); while the importing thread runs Python code it waits for the GIL up to the
-    switch interval, 5 ms by default: about 0.1 s of an in-memory import of 100,000 GTD rows
-    (68 chunks) went to that. Only a thread waiting for the GIL is affected; the setting is
-    process-wide, so nested and concurrent imports share one saved value.
-    """
-
-    SECONDS = 0.0005
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved = 0.0
-
-    @contextlib.contextmanager
-    def shortened(self) -> Iterator[None]:
-        """Run the block with the switch interval at most :attr:`SECONDS`."""
-        with self._lock:
-            if self._users == 0:
-                self._saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._saved, self.SECONDS))
-            self._users += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._users -= 1
-                if self._users == 0:
-                    sys.setswitchinterval(self._saved)
-
-
-switch_interval = _SwitchInterval()
 
 
 def drop_incomplete_imports(store: ox.Store) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import uuid
 from collections.abc import Callable
@@ -46,7 +47,9 @@ def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode, *, truste
         release_memory()
 
 
+@functools.cache
 def _malloc_trim() -> Callable[[], object]:
+    """glibc's ``malloc_trim``, looked up on first use (not when actorgraph is imported)."""
     try:
         trim = ctypes.CDLL(None).malloc_trim  # glibc only
     except (OSError, AttributeError, TypeError):
@@ -55,11 +58,15 @@ def _malloc_trim() -> Callable[[], object]:
     return lambda: trim(0)
 
 
-#: Hands memory that the bulk loader freed back to the system. Each bulk load runs on threads of
-#: its own, and glibc keeps what they freed in per-thread arenas: without this, the resident size
-#: of an import grew with the number of chunks (10,000 GTD rows: 203 MiB, 100,000: 260 MiB), with
-#: it, it stays at what one chunk needs. A no-op where the C library has no ``malloc_trim``.
-release_memory = _malloc_trim()
+def release_memory() -> None:
+    """Hand memory that the bulk loader freed back to the system.
+
+    Each bulk load runs on threads of its own, and glibc keeps what they freed in per-thread
+    arenas: without this, the resident size of an import grew with the number of chunks (10,000
+    GTD rows: 203 MiB, 100,000: 260 MiB), with it, it stays at what one chunk needs. A no-op where
+    the C library has no ``malloc_trim``.
+    """
+    _malloc_trim()()
 
 
 #: The commit marker of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in
