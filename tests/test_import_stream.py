@@ -16,7 +16,7 @@ from actorgraph.importers import _driver, _swap, import_file
 from actorgraph.importers._driver import run_import
 from actorgraph.importers._gtd import GTD
 from actorgraph.importers._sinks import StoreSink
-from actorgraph.importers._swap import LoadingInPlace
+from actorgraph.store._replace import LoadingInPlace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GRAPH = ox.NamedNode("https://w3id.org/actorgraph/graph/import/test/0123456789abcdef")

@@ -33,11 +33,12 @@ from actorgraph.importers._swap import (
     MEMORY_CHUNK_LINES,
     MEMORY_FIRST_CHUNK_LINES,
     MEMORY_QUEUE,
-    LoadingInPlace,
+    digest_quad,
     is_empty_graph,
     replace_graph,
 )
 from actorgraph.importers._writer import Dyads, Matcher, Writer
+from actorgraph.store._replace import LoadingInPlace
 
 #: A record id kept as an integer: ASCII digits, no leading zero, at most 18 of them (so that the
 #: integer gives back exactly this text and fits 64 bits).
@@ -275,7 +276,7 @@ def run_import(
             report.places_created = len(resolver.new_places)
             report.dyads = len(dyads.pairs)
             if in_place:
-                loading.commit(sink.digest)
+                loading.commit([digest_quad(node, sink.digest)])
                 report.store_change = "loaded"
         if not in_place:
             if strict and report.rejected:

@@ -10,7 +10,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from actorgraph.importers._ntriples import IMPORT_GRAPHS, RDFS_NS, SKOS_NS, STAGING_GRAPHS
-from actorgraph.vocab._names import name_keys
+from actorgraph.vocab._name_index import NameIndex
 from actorgraph.vocab._namespaces import AG, SCHEMA
 
 # ----------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ class CuratedEvent:
 class KnownEntities:
     """The entities outside import graphs: their names, classes, and the curated events."""
 
-    keys: dict[str, set[str]]
+    names: NameIndex
     types: dict[str, set[str]]
     parents: dict[str, set[str]]
     events: list[CuratedEvent]
@@ -63,16 +63,18 @@ class KnownEntities:
             x, t = row[0], row[1]
             if isinstance(x, ox.NamedNode) and isinstance(t, ox.NamedNode):
                 types.setdefault(x.value, set()).add(t.value)
-        keys: dict[str, set[str]] = {}
         query = (
-            f"SELECT ?x ?n WHERE {{ GRAPH ?g {{ ?x <{RDFS_NS}label>|<{SKOS_NS}altLabel> ?n }} "
-            f"{not_imported} }}"
+            f"SELECT ?x ?p ?n WHERE {{ VALUES ?p {{ <{RDFS_NS}label> <{SKOS_NS}altLabel> }} "
+            f"GRAPH ?g {{ ?x ?p ?n }} {not_imported} }}"
         )
-        for row in _select(store, query):
-            x, n = row[0], row[1]
-            if isinstance(x, ox.NamedNode) and isinstance(n, ox.Literal) and x.value in types:
-                for key in name_keys(n.value):
-                    keys.setdefault(key, set()).add(x.value)
+        names = NameIndex(
+            (
+                (x.value, n.value, p.value == f"{RDFS_NS}label")
+                for x, p, n in (tuple(row[i] for i in range(3)) for row in _select(store, query))
+                if isinstance(x, ox.NamedNode) and isinstance(n, ox.Literal) and x.value in types
+            ),
+            ids=str,
+        )
         parents: dict[str, set[str]] = {}
         query = (
             f"SELECT ?x ?p WHERE {{ GRAPH ?g {{ ?x schema:containedInPlace+ ?p }} {not_imported} }}"
@@ -114,14 +116,12 @@ class KnownEntities:
             str(AG) + n for n in ("Event", "Attack", "Assassination", "MilitaryOperation")
         }
         kept = [e for e in events.values() if types.get(e.iri, set()) & event_types]
-        return cls(keys, types, parents, kept)
+        return cls(names, types, parents, kept)
 
     def lookup(self, name: str, classes: Iterable[str] | None = None) -> set[str]:
         """Return the entities a name may mean, limited to members of ``classes`` when given."""
-        wanted = set(classes) if classes is not None else None
-        found: set[str] = set()
-        for key in name_keys(name):
-            for node in self.keys.get(key, ()):
-                if wanted is None or self.types.get(node, set()) & wanted:
-                    found.add(node)
-        return found
+        found = self.names.lookup(name)
+        if classes is None:
+            return found
+        wanted = set(classes)
+        return {node for node in found if self.types.get(node, set()) & wanted}

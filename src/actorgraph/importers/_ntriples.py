@@ -7,9 +7,7 @@ import datetime as dt
 import hashlib
 import re
 
-import pyoxigraph as ox
-
-from actorgraph.store._graphs import META_GRAPH, STAGING_PREFIX
+from actorgraph.store._graphs import STAGING_PREFIX
 from actorgraph.vocab._dates import PartialDate
 from actorgraph.vocab._namespaces import AG, AGG, SCHEMA
 
@@ -21,7 +19,6 @@ DCTERMS_NS = "http://purl.org/dc/terms/"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 IMPORT_GRAPHS = str(AGG) + "import/"
 STAGING_GRAPHS = STAGING_PREFIX
-META_NODE = ox.NamedNode(str(META_GRAPH))
 
 NT_TYPE = f"<{RDF_NS}type>"
 NT_LABEL = f"<{RDFS_NS}label>"

@@ -10,8 +10,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from actorgraph.importers._ntriples import IMPORT_GRAPHS, STAGING_GRAPHS
-from actorgraph.importers._swap import COMPLETE, release_memory
+from actorgraph.importers._swap import release_memory
+from actorgraph.store._replace import drop_unfinished
 
 # ----------------------------------------------------------------------------------------------------
 # Where the N-Triples go
@@ -159,21 +159,6 @@ class StoreSink(Sink):
 
 
 def drop_incomplete_imports(store: ox.Store) -> list[str]:
-    """Drop staging graphs and import graphs without their commit marker (left by a killed import).
-
-    Returns the IRIs of the graphs dropped.
-    """
-    marker = ox.NamedNode(COMPLETE)
-    dropped = []
-    for graph in list(store.named_graphs()):
-        if not isinstance(graph, ox.NamedNode):
-            continue
-        name = graph.value
-        stale = name.startswith(STAGING_GRAPHS) or (
-            name.startswith(IMPORT_GRAPHS)
-            and next(iter(store.quads_for_pattern(graph, marker, None, graph)), None) is None
-        )
-        if stale:
-            store.update(f"DROP SILENT GRAPH <{name}>")
-            dropped.append(name)
-    return dropped
+    """Drop the graphs a killed import left half-written (staging graphs, graphs marked as
+    loading: :func:`actorgraph.store._replace.drop_unfinished`); return their IRIs."""
+    return drop_unfinished(store)

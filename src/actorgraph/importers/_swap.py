@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import os
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from actorgraph.importers._ntriples import META_NODE, STAGING_GRAPHS
 from actorgraph.importers._rows import file_digest
-from actorgraph.store._graphs import LOADING
 from actorgraph.store._loading import line_chunks
+from actorgraph.store._replace import LoadingInPlace, swap_in
 from actorgraph.vocab._namespaces import SCHEMA
 
 # ----------------------------------------------------------------------------------------------------
@@ -69,8 +66,8 @@ def release_memory() -> None:
     _malloc_trim()()
 
 
-#: The commit marker of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in
-#: the graph itself, added only once the whole graph is in the store.
+#: The digest of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in the
+#: graph itself, added with its last quad; re-importing the same file finds it and writes nothing.
 COMPLETE = f"{SCHEMA}sha256"
 
 
@@ -84,14 +81,14 @@ def replace_graph(
 ) -> str:
     """Replace one named graph with the triples of an N-Triples file, so that it is all or nothing.
 
-    The graph is complete when it holds its commit marker ``<graph> schema:sha256 "<digest>"``
-    (the SHA-256 of the file), added as one quad after the load. Three cases:
+    The graph records the file it came from as ``<graph> schema:sha256 "<digest>"`` (the SHA-256 of
+    the file). Three cases (the two ways of :mod:`actorgraph.store._replace`):
 
     - the graph already holds this file's digest: nothing to do (``"unchanged"``; re-importing the
       same file into the same curated data writes nothing);
-    - the graph is absent: the file is bulk-loaded straight into it, then the marker is added; an
-      error drops the partial graph, and a graph left without its marker by a killed process is
-      dropped by :func:`drop_incomplete_imports` before the next import (``"loaded"``);
+    - the graph is absent: the file is bulk-loaded straight into it, marked as loading; an error
+      drops the partial graph, and a graph a killed process left marked is dropped by
+      :func:`drop_incomplete_imports` before the next import (``"loaded"``);
     - the graph holds other content: the file is bulk-loaded into a staging graph
       ``agg:staging/<uuid>``, then one SPARQL Update (one transaction) drops the old graph and
       moves the new one into place (``"replaced"``).
@@ -110,19 +107,20 @@ def replace_graph(
     if is_empty_graph(store, node):
         with LoadingInPlace(store, node) as loading:
             _bulk_load(store, path, node, trusted=trusted)
-            loading.commit(digest)
+            loading.commit([digest_quad(node, digest)])
         return "loaded"
-    staging = ox.NamedNode(f"{STAGING_GRAPHS}{uuid.uuid4().hex}")
-    try:
+
+    def fill(staging: ox.NamedNode) -> None:
         _bulk_load(store, path, staging, trusted=trusted)
-        store.add(ox.Quad(node, ox.NamedNode(COMPLETE), ox.Literal(digest), staging))
-        store.update(
-            f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging.value}> TO <{graph}>"
-        )
-    except BaseException:
-        store.update(f"DROP SILENT GRAPH <{staging.value}>")
-        raise
+        store.add(digest_quad(node, digest, staging))
+
+    swap_in(store, node, fill)
     return "replaced"
+
+
+def digest_quad(node: ox.NamedNode, digest: str, graph: ox.NamedNode | None = None) -> ox.Quad:
+    """``<graph> schema:sha256 "<digest>"`` in the graph itself: the content an import put there."""
+    return ox.Quad(node, ox.NamedNode(COMPLETE), ox.Literal(digest), graph or node)
 
 
 def _stored_digest(store: ox.Store, node: ox.NamedNode) -> list[str]:
@@ -135,35 +133,3 @@ def _stored_digest(store: ox.Store, node: ox.NamedNode) -> list[str]:
 
 def is_empty_graph(store: ox.Store, node: ox.NamedNode) -> bool:
     return next(iter(store.quads_for_pattern(None, None, None, node)), None) is None
-
-
-class LoadingInPlace:
-    """A graph loaded straight into its final name: complete once :meth:`commit` adds its marker.
-
-    While it loads, ``agg:meta`` of an actorgraph store names it with the store's own marker
-    (:data:`actorgraph.store._graphs.LOADING`), so a store opened after a kill drops the half-loaded graph;
-    in any store, :func:`drop_incomplete_imports` drops an import graph without its commit marker.
-    Leaving the ``with`` block without a commit (an error, a rejected strict import, Ctrl-C) drops
-    the graph.
-    """
-
-    def __init__(self, store: ox.Store, node: ox.NamedNode) -> None:
-        self.store = store
-        self.node = node
-        self.loading = ox.Quad(node, LOADING, ox.Literal(str(os.getpid())), META_NODE)
-        self.committed = False
-
-    def __enter__(self) -> LoadingInPlace:
-        if self.store.contains_named_graph(META_NODE):
-            self.store.add(self.loading)
-        return self
-
-    def commit(self, digest: str) -> None:
-        """Add the commit marker: from now on the graph is complete."""
-        self.store.add(ox.Quad(self.node, ox.NamedNode(COMPLETE), ox.Literal(digest), self.node))
-        self.committed = True
-
-    def __exit__(self, *exc: object) -> None:
-        if not self.committed:
-            self.store.update(f"DROP SILENT GRAPH <{self.node.value}>")
-        self.store.remove(self.loading)

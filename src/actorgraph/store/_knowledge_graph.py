@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,10 +23,11 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from actorgraph.page._profile import Profile
-from actorgraph.store._graphs import LOADING, META_GRAPH, STAGING_PREFIX, expand_graph, to_quads
+from actorgraph.store._graphs import META_GRAPH, STAGING_PREFIX, expand_graph, to_quads
 from actorgraph.store._loading import has_blank_nodes, line_chunks, load_checked, rdf_input
 from actorgraph.store._lock import unlock_store
 from actorgraph.store._remote import query_endpoint
+from actorgraph.store._replace import LoadingInPlace, swap_in
 
 
 class KnowledgeGraph:
@@ -118,18 +118,7 @@ class KnowledgeGraph:
         self._swap_in(target, fill)
 
     def _swap_in(self, target: ox.NamedNode, fill: Callable[[ox.NamedNode], object]) -> None:
-        """Fill a staging graph, then drop ``target`` and move the staging graph into place in one
-        SPARQL Update (a transaction); on any failure the staging graph is dropped."""
-        store = self.store
-        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
-        try:
-            fill(staging)
-            store.update(
-                f"DROP SILENT GRAPH <{target.value}> ; MOVE SILENT GRAPH <{staging.value}> TO <{target.value}>"
-            )
-        except BaseException:
-            store.update(f"DROP SILENT GRAPH <{staging.value}>")
-            raise
+        swap_in(self.store, target, fill)
         self._changed()
 
     def _load_fresh_graph(
@@ -153,11 +142,7 @@ class KnowledgeGraph:
                 store.load(format=ox.RdfFormat.N_QUADS, to_graph=target, **rdf_input(source))
             self._changed()
             return
-        marker = ox.Quad(
-            target, LOADING, ox.Literal(str(os.getpid())), ox.NamedNode(str(META_GRAPH))
-        )
-        store.add(marker)
-        try:
+        with LoadingInPlace(store, target) as loading:
             if isinstance(source, bytes):
                 store.bulk_load(source, format=ox.RdfFormat.N_QUADS, to_graph=target)
             elif has_blank_nodes(Path(source)):
@@ -167,11 +152,7 @@ class KnowledgeGraph:
             else:
                 for chunk in line_chunks(Path(source)):
                     store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS, to_graph=target)
-        except BaseException:
-            store.update(f"DROP SILENT GRAPH <{target.value}>")
-            store.remove(marker)
-            raise
-        store.remove(marker)
+            loading.commit()
         self._changed()
 
     def _replace_with_quads(self, graph: URIRef, quads: Sequence[ox.Quad]) -> None:

@@ -24,15 +24,14 @@ if TYPE_CHECKING:
 from actorgraph.store._graphs import (
     CURATED_GRAPH,
     DATA_VERSION,
-    LOADING,
     META_GRAPH,
     ONTOLOGY_GRAPH,
-    STAGING_PREFIX,
     bundled_data,
     bundled_data_version,
 )
 from actorgraph.store._knowledge_graph import KnowledgeGraph
 from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
+from actorgraph.store._replace import drop_unfinished, unfinished_graphs
 
 # --------------------------------------------------------------------------------------------
 # Opening
@@ -109,21 +108,6 @@ def load(
     return kg
 
 
-def _unfinished_graphs(store: ox.Store) -> list[str]:
-    """Graphs a killed process left half-written: staging graphs and graphs marked as loading."""
-    found = [
-        g.value
-        for g in store.named_graphs()
-        if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)
-    ]
-    found += [
-        q.subject.value
-        for q in store.quads_for_pattern(None, LOADING, None, ox.NamedNode(str(META_GRAPH)))
-        if isinstance(q.subject, ox.NamedNode)
-    ]
-    return found
-
-
 def _stored_data_version(store: ox.Store) -> list[str]:
     return [
         str(getattr(q.object, "value", ""))
@@ -168,11 +152,8 @@ def _bring_up_to_date(
 ) -> None:
     # Staging graphs and graphs marked as loading are only ever left by an import that was
     # killed: drop them (and their markers).
+    drop_unfinished(store)
     meta = ox.NamedNode(str(META_GRAPH))
-    for graph in _unfinished_graphs(store):
-        store.update(f"DROP SILENT GRAPH <{graph}>")
-    for quad in list(store.quads_for_pattern(None, LOADING, None, meta)):
-        store.remove(quad)
     version = bundled_data_version()
     if _stored_data_version(store) != [version]:
         onto = ox.Store()
@@ -238,7 +219,7 @@ def _open_read_only(path: Path) -> KnowledgeGraph:
     kg = KnowledgeGraph(store, path=path, lock=lock)
     kg._read_only = True
     problem = None
-    if _unfinished_graphs(store):
+    if unfinished_graphs(store):
         problem = "holds graphs that a killed import left half-written"
     elif _stored_data_version(store) != [bundled_data_version()]:
         problem = "was written by another version of actorgraph or its data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from actorgraph._errors import UnknownNameError
 from actorgraph.vocab._names import name_keys, normalize_name
@@ -20,6 +20,9 @@ class NameIndex:
     ----------
     entries
         ``(entity IRI or CURIE, name, is_label)`` triples: every label and alias of every entity.
+    ids
+        How an entity is named in answers: its CURIE (the default), or e.g. ``str`` to keep the
+        IRIs the entries give (the importers work with IRIs).
 
     Examples
     --------
@@ -30,13 +33,18 @@ class NameIndex:
     """
 
     def __init__(
-        self, entries: Iterable[tuple[str, str, bool]], ranks: Mapping[str, int] | None = None
+        self,
+        entries: Iterable[tuple[str, str, bool]],
+        ranks: Mapping[str, int] | None = None,
+        *,
+        ids: Callable[[str], str] = curie,
     ) -> None:
         self._ranks = dict(ranks or {})
+        self._id = ids
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._labels: dict[str, str] = {}
         for entity, name, is_label in entries:
-            node = curie(entity)
+            node = ids(entity)
             if is_label or node not in self._labels:
                 self._labels[node] = name
             for key in name_keys(name):
@@ -54,7 +62,7 @@ class NameIndex:
 
     def lookup(self, name: str) -> set[str]:
         """Return every entity a name may mean (empty when none); never raises."""
-        node = curie(name) if "://" in name else name
+        node = self._id(name) if "://" in name else name
         if node in self._labels:
             return {node}
         found: set[str] = set()

@@ -1,0 +1,113 @@
+"""Replacing a named graph all or nothing: the one mechanism the knowledge graph and the importers share.
+
+A graph is replaced in one of two ways, and a process killed midway leaves one kind of trace:
+
+- **into an empty graph**, loaded in place (:class:`LoadingInPlace`): while it loads, ``agg:meta``
+  names it with the loading marker (:data:`~actorgraph.store._graphs.LOADING`), removed once the
+  graph is whole;
+- **over a graph that holds data** (:func:`swap_in`): the new triples fill a staging graph
+  ``agg:staging/<uuid>``, then one SPARQL Update (one transaction) drops the old graph and moves
+  the staging graph into its place.
+
+So a graph is unfinished exactly when it is a staging graph or marked as loading
+(:func:`unfinished_graphs`); :func:`drop_unfinished` drops them, when a store is opened for
+writing and before an import. Oxigraph's bulk loader is not atomic by itself: this is what makes a
+failed or killed load leave the previous state.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from types import TracebackType
+
+import pyoxigraph as ox
+
+from actorgraph.store._graphs import LOADING, META_GRAPH, STAGING_PREFIX
+
+__all__ = ["LoadingInPlace", "drop_unfinished", "swap_in", "unfinished_graphs"]
+
+_META = ox.NamedNode(str(META_GRAPH))
+
+
+def swap_in(store: ox.Store, target: ox.NamedNode, fill: Callable[[ox.NamedNode], object]) -> None:
+    """Fill a staging graph (``fill(staging)``), then drop ``target`` and move the staging graph
+    into place in one SPARQL Update; on any failure the staging graph is dropped and ``target``
+    keeps what it held."""
+    staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
+    try:
+        fill(staging)
+        store.update(
+            f"DROP SILENT GRAPH <{target.value}> ; MOVE SILENT GRAPH <{staging.value}> TO <{target.value}>"
+        )
+    except BaseException:
+        store.update(f"DROP SILENT GRAPH <{staging.value}>")
+        raise
+
+
+class LoadingInPlace:
+    """A graph loaded straight into its final name, marked as loading until :meth:`commit`.
+
+    Leaving the ``with`` block without a commit (an error, a rejected strict import, Ctrl-C) drops
+    the graph; a killed process leaves the marker, and :func:`drop_unfinished` drops the graph. In
+    a plain pyoxigraph store that had no ``agg:meta``, the marker's graph is removed again after.
+    """
+
+    def __init__(self, store: ox.Store, node: ox.NamedNode) -> None:
+        self.store = store
+        self.node = node
+        self.marker = ox.Quad(node, LOADING, ox.Literal(str(os.getpid())), _META)
+        self.committed = False
+        self._had_meta = True
+
+    def __enter__(self) -> LoadingInPlace:
+        self._had_meta = self.store.contains_named_graph(_META)
+        self.store.add(self.marker)
+        return self
+
+    def commit(self, quads: Iterable[ox.Quad] = ()) -> None:
+        """Add the last quads (e.g. a digest of the content): from now on the graph is whole."""
+        for quad in quads:
+            self.store.add(quad)
+        self.committed = True
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.committed:
+            self.store.update(f"DROP SILENT GRAPH <{self.node.value}>")
+        self.store.remove(self.marker)
+        if (
+            not self._had_meta
+            and next(iter(self.store.quads_for_pattern(None, None, None, _META)), None) is None
+        ):
+            self.store.remove_graph(_META)
+
+
+def unfinished_graphs(store: ox.Store) -> list[str]:
+    """Graphs a killed process left half-written: staging graphs and graphs marked as loading."""
+    found = [
+        g.value
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)
+    ]
+    found += [
+        q.subject.value
+        for q in store.quads_for_pattern(None, LOADING, None, _META)
+        if isinstance(q.subject, ox.NamedNode)
+    ]
+    return sorted(set(found))
+
+
+def drop_unfinished(store: ox.Store) -> list[str]:
+    """Drop what :func:`unfinished_graphs` finds, and the loading markers; return the graphs' IRIs."""
+    found = unfinished_graphs(store)
+    for graph in found:
+        store.update(f"DROP SILENT GRAPH <{graph}>")
+    for quad in list(store.quads_for_pattern(None, LOADING, None, _META)):
+        store.remove(quad)
+    return found
