@@ -219,7 +219,8 @@ def test_close_twice_is_harmless(tmp_path: Path) -> None:
 def test_a_file_loads_in_chunks_on_disk_and_blank_nodes_keep_their_identity(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(actorgraph.store._loading, "_CHUNK_LINES", 7)
+    # Chunks of 7 lines: the plain file goes in several, the one with blank nodes must not.
+    monkeypatch.setattr(actorgraph.store._loading, "CHUNK_LINES", 7)
     plain = tmp_path / "plain.nt"
     plain.write_bytes(_ntriples(50))
     blank = tmp_path / "blank.nt"
