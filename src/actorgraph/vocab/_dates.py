@@ -180,5 +180,9 @@ def _text_bounds(text: str) -> tuple[str, str]:
     try:
         date = parse_partial_date(text)
     except ValueError as exc:
-        raise UsageError(f"{exc} (e.g. 2023-07-30)") from None
+        message = str(exc)
+        if " is not a date" not in message:  # a wrong part: "'2012-13' has month 13; ..."
+            quoted = repr(text.strip())
+            message = f"{quoted} is not a date: it{message.removeprefix(quoted)}"
+        raise UsageError(f"{message} (e.g. 2023-07-30)") from None
     return date.earliest.isoformat(), date.latest.isoformat()
