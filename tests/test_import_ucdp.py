@@ -480,3 +480,17 @@ def test_a_ucdp_name_resolves_to_an_entity_of_its_kind(
     ]
     assert len(actors) == 1, actors
     assert kg.query(f"ASK {{ {actors[0]} a {kind} }}")
+
+
+@needs_hdx
+def test_the_entity_profile_query_sorts_an_imported_store_without_crashing(
+    imported: tuple[actorgraph.KnowledgeGraph, ImportReport],
+) -> None:
+    # Oxigraph's ORDER BY over values of mixed kinds (dates, numbers, IRIs) once panicked: "user-
+    # provided comparison function does not correctly implement a total order". The timeout runs
+    # the query in a worker process, so a crash fails this test instead of killing pytest.
+    from actorgraph.sparql._saved import read_saved_query
+
+    kg, _ = imported
+    result = kg.query(read_saved_query("entity-profile").text, timeout=600)
+    assert len(result) > 10_000
