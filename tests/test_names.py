@@ -57,3 +57,44 @@ def test_a_name_containing_the_typed_word_beats_a_similar_spelling() -> None:
         "Lashkar-e-Jhangvi (agd:lej)",
         "Pakistan's ban on Lashkar-e-Jhangvi (agd:ban)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        pytest.param(
+            "Islamic State Khorasan Province (ISKP)",
+            {"iskp", "islamic state khorasan province", "islamic state khorasan province iskp"},
+            id="acronym",
+        ),
+        pytest.param(
+            "Jamaat-ul-Ahrar (JuA)",
+            {"jua", "jamaat ul ahrar", "jamaat ul ahrar jua"},
+            id="mixed-case-acronym",
+        ),
+        pytest.param("Jundallah (Pakistan)", {"jundallah", "jundallah pakistan"}, id="country"),
+        pytest.param(
+            "Attack on a shrine (Gilgit-Baltistan)",
+            {"attack on a shrine", "attack on a shrine gilgit baltistan"},
+            id="region",
+        ),
+        pytest.param(
+            "Bajaur rally bombing (2023)",
+            {"bajaur rally bombing", "bajaur rally bombing 2023"},
+            id="year",
+        ),
+    ],
+)
+def test_only_a_parenthesised_acronym_is_a_key_of_its_own(name: str, keys: set[str]) -> None:
+    assert name_keys(name) == keys
+
+
+def test_a_group_qualified_by_a_country_leaves_the_countrys_name_to_the_country() -> None:
+    index = NameIndex(
+        [
+            ("agd:pakistan", "Pakistan", True),
+            ("agd:jundallah-pakistan", "Jundallah (Pakistan)", True),
+        ]
+    )
+    assert index.resolve("Pakistan") == "agd:pakistan"
+    assert index.resolve("Jundallah") == "agd:jundallah-pakistan"
