@@ -251,6 +251,7 @@ CONTESTED = """
 """
 
 
+@pytest.mark.slow  # the contested-figures query scans every statement (~7 s of CPU at 50,000 triples)
 def test_which_figures_are_contested_and_by_whom(kg: actorgraph.KnowledgeGraph) -> None:
     contested = {(r["s"], r["p"]): set(r["values"].split("|")) for r in rows(kg, CONTESTED)}
     aps_tolls = contested[(AGD + "aps-attack-2014", AG + "killed")]

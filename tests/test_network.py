@@ -414,6 +414,7 @@ def test_as_of_gives_the_one_leader_in_office(year: str, leader: str) -> None:
     assert leaders == [leader]
 
 
+@pytest.mark.slow  # writes the bundled data to an on-disk store (~7 s of CPU)
 def test_an_on_disk_stores_bookkeeping_is_not_projected(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with actorgraph.load(store=tmp_path / "kg") as kg:
         on_disk = kg.to_networkx()

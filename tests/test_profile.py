@@ -89,6 +89,7 @@ def test_iskp_profile_lists_whom_it_opposes_with_the_seed_as_a_source(
     assert "ags:ipd-terrorism-resurging-in-pakistan" in opposed["agd:jui-f"]
 
 
+@pytest.mark.slow  # runs `actorgraph profile` twice, each reading the bundled data afresh (~12 s of CPU)
 def test_profile_formats() -> None:
     exe = shutil.which("actorgraph")
     assert exe
@@ -112,6 +113,7 @@ def test_profile_formats() -> None:
     assert "## Designations" in markdown
 
 
+@pytest.mark.slow  # runs `actorgraph profile`, which reads the bundled data afresh (~5 s of CPU)
 def test_an_unknown_name_gets_close_matches_and_exit_2() -> None:
     exe = shutil.which("actorgraph")
     assert exe
@@ -204,6 +206,7 @@ def test_as_of_leaves_out_later_designations_and_attacks(kg: actorgraph.Knowledg
     assert all(year <= "2015" for year in early.attacks_by_year)
 
 
+@pytest.mark.slow  # runs `actorgraph profile` twice, each reading the bundled data afresh (~11 s of CPU)
 def test_profile_as_of_on_the_command_line() -> None:
     exe = shutil.which("actorgraph")
     assert exe
