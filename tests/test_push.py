@@ -36,9 +36,10 @@ def _free_port() -> int:
 
 
 class Oxigraph:
-    """An `oxigraph serve` process on a free loopback port with a temporary store."""
+    """An `oxigraph serve` process on a free loopback port with a temporary store (its default
+    graph the union of its named graphs, unless told otherwise)."""
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path, *, union_default_graph: bool = True) -> None:
         binary = shutil.which("oxigraph")
         if binary is None:
             pytest.skip("the oxigraph server binary is missing: pip install oxigraph")
@@ -46,7 +47,7 @@ class Oxigraph:
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"],
+             *(["--union-default-graph"] if union_default_graph else [])],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -188,6 +189,13 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         _Recorder.seen.append(dict(self.headers))
+        if "Authorization" not in self.headers:
+            # As a store that wants Basic credentials asks for them.
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(204)
         self.end_headers()
 
@@ -210,9 +218,14 @@ def test_credentials_come_from_the_environment(
     recorder: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTORGRAPH_PASSWORD", "s3cret")
-    assert main(["push", "--gsp", recorder, "--user", "alice", "--graph", "agg:curated"]) == 0
-    assert _Recorder.seen
-    assert _Recorder.seen[0]["Authorization"] == "Basic YWxpY2U6czNjcmV0"  # alice:s3cret
+    push = ["push", "--gsp", recorder, "--user", "alice", "--graph", "agg:curated", "--no-check"]
+    assert main(push) == 0
+    # Nothing goes out before the server's challenge; then Basic, as it asked.
+    assert "Authorization" not in _Recorder.seen[0]
+    assert _Recorder.seen[1]["Authorization"] == "Basic YWxpY2U6czNjcmV0"  # alice:s3cret
+    _Recorder.seen = []
+    assert main([*push, "--auth", "basic"]) == 0
+    assert [h["Authorization"] for h in _Recorder.seen] == ["Basic YWxpY2U6czNjcmV0"]
 
 
 def test_user_without_password_is_a_usage_error(

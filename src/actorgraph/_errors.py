@@ -11,6 +11,7 @@ __all__ = [
     "DataError",
     "DataErrors",
     "EndpointError",
+    "EndpointTimeout",
     "ImportRejectedError",
     "QueryError",
     "QueryMemoryError",
@@ -120,6 +121,15 @@ class EndpointError(ActorGraphError):
     """A SPARQL endpoint or other network peer failed or answered with an error."""
 
     exit_code = 6
+
+
+class EndpointTimeout(EndpointError, QueryTimeout):
+    """A SPARQL endpoint or other network peer gave no complete reply in time.
+
+    Both an :class:`EndpointError` and a :class:`QueryTimeout`; its exit code is the timeout's.
+    """
+
+    exit_code = 5
 
 
 class ImportRejectedError(ActorGraphError):

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from typing import Any
 
-from actorgraph._errors import QueryError, UsageError
+from actorgraph._errors import ActorGraphError, QueryError, UsageError
 from actorgraph.sparql._saved import SavedQuery, check_param, read_saved_query, saved_queries
 from actorgraph.vocab._namespaces import curie
 
@@ -40,7 +40,11 @@ def add_parser(sub: Any) -> None:
             one (each declares its own prefixes, so its text also runs on any SPARQL server).
             --endpoint URL sends the query to a SPARQL 1.1 query endpoint instead of the
             local graph (e.g. one filled with `actorgraph push`); --param values are written
-            into the query there as VALUES blocks, checked and escaped.
+            into the query there as VALUES blocks, checked and escaped. --timeout bounds the whole
+            exchange; a reply over 100 MB (ACTORGRAPH_MAX_REPLY bytes), or one that is not SPARQL
+            results, is refused (exit 6); a result cut by the endpoint's row cap is reported as
+            such; an empty answer from an endpoint whose default graph is empty but whose named
+            graphs are not gets a warning that says what to do.
             """
         ).strip(),
         epilog="examples:\n"
@@ -79,7 +83,7 @@ def add_parser(sub: Any) -> None:
         type=float,
         default=60.0,
         metavar="S",
-        help="stop the query after S seconds (default 60)",
+        help="stop the query after S seconds (default 60); with --endpoint, the whole exchange",
     )
     parser.add_argument("--limit", type=int, metavar="N", help="print at most N rows")
     parser.add_argument(
@@ -196,9 +200,44 @@ def run(args: argparse.Namespace) -> int:
         print(format_table(result))
     else:
         write_stdout(result.serialize(fmt))
-    if result.truncated:
+    if result.endpoint_cap is not None:
+        from actorgraph.store._client import excerpt  # noqa: PLC0415 - httpx, only for endpoints
+
+        print(
+            f"actorgraph: warning: the endpoint cut the result at its row cap "
+            f"({excerpt(result.endpoint_cap.encode('utf-8'), 80)}): more rows match than shown; "
+            "narrow the query, or page through it with LIMIT and OFFSET",
+            file=sys.stderr,
+        )
+    elif result.truncated:
         print(f"actorgraph: stopped at --limit {args.limit} rows; more rows match", file=sys.stderr)
+    if kg.is_remote and _is_empty(result) and not _names_graphs(text):
+        _hint_default_graph(args.endpoint, args.timeout)
     return 0
+
+
+def _is_empty(result: Any) -> bool:
+    if result.type == "ASK":
+        return not result.askAnswer
+    return len(result) == 0
+
+
+def _names_graphs(text: str) -> bool:
+    """Whether the query chooses its graphs (GRAPH, FROM), so the default graph is not its data."""
+    return re.search(r"\b(GRAPH|FROM)\b", text, re.IGNORECASE) is not None
+
+
+def _hint_default_graph(endpoint: str, timeout: float | None) -> None:
+    """An empty answer from an endpoint whose default graph is empty but whose named graphs are not
+    (Oxigraph without --union-default-graph): say so, and what to do."""
+    from actorgraph.store._remote import default_graph_hint  # noqa: PLC0415
+
+    try:
+        hint = default_graph_hint(endpoint, timeout=min(timeout or 10.0, 10.0))
+    except ActorGraphError:
+        return  # only a hint: the answer itself stands
+    if hint is not None:
+        print(f"actorgraph: warning: {hint}", file=sys.stderr)
 
 
 def _hint_entity_params(kg: Any, params: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 import textwrap
+import time
 from typing import Any
 
 from actorgraph._errors import UsageError
@@ -201,13 +202,19 @@ def add_push_parser(sub: Any) -> None:
             SPARQL 1.1 store, replacing what that graph held there, so pushing again never
             duplicates anything.
 
-            --gsp URL uses the Graph Store HTTP Protocol (one PUT of N-Triples per graph);
-            --update URL uses SPARQL Update (INSERT DATA in chunks into a staging graph, then MOVE
-            it over the target). --graph sends one graph only.
+            --gsp URL uses the Graph Store HTTP Protocol (one PUT of N-Triples per graph, or a PUT
+            and POSTs with --chunk-size); --update URL uses SPARQL Update (INSERT DATA in chunks
+            into a staging graph, then MOVE it over the target). --graph sends one graph only.
+            A redirect is an error (the data and credentials would go along), and so is a reply
+            that is an HTML page.
 
             Credentials: --user NAME, with the password in the environment variable
             ACTORGRAPH_PASSWORD (asked for when it is unset and a terminal is attached); never on
-            the command line. Query the store afterwards with
+            the command line. They are sent when the server asks, as HTTP Digest or Basic.
+
+            Afterwards push asks the store's query endpoint (--endpoint, or guessed) whether it
+            sees the pushed triples, also in its default graph, and says what to do if not. Query
+            the store with
             `actorgraph query --endpoint URL` (see docs/servers.md for Oxigraph, Virtuoso, GraphDB
             and QLever).
             """
@@ -218,6 +225,7 @@ def add_push_parser(sub: Any) -> None:
             actorgraph push --gsp http://127.0.0.1:7879/store
             actorgraph push --update http://127.0.0.1:7879/update --graph agg:curated
             ACTORGRAPH_PASSWORD=... actorgraph push --gsp https://db.example.org/store --user me
+            ACTORGRAPH_PASSWORD=dba actorgraph push --gsp http://127.0.0.1:8890/sparql-graph-crud-auth --user dba
             actorgraph query --saved contested-tolls --endpoint http://127.0.0.1:7879/query
             """
         ),
@@ -232,14 +240,22 @@ def add_push_parser(sub: Any) -> None:
     parser.add_argument(
         "--user",
         metavar="NAME",
-        help="HTTP Basic user; the password is read from ACTORGRAPH_PASSWORD",
+        help="user name for the store; the password is read from ACTORGRAPH_PASSWORD",
+    )
+    parser.add_argument(
+        "--auth",
+        choices=["auto", "basic", "digest"],
+        default="auto",
+        help="HTTP authentication: auto (default) answers the server's challenge, Digest or "
+        "Basic; basic sends Basic credentials with every request; digest answers Digest only",
     )
     parser.add_argument(
         "--chunk-size",
         type=_positive(int),
-        default=5_000,
         metavar="N",
-        help="triples per INSERT DATA request with --update (default 5000)",
+        help="triples per request, to stay under a server's request-size limit: per INSERT DATA "
+        "with --update (default 5000); with --gsp, a PUT of the first N and a POST of each next N "
+        "(default: each graph in one PUT)",
     )
     parser.add_argument(
         "--no-staging",
@@ -252,7 +268,17 @@ def add_push_parser(sub: Any) -> None:
         type=_positive(float),
         default=300.0,
         metavar="S",
-        help="seconds to wait for each request (default 300)",
+        help="the most seconds one request may take, from connecting to the end of its reply "
+        "(default 300)",
+    )
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="the store's query URL, asked after the push whether it sees what was pushed "
+        "(default: guessed from --gsp/--update for Oxigraph, Fuseki, Virtuoso and GraphDB)",
+    )
+    parser.add_argument(
+        "--no-check", action="store_true", help="do not ask the query endpoint after the push"
     )
     add_store_flags(parser)
     parser.set_defaults(func=run_push)
@@ -281,8 +307,11 @@ def run_push(args: argparse.Namespace) -> int:
 
     if args.store and str(args.store).startswith(("http://", "https://")):
         raise UsageError("push copies a local graph: give --store a directory, not a URL")
+    if args.endpoint and not args.endpoint.startswith(("http://", "https://")):
+        raise UsageError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// URL")
     password = _password(args.user)
     kg = open_graph(args)
+    report = _Progress(sys.stderr)
     try:
         pushed = push_graphs(
             kg,
@@ -291,15 +320,112 @@ def run_push(args: argparse.Namespace) -> int:
             graph=args.graph,
             user=args.user,
             password=password,
+            auth=args.auth,
             chunk_size=args.chunk_size,
             timeout=args.timeout,
             staging=not args.no_staging,
+            progress=report,
         )
     finally:
+        report.done()
         kg.close()
     target = args.gsp or args.update
     for item in pushed:
         print(f"pushed {curie(item.graph)}: {item.triples} triples in {item.requests} request(s)")
     total = sum(item.triples for item in pushed)
     print(f"actorgraph: {len(pushed)} graph(s), {total} triples, now in {target}", file=sys.stderr)
+    if not args.no_check and pushed:
+        _check_push(args, pushed, password)
     return 0
+
+
+def _check_push(args: argparse.Namespace, pushed: list[Any], password: str | None) -> None:
+    """Ask the query endpoint whether it sees what was pushed; say what to do when it does not."""
+    from actorgraph._errors import EndpointError  # noqa: PLC0415
+    from actorgraph.http._push import check_push  # noqa: PLC0415
+    from actorgraph.store._remote import UNION_ADVICE, query_url_for  # noqa: PLC0415
+    from actorgraph.vocab._namespaces import curie  # noqa: PLC0415
+
+    endpoint = args.endpoint or query_url_for(args.gsp or args.update)
+    if endpoint is None:
+        print(
+            "actorgraph: note: give --endpoint QUERY-URL to check that the store's query endpoint "
+            "sees the pushed graphs",
+            file=sys.stderr,
+        )
+        return
+    try:
+        check = check_push(
+            pushed,
+            endpoint,
+            user=args.user,
+            password=password,
+            auth=args.auth,
+            timeout=min(args.timeout, 60.0),
+        )
+    except EndpointError as exc:
+        if args.endpoint:
+            raise
+        print(
+            f"actorgraph: note: could not check what {endpoint} sees ({exc}); give the store's "
+            "query URL with --endpoint to check, or --no-check",
+            file=sys.stderr,
+        )
+        return
+    unseen = [(g, seen, sent) for g, seen, sent in check.differing if seen == 0 and sent > 0]
+    if unseen:
+        listed = ", ".join(f"{curie(g)} (0 of {sent})" for g, _, sent in unseen)
+        raise EndpointError(
+            f"the push was answered as a success, but {endpoint} sees no triples in {listed}: "
+            "is this query endpoint the same store as the push URL?"
+        )
+    for graph, seen, sent in check.differing:
+        print(
+            f"actorgraph: warning: {endpoint} sees {seen} triples in {curie(graph)}, "
+            f"{sent} were pushed (another writer, or a store that merges equal literals)",
+            file=sys.stderr,
+        )
+    if check.not_in_default:
+        listed = ", ".join(curie(g) for g in check.not_in_default)
+        print(
+            f"actorgraph: warning: {endpoint} holds the pushed graphs, but its default graph does "
+            f"not show {listed}: {UNION_ADVICE}",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"actorgraph: checked: {endpoint} sees the pushed triples, in its default graph too",
+            file=sys.stderr,
+        )
+
+
+class _Progress:
+    """The push's progress on stderr: one line redrawn on a terminal, else a line every 10 s."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.every = 0.2 if self.tty else 10.0
+        self.start = self.last = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, graph: str, sent: int, total: int) -> None:
+        from actorgraph.vocab._namespaces import curie  # noqa: PLC0415
+
+        now = time.monotonic()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        share = f" ({100 * sent // total}%)" if total else ""
+        line = f"actorgraph: pushing {curie(graph)}: {sent:,} of {total:,} triples{share}"
+        if self.tty:
+            self.stream.write(f"\r{line}\x1b[K")
+            self.drawn = True
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()

@@ -9,43 +9,47 @@ their content, so pushing twice never duplicates anything):
   (``MOVE``), so readers never see a half-loaded graph. For stores without ``MOVE``,
   ``staging=False`` runs ``DROP SILENT GRAPH`` on the target and inserts straight into it.
 
-HTTP goes through the standard library (``urllib``): pushing needs no extra dependency. Credentials
-are HTTP Basic: a user name, and the password from the environment (``ACTORGRAPH_PASSWORD``), never
-from the command line.
+Large graphs go in chunks (``chunk_size``) below a server's request-size limit. HTTP goes through
+:mod:`actorgraph.store._client`: each request has a deadline, is never redirected, and succeeds only with a
+2xx reply that is not an HTML page. Credentials (HTTP Digest or Basic, as the server asks) are a
+user name and the password from the environment (``ACTORGRAPH_PASSWORD``), never the command line.
+:func:`check_push` then asks the query endpoint what it sees of the pushed graphs.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from actorgraph._errors import EndpointError, UsageError
-from actorgraph._version import __version__
+from actorgraph.store._client import AuthScheme, Client, excerpt, redacted
 from actorgraph.store._graphs import META_GRAPH, STAGING_PREFIX
 from actorgraph.store._knowledge_graph import KnowledgeGraph
+from actorgraph.store._remote import view_of_graphs
 from actorgraph.vocab._namespaces import AGG, expand
 
-__all__ = ["PushedGraph", "push_graphs", "pushable_graphs"]
+__all__ = ["PushCheck", "PushedGraph", "check_push", "push_graphs", "pushable_graphs"]
 
 #: The environment variable holding the password for ``--user``.
 PASSWORD_ENV = "ACTORGRAPH_PASSWORD"
+# A write's reply: Oxigraph sends none; Virtuoso describes the update in the type asked for.
+_WRITE_ACCEPT = "application/sparql-results+json, application/json;q=0.9, text/plain;q=0.8"
 
 
 @dataclass(frozen=True)
 class PushedGraph:
-    """One graph sent: its IRI, how many triples, and in how many requests."""
+    """One graph sent: its IRI, how many triples, in how many requests, and one of its triples
+    without blank nodes (to ask the endpoint about; ``None`` when it has none)."""
 
     graph: str
     triples: int
     requests: int
+    sample: ox.Triple | None = None
 
 
 def pushable_graphs(kg: KnowledgeGraph, only: str | None = None) -> list[str]:
@@ -93,56 +97,57 @@ def _n_triples(triples: Sequence[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-class _Client:
-    def __init__(self, user: str | None, password: str | None, timeout: float) -> None:
-        self.timeout = timeout
-        self.headers = {"User-Agent": f"actorgraph/{__version__}"}
-        if user is not None:
-            if password is None:
-                raise UsageError(
-                    f"--user {user} needs a password: set the environment variable {PASSWORD_ENV}"
-                )
-            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-            self.headers["Authorization"] = f"Basic {token}"
-
-    def send(self, method: str, url: str, body: bytes, content_type: str) -> None:
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method=method,
-            headers={**self.headers, "Content-Type": content_type},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-            hint = ""
-            if exc.code in {401, 403}:
-                hint = f" (check --user and {PASSWORD_ENV}, and that the account may write)"
-            elif exc.code in {404, 405}:
-                hint = " (is this the server's Graph Store / Update URL?)"
-            raise EndpointError(
-                f"{method} {_redacted(url)} answered HTTP {exc.code}{hint}: {detail}"
-            ) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EndpointError(
-                f"cannot reach {_redacted(url)}: {reason}; check the URL and that the server runs"
-            ) from None
-
-
-def _redacted(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc}"))
-
-
 def _with_graph(url: str, graph: str) -> str:
     separator = "&" if urllib.parse.urlsplit(url).query else "?"
     return f"{url}{separator}{urllib.parse.urlencode({'graph': graph})}"
+
+
+def _sample(triples: Sequence[ox.Triple]) -> ox.Triple | None:
+    """A triple without blank nodes, that an endpoint can be asked about by its terms."""
+    for t in triples:
+        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode | ox.Literal):
+            return t
+    return None
+
+
+class _Writer:
+    """Sends a push's requests; each must end in a 2xx reply that is not an HTML page."""
+
+    def __init__(self, client: Client, timeout: float) -> None:
+        self.client = client
+        self.timeout = timeout
+        self.requests = 0
+
+    def send(self, method: str, url: str, body: bytes, content_type: str) -> None:
+        reply = self.client.request(
+            method,
+            url,
+            content=body,
+            headers={"Content-Type": content_type, "Accept": _WRITE_ACCEPT},
+            timeout=self.timeout,
+            write=True,
+        )
+        self.requests += 1
+        where = f"{method} {redacted(url)}"
+        if not 200 <= reply.status < 300:
+            hint = ""
+            if reply.status in {401, 403}:
+                hint = f" (check --user and {PASSWORD_ENV}, and that the account may write)"
+            elif reply.status in {404, 405}:
+                hint = " (is this the server's Graph Store / Update URL?)"
+            elif reply.status == 413:
+                hint = (
+                    " (the server's request-size limit: push in smaller pieces with --chunk-size N)"
+                )
+            raise EndpointError(
+                f"{where} answered HTTP {reply.status}{hint}: {excerpt(reply.body, 300)}"
+            )
+        if reply.is_html:
+            raise EndpointError(
+                f"{where} answered HTTP {reply.status} with an HTML page, not a store's reply (a "
+                f"login page, a proxy, a web site?), so nothing can be assumed written: "
+                f"{excerpt(reply.body)}"
+            )
 
 
 def _chunks(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
@@ -163,6 +168,10 @@ def _chunks(triples: Sequence[ox.Triple], size: int) -> Iterator[list[ox.Triple]
         yield blank
 
 
+#: Called after each request of a push: the graph's IRI, its triples sent so far, and its total.
+Progress = Callable[[str, int, int], None]
+
+
 def push_graphs(
     kg: KnowledgeGraph,
     *,
@@ -171,9 +180,11 @@ def push_graphs(
     graph: str | None = None,
     user: str | None = None,
     password: str | None = None,
-    chunk_size: int = 5_000,
+    auth: AuthScheme = "auto",
+    chunk_size: int | None = None,
     timeout: float = 300.0,
     staging: bool = True,
+    progress: Progress | None = None,
 ) -> list[PushedGraph]:
     """Replace each named graph of ``kg`` (or the one ``graph`` names) in a remote store.
 
@@ -188,62 +199,171 @@ def push_graphs(
     graph
         Push only this graph (an IRI or ``agg:curated``-style CURIE).
     user, password
-        HTTP Basic credentials.
+        Credentials, sent when the server asks for them.
+    auth
+        ``"auto"``: HTTP Digest or Basic, as the server's challenge asks; ``"basic"`` sends Basic
+        credentials with every request, ``"digest"`` answers Digest challenges only.
     chunk_size
-        Triples per ``INSERT DATA`` request.
+        Triples per request, to stay under a server's request-size limit: each ``INSERT DATA``
+        with ``update`` (default 5,000); with ``gsp``, a ``PUT`` of the first chunk and a ``POST``
+        of each further one (default: the whole graph in one ``PUT``). Triples that share a blank
+        node always travel together.
     timeout
-        Seconds to wait for each request.
+        The most seconds one request may take, from connecting to the end of its reply.
     staging
         With ``update``: load into a staging graph and ``MOVE`` it over the target (readers never
         see half a graph). ``False`` drops the target and inserts straight into it, for stores
         without ``MOVE``.
+    progress
+        Called after each request with the graph, its triples sent so far and its total (the
+        command line draws its progress report from it; the library prints nothing).
 
     Raises
     ------
     EndpointError
-        When the server cannot be reached or answers with an error.
+        When the server cannot be reached, answers with an error or an HTML page, or redirects.
+    EndpointTimeout
+        When a request takes longer than ``timeout``.
     """
     if (gsp is None) == (update is None):
         raise UsageError("give exactly one of --gsp URL (Graph Store Protocol) or --update URL")
-    if chunk_size < 1:
+    if chunk_size is not None and chunk_size < 1:
         raise UsageError("the chunk size must be at least 1")
     target = gsp or update or ""
     if not target.startswith(("http://", "https://")):
         raise UsageError(f"{target!r} is not an http:// or https:// URL")
     if urllib.parse.urlsplit(target).password is not None:
         raise UsageError(
-            f"{_redacted(target)}: keep the password out of the URL (and the command line): "
+            f"{redacted(target)}: keep the password out of the URL (and the command line): "
             f"give --user NAME and set the environment variable {PASSWORD_ENV}"
         )
-    client = _Client(user, password, timeout)
-
-    def run(text: str) -> None:
-        client.send("POST", target, text.encode("utf-8"), "application/sparql-update")
-
-    pushed = []
-    for iri in pushable_graphs(kg, graph):
-        triples = _triples(kg, iri)
-        if gsp is not None:
-            client.send("PUT", _with_graph(gsp, iri), _n_triples(triples), "application/n-triples")
-            pushed.append(PushedGraph(iri, len(triples), 1))
-            continue
-        into = f"{STAGING_PREFIX}{uuid.uuid4().hex}" if staging else iri
-        requests = 0
-        run(f"DROP SILENT GRAPH <{into}>")
-        requests += 1
-        try:
-            for chunk in _chunks(triples, chunk_size):
-                body = _n_triples(chunk).decode("utf-8")
-                run(f"INSERT DATA {{ GRAPH <{into}> {{\n{body}}} }}")
-                requests += 1
-            if staging:
-                # MOVE drops the target first, then moves the staged triples in, in one request.
-                run(f"MOVE SILENT GRAPH <{into}> TO GRAPH <{iri}>")
-                requests += 1
-        except EndpointError:
-            if staging:
-                with contextlib.suppress(EndpointError):
-                    run(f"DROP SILENT GRAPH <{into}>")
-            raise
-        pushed.append(PushedGraph(iri, len(triples), requests))
+    if user is not None and password is None:
+        raise UsageError(
+            f"--user {user} needs a password: set the environment variable {PASSWORD_ENV}"
+        )
+    graphs = pushable_graphs(kg, graph)
+    with Client(user=user, password=password, auth=auth) as client:
+        writer = _Writer(client, timeout)
+        pushed = []
+        for iri in graphs:
+            triples = _triples(kg, iri)
+            before = writer.requests
+            if gsp is not None:
+                _put_graph(writer, gsp, iri, triples, chunk_size=chunk_size, progress=progress)
+            else:
+                _update_graph(
+                    writer,
+                    update or "",
+                    iri,
+                    triples,
+                    chunk_size=chunk_size or 5_000,
+                    staging=staging,
+                    progress=progress,
+                )
+            pushed.append(
+                PushedGraph(iri, len(triples), writer.requests - before, _sample(triples))
+            )
     return pushed
+
+
+def _put_graph(
+    writer: _Writer,
+    gsp: str,
+    iri: str,
+    triples: Sequence[ox.Triple],
+    *,
+    chunk_size: int | None,
+    progress: Progress | None,
+) -> None:
+    url = _with_graph(gsp, iri)
+    if chunk_size is None or len(triples) <= chunk_size:
+        writer.send("PUT", url, _n_triples(triples), "application/n-triples")
+        if progress is not None:
+            progress(iri, len(triples), len(triples))
+        return
+    # The Graph Store Protocol's PUT replaces the graph and its POST adds to it.
+    sent = 0
+    for number, chunk in enumerate(_chunks(triples, chunk_size)):
+        writer.send(
+            "PUT" if number == 0 else "POST", url, _n_triples(chunk), "application/n-triples"
+        )
+        sent += len(chunk)
+        if progress is not None:
+            progress(iri, sent, len(triples))
+
+
+def _update_graph(
+    writer: _Writer,
+    update: str,
+    iri: str,
+    triples: Sequence[ox.Triple],
+    *,
+    chunk_size: int,
+    staging: bool,
+    progress: Progress | None,
+) -> None:
+    def run(text: str) -> None:
+        writer.send("POST", update, text.encode("utf-8"), "application/sparql-update")
+
+    into = f"{STAGING_PREFIX}{uuid.uuid4().hex}" if staging else iri
+    run(f"DROP SILENT GRAPH <{into}>")
+    sent = 0
+    try:
+        for chunk in _chunks(triples, chunk_size):
+            body = _n_triples(chunk).decode("utf-8")
+            run(f"INSERT DATA {{ GRAPH <{into}> {{\n{body}}} }}")
+            sent += len(chunk)
+            if progress is not None:
+                progress(iri, sent, len(triples))
+        if staging:
+            # MOVE drops the target first, then moves the staged triples in, in one request.
+            run(f"MOVE SILENT GRAPH <{into}> TO GRAPH <{iri}>")
+    except EndpointError:
+        if staging:
+            with contextlib.suppress(EndpointError):
+                run(f"DROP SILENT GRAPH <{into}>")
+        raise
+    if progress is not None and not triples:
+        progress(iri, 0, 0)
+
+
+@dataclass(frozen=True)
+class PushCheck:
+    """What the query endpoint sees after a push."""
+
+    #: The query endpoint asked.
+    endpoint: str
+    #: Graphs whose triple count there differs from what was pushed: (IRI, seen, pushed).
+    differing: list[tuple[str, int, int]]
+    #: Pushed graphs (with triples) that the endpoint's default graph does not show.
+    not_in_default: list[str]
+
+
+def check_push(
+    pushed: Sequence[PushedGraph],
+    endpoint: str,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    auth: AuthScheme = "auto",
+    timeout: float = 60.0,
+) -> PushCheck:
+    """Ask the query ``endpoint`` what it sees of the ``pushed`` graphs: their triple counts, and
+    whether its default graph (what a query without ``GRAPH`` or ``FROM`` reads) shows them.
+
+    Raises
+    ------
+    EndpointError
+        When the endpoint cannot be asked.
+    """
+    with Client(user=user, password=password, auth=auth) as client:
+        view = view_of_graphs(
+            endpoint, {p.graph: p.sample for p in pushed}, client=client, timeout=timeout
+        )
+    differing = [
+        (p.graph, view.counts.get(p.graph, 0), p.triples)
+        for p in pushed
+        if view.counts.get(p.graph, 0) != p.triples
+    ]
+    hidden = [p.graph for p in pushed if p.sample is not None and p.graph not in view.in_default]
+    return PushCheck(endpoint, differing, hidden)

@@ -863,12 +863,21 @@ class QueryResult:
     """
 
     def __init__(
-        self, kind: str, payload: bytes, *, truncated: bool = False, tsv: bool = False
+        self,
+        kind: str,
+        payload: bytes,
+        *,
+        truncated: bool = False,
+        tsv: bool = False,
+        endpoint_cap: str | None = None,
     ) -> None:
         #: ``SELECT``, ``ASK`` or ``CONSTRUCT`` (CONSTRUCT stands for DESCRIBE too).
         self.type = kind
-        #: Whether a row limit cut the result short.
-        self.truncated = truncated
+        #: Whether a row limit (``limit=``, or a remote endpoint's own cap) cut the result short.
+        self.truncated = truncated or endpoint_cap is not None
+        #: For a remote endpoint that cut the result at its row cap: the cap as it states it (e.g.
+        #: ``max-rows=10000``, from ``actorgraph serve``'s ``X-ActorGraph-Truncated``); else ``None``.
+        self.endpoint_cap = endpoint_cap
         # A SELECT run in this process comes as SPARQL TSV: each cell is a term's text, so rows are
         # split and their terms made once per distinct text, without decoding JSON; the JSON is
         # written from it (by Oxigraph, the same bytes) only when asked for.
@@ -1066,7 +1075,8 @@ class QueryResult:
             )
         names = [str(v) for v in self.vars]
         body = ([None if t is None else curie(str(t)) for t in row] for row in self)
-        caption = f"{len(self)} rows" + (" (cut at the limit)" if self.truncated else "")
+        cut = " (cut by the endpoint's row cap)" if self.endpoint_cap else " (cut at the limit)"
+        caption = f"{len(self)} rows" + (cut if self.truncated else "")
         return html_table(names, body, caption=caption)
 
     def __repr__(self) -> str:

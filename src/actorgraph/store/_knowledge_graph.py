@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 from actorgraph.store._graphs import META_GRAPH, STAGING_PREFIX, expand_graph, to_quads
 from actorgraph.store._loading import has_blank_nodes, line_chunks, load_checked, rdf_input
 from actorgraph.store._lock import unlock_store
-from actorgraph.store._remote import query_endpoint
 from actorgraph.store._replace import LoadingInPlace, swap_in
 
 
@@ -240,6 +239,8 @@ class KnowledgeGraph:
         """
         if self._store is None:
             assert self.endpoint is not None
+            from actorgraph.store._remote import query_endpoint  # noqa: PLC0415 - httpx, on first use
+
             return query_endpoint(
                 self.endpoint,
                 sparql,

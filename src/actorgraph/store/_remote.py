@@ -1,16 +1,23 @@
-"""Remote SPARQL endpoints: queries sent over the SPARQL 1.1 Protocol."""
+"""A remote SPARQL endpoint: queries sent to it (``load("http…")``, ``query --endpoint``), its replies
+checked before anything trusts them, and what its default graph shows.
+
+A reply is read through :mod:`actorgraph.store._client` (deadline, size cap, no redirect to another origin)
+and parsed by pyoxigraph's results and RDF parsers, which refuse anything that is not exactly a SPARQL
+result: an HTML page, truncated or malformed JSON, a JSON list, a binding of an unknown kind, a
+``{"head": …}`` without ``results``, broken N-Triples. Each is an :class:`EndpointError` (exit code 6)
+quoting what came back.
+"""
 
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
 
 from actorgraph._errors import EndpointError, QueryError
-from actorgraph._version import __version__
 from actorgraph.sparql._query import (
     QueryResult,
     _check_param_names,
@@ -19,63 +26,87 @@ from actorgraph.sparql._query import (
     check_query,
     param_terms,
 )
+from actorgraph.store._client import Client, Reply, excerpt, redacted
 from actorgraph.vocab._namespaces import PREFIXES
 
-if TYPE_CHECKING:
-    pass
+__all__ = [
+    "TRUNCATED_HEADER",
+    "UNION_ADVICE",
+    "EndpointView",
+    "bind_remote_params",
+    "default_graph_hint",
+    "query_endpoint",
+    "query_url_for",
+    "view_of_graphs",
+]
 
+#: The header with which ``actorgraph serve`` says that its row cap cut a result.
+TRUNCATED_HEADER = "X-ActorGraph-Truncated"
 
-# --------------------------------------------------------------------------------------------
-# Remote endpoints
+#: What to do when an endpoint's default graph does not include its named graphs.
+UNION_ADVICE = (
+    "a query without GRAPH or FROM (every saved query) sees only the default graph. Either have "
+    "the server answer from the union of its graphs (Oxigraph: restart it as `oxigraph serve "
+    "--location DIR --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`), or name the "
+    "graphs in the query: `GRAPH ?g { … }`, or `FROM <https://w3id.org/actorgraph/graph/curated>`"
+)
+
+# SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE; JSON and N-Triples first.
+_ACCEPT = (
+    "application/sparql-results+json, application/n-triples, "
+    "application/sparql-results+xml;q=0.9, text/turtle;q=0.9, "
+    "text/tab-separated-values;q=0.8, application/rdf+xml;q=0.8"
+)
+_RESULTS_FORMATS = {
+    ox.QueryResultsFormat.JSON,
+    ox.QueryResultsFormat.XML,
+    ox.QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML}
+_DEFAULT_TIMEOUT = 60.0
 
 
 def query_endpoint(
     endpoint: str,
     sparql: str,
     *,
-    params: Mapping[str, object] | None,
-    timeout: float | None,
-    allow_remote: bool,
-    limit: int | None,
+    params: Mapping[str, object] | None = None,
+    timeout: float | None = None,
+    allow_remote: bool = False,
+    limit: int | None = None,
+    client: Client | None = None,
 ) -> QueryResult:
+    """Run ``sparql`` on the endpoint, with actorgraph's prefixes; read its reply as a local result.
+
+    ``timeout`` (default 60 s) bounds the whole exchange. ``result.truncated`` is set when ``limit``
+    cut rows here or the endpoint says it cut them (``result.endpoint_cap``).
+    """
     check_query(sparql, allow_remote=allow_remote)
     if params:
         sparql = bind_remote_params(sparql, params)
     # The prefixes go on the query's first line so that the server's line numbers stay true.
     declared = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
-    body = urllib.parse.urlencode({"query": f"{declared} {sparql}"}).encode()
-    request = urllib.request.Request(
-        endpoint,
-        data=body,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-            "User-Agent": f"actorgraph/{__version__}",
-        },
-    )
+    reply = _post_query(endpoint, f"{declared} {sparql}", timeout, client)
+    return _result_of(reply, endpoint, limit=limit)
+
+
+def _post_query(endpoint: str, text: str, timeout: float | None, client: Client | None) -> Reply:
+    body = urllib.parse.urlencode({"query": text}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
+    own = client is None
+    client = client or Client()
     try:
-        with urllib.request.urlopen(request, timeout=timeout or 60) as response:
-            content_type = response.headers.get("Content-Type", "")
-            payload = response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace")[:500]
-        if exc.code == 400:
-            raise QueryError(f"the endpoint refused the query: {detail}") from None
-        raise EndpointError(f"{endpoint} answered HTTP {exc.code}: {detail}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise EndpointError(
-            f"cannot reach {endpoint}: {exc}; check the URL and that the server runs"
-        ) from None
-    if "n-triples" in content_type:
-        return QueryResult("CONSTRUCT", payload)
-    doc = json.loads(payload)
-    if "boolean" in doc:
-        return QueryResult("ASK", payload)
-    truncated = False
-    if limit is not None and len(doc["results"]["bindings"]) > limit:
-        doc["results"]["bindings"] = doc["results"]["bindings"][:limit]
-        truncated = True
-    return QueryResult("SELECT", json.dumps(doc).encode(), truncated=truncated)
+        return client.request(
+            "POST",
+            endpoint,
+            content=body,
+            headers=headers,
+            timeout=timeout or _DEFAULT_TIMEOUT,
+            write=False,
+        )
+    finally:
+        if own:
+            client.close()
 
 
 def bind_remote_params(sparql: str, params: Mapping[str, object]) -> str:
@@ -89,3 +120,169 @@ def bind_remote_params(sparql: str, params: Mapping[str, object]) -> str:
     terms = param_terms(params)
     _check_param_names(sparql, [variable.value for variable in terms])
     return bind_values(sparql, terms)[0]
+
+
+def _result_of(reply: Reply, endpoint: str, *, limit: int | None) -> QueryResult:
+    where = redacted(endpoint)
+    if reply.status == 400:
+        raise QueryError(f"the endpoint refused the query: {excerpt(reply.body, 500)}")
+    if not 200 <= reply.status < 300:
+        raise EndpointError(_status_message(where, reply))
+    media_type = reply.media_type
+    results_format = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+    graph_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
+    try:
+        if results_format in _RESULTS_FORMATS:
+            parsed = ox.parse_query_results(reply.body, format=results_format)
+            kind = "ASK" if isinstance(parsed, ox.QueryBoolean) else "SELECT"
+            payload = parsed.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        elif graph_format in _GRAPH_FORMATS:
+            triples = [
+                t for t in ox.parse(reply.body, format=graph_format) if isinstance(t, ox.Triple)
+            ]
+            kind, payload = "CONSTRUCT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        else:
+            raise EndpointError(
+                f"{where} answered with {media_type or 'no Content-Type'}, not SPARQL results "
+                f"(is this the server's query URL?): {excerpt(reply.body)}"
+            )
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(
+            f"{where} sent a reply that is not valid {media_type} ({_first_line(exc)}): "
+            f"{excerpt(reply.body)}"
+        ) from None
+    cap = reply.headers.get(TRUNCATED_HEADER)
+    truncated = cap is not None
+    if kind == "SELECT" and limit is not None:
+        doc = json.loads(payload)
+        if len(doc["results"]["bindings"]) > limit:
+            doc["results"]["bindings"] = doc["results"]["bindings"][:limit]
+            payload = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+            truncated = True
+    return QueryResult(kind, payload, truncated=truncated, endpoint_cap=cap)
+
+
+def _first_line(exc: Exception) -> str:
+    return excerpt(str(exc).encode("utf-8"), 160)
+
+
+def _status_message(where: str, reply: Reply) -> str:
+    hint = ""
+    if reply.status in {401, 403}:
+        hint = " (the endpoint wants credentials, or refuses these)"
+    elif reply.status in {404, 405}:
+        hint = " (is this the server's query URL?)"
+    return f"{where} answered HTTP {reply.status}{hint}: {excerpt(reply.body)}"
+
+
+def _ask(endpoint: str, text: str, *, client: Client, timeout: float) -> bool:
+    result = _result_of(_post_query(endpoint, text, timeout, client), endpoint, limit=None)
+    if result.type != "ASK":
+        raise EndpointError(f"{redacted(endpoint)} answered an ASK query with a {result.type}")
+    return bool(result)
+
+
+def default_graph_hint(
+    endpoint: str, *, client: Client | None = None, timeout: float = 10.0
+) -> str | None:
+    """A warning when the endpoint's default graph is empty while its named graphs are not (then
+    a query without ``GRAPH`` or ``FROM`` finds nothing), or ``None``."""
+    own = client is None
+    client = client or Client()
+    try:
+        if _ask(endpoint, "ASK { ?s ?p ?o }", client=client, timeout=timeout):
+            return None
+        if not _ask(endpoint, "ASK { GRAPH ?g { ?s ?p ?o } }", client=client, timeout=timeout):
+            return None
+    finally:
+        if own:
+            client.close()
+    return (
+        f"the default graph of {redacted(endpoint)} is empty, but its named graphs hold triples: "
+        + UNION_ADVICE
+    )
+
+
+@dataclass(frozen=True)
+class EndpointView:
+    """What a query endpoint sees of some graphs: the triples in each, and which of them its
+    default graph shows."""
+
+    counts: dict[str, int]
+    in_default: frozenset[str]
+
+
+def view_of_graphs(
+    endpoint: str,
+    samples: Mapping[str, ox.Triple | None],
+    *,
+    client: Client,
+    timeout: float = 60.0,
+) -> EndpointView:
+    """Count the triples of each graph in ``samples`` at the endpoint, and ask whether its default
+    graph shows each graph's sample triple (a triple of that graph without blank nodes)."""
+    graphs: Sequence[str] = sorted(samples)
+    listed = " ".join(f"<{g}>" for g in graphs)
+    counted = _result_of(
+        _post_query(
+            endpoint,
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+            "GROUP BY ?g",
+            timeout,
+            client,
+        ),
+        endpoint,
+        limit=None,
+    )
+    counts = dict.fromkeys(graphs, 0)
+    for row in counted:
+        try:
+            counts[str(row[0])] = int(str(row[1]))
+        except (TypeError, ValueError):
+            raise EndpointError(
+                f"{redacted(endpoint)} answered a COUNT with {row[1]!r}, not a number"
+            ) from None
+    rows = " ".join(
+        f"({ox.NamedNode(g)} {t.subject} {t.predicate} {t.object})"
+        for g, t in samples.items()
+        if t is not None
+    )
+    in_default: set[str] = set()
+    if rows:
+        shown = _result_of(
+            _post_query(
+                endpoint,
+                f"SELECT DISTINCT ?g WHERE {{ VALUES (?g ?s ?p ?o) {{ {rows} }} ?s ?p ?o }}",
+                timeout,
+                client,
+            ),
+            endpoint,
+            limit=None,
+        )
+        in_default = {str(row[0]) for row in shown}
+    return EndpointView(counts, frozenset(in_default))
+
+
+def query_url_for(url: str) -> str | None:
+    """The query endpoint that usually sits beside a Graph Store or Update URL, or ``None``.
+
+    Oxigraph and Fuseki: ``…/store``, ``…/update``, ``…/data`` → ``…/query``; Virtuoso:
+    ``/sparql-graph-crud[-auth]`` → ``/sparql[-auth]``, and ``/sparql`` takes both; GraphDB:
+    ``…/repositories/NAME/statements`` and ``…/rdf-graphs/service`` → ``…/repositories/NAME``.
+    """
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    if last in {"store", "update", "data"}:
+        new = f"{head}/query"
+    elif last in {"sparql-graph-crud", "sparql-graph-crud-auth"}:
+        new = f"{head}/sparql" + ("-auth" if last.endswith("-auth") else "")
+    elif last in {"sparql", "sparql-auth"}:
+        new = path
+    elif last == "statements" and head.rpartition("/")[0].endswith("/repositories"):
+        new = head
+    elif path.endswith("/rdf-graphs/service"):
+        new = path.removesuffix("/rdf-graphs/service")
+    else:
+        return None
+    return urllib.parse.urlunsplit(parts._replace(path=new, query="", fragment=""))
