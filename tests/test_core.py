@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from rdflib import Literal, URIRef
@@ -231,8 +234,15 @@ def test_on_disk_store_is_reused_and_locked(tmp_path) -> None:  # type: ignore[n
     with actorgraph.load(store=directory) as first:
         count = len(first)
         assert count > 0
-        with pytest.raises(actorgraph.StoreLockedError, match="in use"):
-            actorgraph.load(store=directory)
+        # Another process is locked out while this one has the store open for writing.
+        other = subprocess.run(
+            [sys.executable, "-c", f"import actorgraph; actorgraph.load(store={str(directory)!r})"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert other.returncode != 0 and "StoreLockedError" in other.stderr
+        assert f"actorgraph pid {os.getpid()}" in other.stderr
     with actorgraph.load(store=directory) as again:
         assert len(again) == count
         assert again.resolve("TTP") == "agd:ttp"
