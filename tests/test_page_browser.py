@@ -446,7 +446,7 @@ def test_parallel_ties_can_each_be_clicked(open_page: Any, default_page: str) ->
           const net = actorgraph.network;
           const ids = actorgraph.edges.get().filter(e => {
             const a = actorgraph.nodes.get(e.from).label, b = actorgraph.nodes.get(e.to).label;
-            return a.startsWith('Islamic State') && b.startsWith('Jamiat');
+            return a.startsWith('Islamic State') && a.includes('Khorasan') && b.endsWith('(F)');
           }).map(e => e.id);
           const ends = actorgraph.edges.get(ids[0]);
           net.fit({nodes: [ends.from, ends.to], animation: false});  // as an analyst zooms in
@@ -543,3 +543,114 @@ def test_hostile_event_names_stay_inert(open_page: Any) -> None:
     assert page.evaluate("window.__xss") is None
     assert page.locator("img").count() == 0
     assert loaded.console_errors == []
+
+
+# --------------------------------------------------------------------------- labels
+
+UCDP_PAKISTAN = (
+    Path(__file__).resolve().parents[2] / "shared/data/ucdp/ucdp_ged_hdx_pakistan_2012_2021.csv"
+)
+
+
+def _overlaps(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of label boxes that share any area."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x"] < b["x"] + b["width"]
+                and b["x"] < a["x"] + a["width"]
+                and a["y"] < b["y"] + b["height"]
+                and b["y"] < a["y"] + a["height"]
+            ):
+                found.append((a["id"], b["id"]))
+    return found
+
+
+def _labels_at_three_zooms(
+    loaded: Loaded, name: str
+) -> tuple[list[list[dict[str, Any]]], list[int]]:
+    """The drawn label boxes at the opening zoom, then twice and four times closer, and how many
+    nodes are in view at each."""
+    page = loaded.page
+    page.wait_for_timeout(100)
+    start = page.evaluate("actorgraph.network.getScale()")
+    out: list[list[dict[str, Any]]] = []
+    in_view: list[int] = []
+    for factor in (1, 2, 4):
+        page.evaluate("s => actorgraph.zoomTo(s)", start * factor)
+        out.append(page.evaluate("actorgraph.labels()"))
+        in_view.append(page.evaluate(NODES_IN_VIEW_JS))
+        page.screenshot(path=str(ARTIFACTS / f"labels-{name}-{factor}x.png"))
+    return out, in_view
+
+
+# How many shown nodes have their centre inside the drawing at the current zoom.
+NODES_IN_VIEW_JS = """() => {
+  const net = actorgraph.network, r = document.querySelector('#graph').getBoundingClientRect();
+  const ids = actorgraph.nodes.getIds().filter(id => !actorgraph.nodes.get(id).hidden);
+  const pos = net.getPositions(ids);
+  return ids.filter(id => {
+    const d = net.canvasToDOM(pos[id]);
+    return d.x >= 0 && d.y >= 0 && d.x <= r.width && d.y <= r.height;
+  }).length;
+}"""
+
+
+def _assert_labels_never_collide(loaded: Loaded, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    levels, in_view = _labels_at_three_zooms(loaded, name)
+    graph_box = loaded.page.locator("#graph").bounding_box()
+    for boxes in levels:
+        assert boxes, "no label drawn"
+        assert _overlaps(boxes) == []
+        for b in boxes:
+            assert b["width"] > 0 and b["height"] > 0 and b["text"]
+            # Boxes are in the viewport's CSS pixels, each wholly on the drawing.
+            assert graph_box["x"] <= b["x"] <= graph_box["x"] + graph_box["width"] - b["width"]
+            assert graph_box["y"] <= b["y"] <= graph_box["y"] + graph_box["height"] - b["height"]
+    # Zooming in spreads the nodes apart: a larger share of the nodes in view get their label.
+    shares = [len(boxes) / max(n, 1) for boxes, n in zip(levels, in_view, strict=True)]
+    assert shares[0] < shares[1] < shares[2], (shares, in_view)
+    assert loaded.requests == []
+    assert loaded.console_errors == []
+
+
+def test_default_page_labels_never_collide(open_page: Any, default_page: str) -> None:
+    _assert_labels_never_collide(open_page(default_page), "default")
+
+
+@pytest.fixture(scope="module")
+def ucdp_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """``actorgraph viz --store DIR`` after importing the UCDP GED Pakistan file, as a new user would."""
+    from actorgraph.cli._main import main
+
+    if not UCDP_PAKISTAN.exists():
+        pytest.skip(f"needs the UCDP GED Pakistan file at {UCDP_PAKISTAN}")
+    store = tmp_path_factory.mktemp("ucdp") / "store"
+    assert main(["import", "ucdp", str(UCDP_PAKISTAN), "--store", str(store)]) == 0
+    path = store.parent / "ucdp.html"
+    assert main(["viz", "--store", str(store), "-o", str(path)]) == 0
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_ucdp_actors_view_labels_never_collide(open_page: Any, ucdp_page: str) -> None:
+    _assert_labels_never_collide(open_page(ucdp_page), "ucdp")
+
+
+def test_search_hits_and_the_selection_are_labelled(open_page: Any, default_page: str) -> None:
+    loaded = open_page(default_page)
+    page = loaded.page
+    # The least connected actor is labelled as soon as it is a search hit or selected.
+    quiet = page.evaluate(
+        """() => { const net = actorgraph.network;
+                   const deg = id => net.getConnectedEdges(id).length;
+                   const ids = actorgraph.nodes.getIds().filter(id => !actorgraph.nodes.get(id).hidden);
+                   ids.sort((a, b) => deg(a) - deg(b));
+                   return actorgraph.nodes.get(ids[0]).label; }"""
+    )
+    labelled = lambda: [b["text"] for b in page.evaluate("actorgraph.labels()")]  # noqa: E731
+    loaded.search_results(quiet)
+    assert quiet[:39] in " ".join(labelled())
+    assert _overlaps(page.evaluate("actorgraph.labels()")) == []

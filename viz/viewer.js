@@ -333,6 +333,8 @@
   searchInput.addEventListener("input", function () {
     clear(resultsEl);
     var found = search(searchInput.value);
+    searchHits = found.slice(0, 30);
+    network.redraw();
     found.slice(0, 30).forEach(function (n) {
       var li = el("li");
       var button = el("button");
@@ -762,8 +764,11 @@
   }
 
   network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
+    if (params.nodes.length) { showNode(params.nodes[0]); return; }
+    // A drawn label stands for its node.
+    var n = labelAt(params.pointer.DOM.x, params.pointer.DOM.y);
+    if (n >= 0) { network.selectNodes([n]); showNode(n); return; }
+    if (params.edges.length) showEdge(params.edges[0]);
   });
 
   // ------------------------------------------------------------------ trace and path
@@ -832,6 +837,125 @@
     setPathStatus("Select a node, then use its panel to trace its neighbourhood or find a path.");
   });
 
+  // ------------------------------------------------------------------ labels
+  // The page draws node labels itself, after vis-network's frame (whose own labels are off, see
+  // _page_data), so that no two labels ever overlap: candidates are taken in order of
+  // importance (the focused entity, the selection, search hits, then degree) and each is placed
+  // beside its node where it collides with no label already placed, else left out. Labels keep
+  // one size on screen, so zooming in spreads the nodes apart and lets more of them fit, as
+  // sigma.js's label grid does.
+  var LABEL_PX = 12, LABEL_PAD = 2, LABEL_CELL = 96, LABEL_BUDGET = 2000, LABEL_MAX_CHARS = 40;
+  var LABEL_FONT = LABEL_PX + 'px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif';
+  var labelText = graph.nodes.map(function (n) {
+    var chars = Array.from(String(n.label || ""));
+    return chars.length > LABEL_MAX_CHARS ? chars.slice(0, LABEL_MAX_CHARS - 1).join("") + "…" : chars.join("");
+  });
+  var labelWidth = new Float32Array(N).fill(-1);
+  var byDegree = [];
+  for (var d0 = 0; d0 < N; d0++) byDegree.push(d0);
+  byDegree.sort(function (a, b) { return adj[b].length - adj[a].length || a - b; });
+  var searchHits = [];      // node indices matching the search box, best first
+  var dimmed = null;        // Uint8Array while a neighbourhood is focused: 1 = dimmed
+  var focusState = null;    // {node, hops}
+  var drawnLabels = [];     // [node, left, top, width, height] in the canvas's CSS pixels
+
+  function placeLabels(ctx) {
+    var view = network.body.view, scale = view.scale, tx = view.translation.x, ty = view.translation.y;
+    var width = container.clientWidth, height = container.clientHeight;
+    var bodyNodes = network.body.nodes;
+    var grid = new Map(), placed = [], seen = new Uint8Array(N), tried = 0;
+    var h = LABEL_PX + 2 * LABEL_PAD;
+    ctx.font = LABEL_FONT;
+
+    function collides(x, y, w) {
+      var c0 = Math.floor(x / LABEL_CELL), c1 = Math.floor((x + w) / LABEL_CELL);
+      var r0 = Math.floor(y / LABEL_CELL), r1 = Math.floor((y + h) / LABEL_CELL);
+      for (var cx = c0; cx <= c1; cx++) {
+        for (var cy = r0; cy <= r1; cy++) {
+          var cell = grid.get(cx * 65536 + cy);
+          if (!cell) continue;
+          for (var k = 0; k < cell.length; k++) {
+            var b = placed[cell[k]];
+            if (x < b[1] + b[3] && b[1] < x + w && y < b[2] + b[4] && b[2] < y + h) return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    function put(n, x, y, w) {
+      var k = placed.length;
+      placed.push([n, x, y, w, h]);
+      var c0 = Math.floor(x / LABEL_CELL), c1 = Math.floor((x + w) / LABEL_CELL);
+      var r0 = Math.floor(y / LABEL_CELL), r1 = Math.floor((y + h) / LABEL_CELL);
+      for (var cx = c0; cx <= c1; cx++) {
+        for (var cy = r0; cy <= r1; cy++) {
+          var key = cx * 65536 + cy, cell = grid.get(key);
+          if (cell) cell.push(k); else grid.set(key, [k]);
+        }
+      }
+    }
+
+    function consider(n) {
+      if (seen[n] || !nodeShown[n] || (dimmed && dimmed[n]) || !labelText[n]) return;
+      seen[n] = 1;
+      var bn = bodyNodes[n];
+      if (!bn) return;  // not added yet (events of a large graph, a moment after the first frame)
+      var x = bn.x * scale + tx, y = bn.y * scale + ty;
+      if (x < -200 || y < -50 || x > width + 200 || y > height + 50) return;
+      tried++;
+      if (labelWidth[n] < 0) labelWidth[n] = ctx.measureText(labelText[n]).width + 2 * LABEL_PAD;
+      var w = labelWidth[n], r = ((bn.options && bn.options.size) || 10) * scale + 1;
+      // Below the node, above it, to its right, to its left.
+      var spots = [[x - w / 2, y + r], [x - w / 2, y - r - h], [x + r + 2, y - h / 2], [x - r - 2 - w, y - h / 2]];
+      for (var s = 0; s < spots.length; s++) {
+        var sx = spots[s][0], sy = spots[s][1];
+        if (sx < 0 || sy < 0 || sx + w > width || sy + h > height) continue;  // whole, or not at all
+        if (!collides(sx, sy, w)) { put(n, sx, sy, w); return; }
+      }
+    }
+
+    if (focusState) consider(focusState.node);
+    network.getSelectedNodes().forEach(function (n) { consider(Number(n)); });
+    searchHits.forEach(consider);
+    for (var k = 0; k < N && tried < LABEL_BUDGET; k++) consider(byDegree[k]);
+    return placed;
+  }
+
+  function drawLabels(ctx) {
+    drawnLabels = placeLabels(ctx);
+    var ratio = network.canvas.pixelRatio || window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = LABEL_FONT;
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.fillStyle = "#222";
+    drawnLabels.forEach(function (b) {
+      ctx.strokeText(labelText[b[0]], b[1] + LABEL_PAD, b[2] + LABEL_PAD);
+      ctx.fillText(labelText[b[0]], b[1] + LABEL_PAD, b[2] + LABEL_PAD);
+    });
+    ctx.restore();
+  }
+  network.on("afterDrawing", drawLabels);
+
+  function labelAt(x, y) {
+    for (var k = drawnLabels.length - 1; k >= 0; k--) {
+      var b = drawnLabels[k];
+      if (x >= b[1] && x <= b[1] + b[3] && y >= b[2] && y <= b[2] + b[4]) return b[0];
+    }
+    return -1;
+  }
+
+  function labelBoxes() {
+    var r = container.getBoundingClientRect();
+    return drawnLabels.map(function (b) {
+      return { id: details[b[0]].id, text: labelText[b[0]], x: r.left + b[1], y: r.top + b[2], width: b[3], height: b[4] };
+    });
+  }
+
   // ------------------------------------------------------------------ physics and title
   var physicsBox = document.getElementById("physics");
   if (meta.physics.toggle) {
@@ -877,6 +1001,12 @@
     search: function (q) { return search(q).map(function (n) { return details[n].id; }); },
     searchEvents: function (q) { return searchEvents(q).map(function (k) { return events[k].id; }); },
     counts: counts,
-    isComplete: function () { return complete; }
+    isComplete: function () { return complete; },
+    // The label boxes drawn in the last frame, in CSS pixels of the viewport.
+    labels: labelBoxes,
+    zoomTo: function (scale) {
+      network.moveTo({ scale: Number(scale), animation: false });
+      network.redraw();
+    }
   };
 })();

@@ -266,7 +266,14 @@ def build_page_data(
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": seed},
         "physics": {"enabled": False, "stabilization": {"enabled": False}},
-        "nodes": {"shape": "dot", "size": 10, "font": {"size": 14}},
+        # The viewer draws the labels itself, never overlapping (viz/viewer.js, "labels"):
+        # vis-network's own are never drawn, whatever the zoom.
+        "nodes": {
+            "shape": "dot",
+            "size": 10,
+            "font": {"size": 14},
+            "scaling": {"label": {"drawThreshold": 1_000_000}},
+        },
         "edges": {
             "smooth": False,
             "width": 1,
