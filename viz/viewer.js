@@ -177,6 +177,8 @@
     if (nodeChanges.length) nodes.update(nodeChanges);
     if (edgeChanges.length) edges.update(edgeChanges);
     updateStatus();
+    if (focusState) setFocus(focusState.nodes, focusState.hops, false);
+    else stateChanged();
   }
 
   function counts() {
@@ -364,6 +366,7 @@
       found.push(-1);
     });
     if (searchInput.value && !found.length) resultsEl.appendChild(el("li", "No match", "muted"));
+    stateChanged();
   });
   searchInput.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter") {
@@ -405,7 +408,7 @@
   // ------------------------------------------------------------------ side panel
   var panel = document.getElementById("panel");
   var body = document.getElementById("panel-body");
-  document.getElementById("panel-close").addEventListener("click", function () { panel.hidden = true; });
+  document.getElementById("panel-close").addEventListener("click", function () { panel.hidden = true; stateChanged(); });
 
   function typeLabel(curie) {
     for (var k = 0; k < meta.types.length; k++) if (meta.types[k].id === curie) return meta.types[k].label;
@@ -578,6 +581,14 @@
     trace.addEventListener("click", function () { traceFrom(n, Number(hops.value)); });
     actions.appendChild(trace);
     actions.appendChild(hops);
+    [1, 2].forEach(function (k) {
+      var b = el("button", k === 1 ? "Show its neighbourhood" : "2 hops");
+      b.type = "button";
+      b.id = "focus-" + k;
+      b.title = "Dim everything farther than " + k + " hop" + (k > 1 ? "s" : "") + " from it";
+      b.addEventListener("click", function () { setFocus([n], k, true); });
+      actions.appendChild(b);
+    });
     var start = el("button", "Path from here");
     start.type = "button";
     start.id = "path-start";
@@ -619,6 +630,7 @@
       body.appendChild(definitionList(rows));
     }
     panel.hidden = false;
+    stateChanged();
   }
 
   // A folded event's panel: who claimed it and who is held responsible, by claim and source;
@@ -685,6 +697,7 @@
     body.appendChild(el("h3", "Relations it was folded into (" + ties.length + ")"));
     ties.forEach(function (e) { body.appendChild(edgeLine(e)); });
     panel.hidden = false;
+    stateChanged();
   }
 
   function showEdge(e) {
@@ -744,6 +757,7 @@
       others.forEach(function (s) { body.appendChild(sourceBlock(s)); });
     }
     panel.hidden = false;
+    stateChanged();
   }
 
   // Arrowheads on large graphs only when zoomed in enough to see them: switched after the
@@ -765,10 +779,10 @@
 
   network.on("click", function (params) {
     if (params.nodes.length) { showNode(params.nodes[0]); return; }
-    // A drawn label stands for its node.
+    if (params.edges.length) { showEdge(params.edges[0]); return; }
+    // A drawn label stands for its node (a tie drawn through it is the finer target).
     var n = labelAt(params.pointer.DOM.x, params.pointer.DOM.y);
-    if (n >= 0) { network.selectNodes([n]); showNode(n); return; }
-    if (params.edges.length) showEdge(params.edges[0]);
+    if (n >= 0) { network.selectNodes([n]); showNode(n); }
   });
 
   // ------------------------------------------------------------------ trace and path
@@ -836,6 +850,186 @@
     pathStart = null;
     setPathStatus("Select a node, then use its panel to trace its neighbourhood or find a path.");
   });
+
+  // ------------------------------------------------------------------ focus
+  // "Show its neighbourhood": the entities within k hops of one or more centres (over the
+  // relations shown) stay as they are, everything else is dimmed and unlabelled, until "Show
+  // everything". Filters changed meanwhile re-draw the neighbourhood with the relations left.
+  var DIM_NODE = 0.12, DIM_EDGE = 0.07;
+  var focusStatus = document.getElementById("focus-status");
+  var unfocusButton = document.getElementById("unfocus");
+  var edgeDimmed = new Uint8Array(E);
+
+  function setFocus(centres, hops, fit) {
+    centres = centres.filter(function (n) { return n >= 0 && n < N && nodeShown[n]; });
+    if (!centres.length) { clearFocus(); return; }
+    var inside = new Uint8Array(N);
+    centres.forEach(function (c) {
+      var r = bfs(c, hops);
+      r.order.forEach(function (u) { inside[u] = 1; });
+    });
+    focusState = { nodes: centres, node: centres[0], hops: hops };
+    var wasDimmed = dimmed || new Uint8Array(N);
+    dimmed = new Uint8Array(N);
+    var nodeChanges = [], edgeChanges = [], count = 0, ids = [];
+    for (var n = 0; n < N; n++) {
+      dimmed[n] = inside[n] ? 0 : 1;
+      if (inside[n]) { count++; ids.push(n); }
+      if (dimmed[n] !== wasDimmed[n]) nodeChanges.push({ id: n, opacity: dimmed[n] ? DIM_NODE : 1 });
+    }
+    for (var e = 0; e < E; e++) {
+      var edge = graph.edges[e], dim = inside[edge.from] && inside[edge.to] ? 0 : 1;
+      if (dim !== edgeDimmed[e]) { edgeDimmed[e] = dim; edgeChanges.push(edgeColor(e)); }
+    }
+    if (nodeChanges.length) nodes.update(nodeChanges.filter(function (c) { return nodes.get(c.id) !== null; }));
+    if (edgeChanges.length) edges.update(edgeChanges.filter(function (c) { return edges.get(c.id) !== null; }));
+    var names = centres.map(function (c) { return details[c].label; }).join(", ");
+    focusStatus.textContent = visibleControls("Neighbourhood of " + names + " within " + hops + " hop" +
+      (hops === 1 ? "" : "s") + ": " + count + " entities; the rest is dimmed.");
+    focusStatus.dataset.focus = centres.map(function (c) { return details[c].id; }).join(" ");
+    focusStatus.dataset.hops = String(hops);
+    focusStatus.dataset.count = String(count);
+    focusStatus.hidden = false;
+    unfocusButton.hidden = false;
+    if (fit) network.fit({ nodes: ids, maxZoomLevel: 1.5, animation: false });
+    network.redraw();
+    stateChanged();
+  }
+
+  function edgeColor(e) {
+    var rel = relByIndex[meta.edgeRel[e]];
+    var opacity = edgeDimmed[e] ? DIM_EDGE : 1;
+    return { id: e, color: { color: rel.color, highlight: rel.color, opacity: opacity } };
+  }
+
+  function clearFocus() {
+    if (!focusState) return;
+    var nodeChanges = [], edgeChanges = [];
+    for (var n = 0; n < N; n++) if (dimmed[n]) nodeChanges.push({ id: n, opacity: 1 });
+    for (var e = 0; e < E; e++) if (edgeDimmed[e]) { edgeDimmed[e] = 0; edgeChanges.push(edgeColor(e)); }
+    focusState = null;
+    dimmed = null;
+    nodes.update(nodeChanges.filter(function (c) { return nodes.get(c.id) !== null; }));
+    edges.update(edgeChanges.filter(function (c) { return edges.get(c.id) !== null; }));
+    focusStatus.hidden = true;
+    delete focusStatus.dataset.focus;
+    delete focusStatus.dataset.hops;
+    delete focusStatus.dataset.count;
+    unfocusButton.hidden = true;
+    network.redraw();
+    stateChanged();
+  }
+
+  unfocusButton.addEventListener("click", clearFocus);
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || !focusState) return;
+    var t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) return;
+    clearFocus();
+  });
+
+  // ------------------------------------------------------------------ the view in the URL
+  // The page's state (focus, filters, period, search, what the panel shows) lives in the URL's
+  // fragment, so the same file opened with the same fragment shows the same view. Values from
+  // the fragment are only looked up (CURIEs, type and relation ids, numbers), never inserted.
+  var restoring = false, opened = false;
+  var openingHash = location.hash;  // read before anything can rewrite it
+
+  function currentState() {
+    var p = new URLSearchParams();
+    if (focusState) {
+      p.set("focus", focusState.nodes.map(function (c) { return details[c].id; }).join(" "));
+      p.set("hops", String(focusState.hops));
+    }
+    var typesDefault = meta.types.every(function (t) { return Boolean(typeOn[t.index]) === !t.hidden; });
+    if (!typesDefault) {
+      p.set("types", meta.types.filter(function (t) { return typeOn[t.index]; }).map(function (t) { return t.id; }).join(" "));
+    }
+    var relsOff = meta.relations.filter(function (r) { return !relOn[r.index]; }).map(function (r) { return r.id; });
+    if (relsOff.length) p.set("hiderel", relsOff.join(" "));
+    if (years.from !== -Infinity) p.set("from", String(years.from));
+    if (years.to !== Infinity) p.set("to", String(years.to));
+    if (searchInput.value) p.set("q", searchInput.value);
+    if (!panel.hidden) {
+      if (body.dataset.node) p.set("node", body.dataset.node);
+      else if (body.dataset.event) p.set("event", body.dataset.event);
+      else if (body.dataset.edge) p.set("edge", body.dataset.edge);
+    }
+    return p.toString();
+  }
+
+  function stateChanged() {
+    if (restoring || !opened) return;
+    var hash = currentState();
+    if (hash === location.hash.replace(/^#/, "")) return;
+    try {
+      history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    } catch (err) {
+      location.replace("#" + hash);  // where replaceState is refused (some file: URLs)
+    }
+  }
+
+  // A CURIE from the fragment: only the page's own keys ("__proto__" is not one).
+  function lookUp(map, key) {
+    return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
+
+  function setChecked(listId, state, items, on) {
+    items.forEach(function (item) {
+      var want = on(item);
+      state[item.index] = want;
+      var box = document.querySelector("#" + listId + " input[data-id=\"" + CSS.escape(item.id) + "\"]");
+      if (box) box.checked = want;
+    });
+  }
+
+  function restoreState(hash) {
+    var p = new URLSearchParams(hash.replace(/^#/, ""));
+    restoring = true;
+    try {
+      if (p.has("types")) {
+        var wantTypes = p.get("types").split(" ");
+        setChecked("type-filters", typeOn, meta.types, function (t) { return wantTypes.indexOf(t.id) >= 0; });
+      }
+      if (p.has("hiderel")) {
+        var off = p.get("hiderel").split(" ");
+        setChecked("relation-filters", relOn, meta.relations, function (r) { return off.indexOf(r.id) < 0; });
+      }
+      var from = document.getElementById("year-from"), to = document.getElementById("year-to");
+      if (!document.getElementById("time-section").hidden) {
+        if (/^-?\d+$/.test(p.get("from") || "")) { from.value = p.get("from"); from.dispatchEvent(new Event("input")); }
+        if (/^-?\d+$/.test(p.get("to") || "")) { to.value = p.get("to"); to.dispatchEvent(new Event("input")); }
+      }
+      applyFilters();
+      if (p.get("q")) { searchInput.value = p.get("q"); searchInput.dispatchEvent(new Event("input")); }
+      if (p.get("focus")) {
+        var centres = p.get("focus").split(" ").map(function (c) { return lookUp(indexById, c); })
+          .filter(function (k) { return k !== undefined; });
+        var hops = Math.max(0, Math.min(9, parseInt(p.get("hops"), 10) || 1));
+        if (centres.length) setFocus(centres, hops, true);
+      }
+      var k;
+      if (p.get("node") && (k = lookUp(indexById, p.get("node"))) !== undefined) {
+        if (focusState) { network.selectNodes([k]); showNode(k); } else focusNode(k);
+      } else if (p.get("event") && (k = lookUp(eventById, p.get("event"))) !== undefined) {
+        focusEvent(k);
+      } else if (/^\d+$/.test(p.get("edge") || "") && Number(p.get("edge")) < E) {
+        network.selectEdges([Number(p.get("edge"))]);
+        showEdge(Number(p.get("edge")));
+      }
+    } finally {
+      restoring = false;
+    }
+  }
+
+  // The page opens in the state its fragment says, else in the focus it was written with
+  // (actorgraph viz --focus NAME --hops K).
+  function openingState() {
+    if (openingHash.length > 1) restoreState(openingHash);
+    else if (meta.focus && meta.focus.nodes.length) setFocus(meta.focus.nodes, meta.focus.hops, true);
+    opened = true;
+    stateChanged();
+  }
 
   // ------------------------------------------------------------------ labels
   // The page draws node labels itself, after vis-network's frame (whose own labels are off, see
@@ -915,7 +1109,7 @@
       }
     }
 
-    if (focusState) consider(focusState.node);
+    if (focusState) focusState.nodes.forEach(consider);
     network.getSelectedNodes().forEach(function (n) { consider(Number(n)); });
     searchHits.forEach(consider);
     for (var k = 0; k < N && tried < LABEL_BUDGET; k++) consider(byDegree[k]);
@@ -973,6 +1167,7 @@
     window.actorgraphComplete = performance.now();
     performance.mark("ag:complete");
     applyFilters();  // catches up with any control changed while events were being added
+    openingState();
     if (meta.physics.start) network.setOptions({ physics: { enabled: true } });
   }
 
@@ -1002,6 +1197,14 @@
     searchEvents: function (q) { return searchEvents(q).map(function (k) { return events[k].id; }); },
     counts: counts,
     isComplete: function () { return complete; },
+    curie: function (i) { return details[i].id; },
+    // The entities of the focused neighbourhood (CURIEs), or null when nothing is focused.
+    focused: function () {
+      if (!dimmed) return null;
+      var out = [];
+      for (var n = 0; n < N; n++) if (!dimmed[n]) out.push(details[n].id);
+      return out;
+    },
     // The label boxes drawn in the last frame, in CSS pixels of the viewport.
     labels: labelBoxes,
     zoomTo: function (scale) {

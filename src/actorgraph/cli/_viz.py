@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from actorgraph._errors import UsageError
 from actorgraph.cli._options import (
     add_filter_flags,
     add_store_flags,
@@ -26,7 +27,8 @@ def add_parser(sub: Any) -> None:
         """
         Write one self-contained HTML page of the network (no internet needed to open it):
         filter by type, relation and date, search names and aliases, click a tie to read the
-        claims and sources behind it.
+        claims and sources behind it. With --focus the page opens on that entity's
+        neighbourhood (--hops away), the rest of the network dimmed around it.
         """,
         """
         actorgraph viz                          # writes actorgraph.html
@@ -47,14 +49,39 @@ def add_parser(sub: Any) -> None:
 
 
 def _cmd_viz(args: argparse.Namespace) -> int:
+    from actorgraph.network._filters import focus_nodes  # noqa: PLC0415
     from actorgraph.page._render import render_html  # noqa: PLC0415
 
     kg = open_graph(args)
-    graph = kg.to_networkx(view=args.view, **filters_from(args))
-    html = render_html(graph, None, title=args.title, physics=args.physics or None)
+    # --focus opens the page on the neighbourhood, with the rest of the graph dimmed around it
+    # (and one click away), rather than leaving the rest out.
+    filters = {k: v for k, v in filters_from(args).items() if k not in ("focus", "hops")}
+    graph = kg.to_networkx(view=args.view, **filters)
+    centres = [c for c in focus_nodes(kg, graph, args.focus) if c in graph] if args.focus else []
+    if args.focus and not centres:
+        raise UsageError(f"--focus {args.focus!r} is not in this view of the graph")
+    html = render_html(
+        graph,
+        None,
+        title=args.title,
+        physics=args.physics or None,
+        focus=centres,
+        hops=args.hops,
+    )
     path = write_output(args.output, html.encode("utf-8"))
+    opens_on = ""
+    if centres:
+        import networkx as nx  # noqa: PLC0415
+
+        undirected = graph.to_undirected(as_view=True)
+        near: set[str] = set()
+        for centre in centres:
+            near |= set(nx.single_source_shortest_path_length(undirected, centre, cutoff=args.hops))
+        names = ", ".join(str(graph.nodes[c].get("label") or c) for c in centres)
+        hops = f"{args.hops} hop{'' if args.hops == 1 else 's'}"
+        opens_on = f"; opens on the {len(near):,} within {hops} of {names}"
     print(
-        f"wrote {path} ({graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges); "
-        "open it in a browser, no internet needed"
+        f"wrote {path} ({graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges"
+        f"{opens_on}); open it in a browser, no internet needed"
     )
     return 0
