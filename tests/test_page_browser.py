@@ -701,8 +701,12 @@ def test_focus_dims_all_but_the_neighbourhood_and_comes_back(
     assert not status.is_visible()
     assert page.evaluate("actorgraph.focused()") is None
     assert _dimmed(loaded) == 0
+    # Escape: first closes the panel that has the keyboard, then leaves the focus.
     page.click("#focus-1")
-    page.locator("#graph canvas").focus()
+    page.keyboard.press("Escape")
+    assert not page.locator("#panel").is_visible()
+    assert _dimmed(loaded) > 0
+    page.locator(".vis-network").focus()
     page.keyboard.press("Escape")
     assert _dimmed(loaded) == 0
     assert loaded.console_errors == []
@@ -773,3 +777,85 @@ def test_the_view_round_trips_through_the_url(open_page: Any, default_page: str)
     for opened in (loaded, again, hostile):
         assert opened.requests == []
         assert opened.console_errors == []
+
+
+# --------------------------------------------------------------------------- keyboard and tables
+
+
+def _tab_to(loaded: Loaded, selector: str, limit: int = 60, *, back: bool = False) -> None:
+    """Press Tab (Shift+Tab if ``back``) until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if loaded.page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+        loaded.page.keyboard.press("Shift+Tab" if back else "Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_the_page_works_from_the_keyboard(open_page: Any, default_page: str) -> None:
+    loaded = open_page(default_page)
+    page = loaded.page
+    keys = page.keyboard
+    _tab_to(loaded, "#search")
+    keys.type("Tehreek-e-Taliban")
+    keys.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('#search-results') !== null")
+    for _ in range(30):  # down the results to the TTP
+        if page.evaluate("document.activeElement.dataset.node") == "agd:ttp":
+            break
+        keys.press("ArrowDown")
+    keys.press("Enter")
+    page.wait_for_selector('#panel-body[data-node="agd:ttp"]')
+    # The panel took the keyboard; its actions come next.
+    assert page.evaluate("document.activeElement.closest('#panel') !== null")
+    _tab_to(loaded, "#focus-1")
+    keys.press("Enter")
+    assert page.locator("#focus-status").get_attribute("data-focus") == "agd:ttp"
+    _tab_to(loaded, "#unfocus", back=True)  # back from the panel, past the drawing
+    keys.press("Enter")
+    assert page.evaluate("actorgraph.focused()") is None
+    # Filters are checkboxes and sliders: Space and the arrow keys.
+    assert page.evaluate("document.activeElement.id") == "clear-highlight"
+    _tab_to(loaded, '#type-filters input[data-id="ag:Person"]', back=True)
+    before = loaded.status()
+    keys.press("Space")
+    assert loaded.status()[0] < before[0]
+    keys.press("Space")
+    assert loaded.status() == before
+    _tab_to(loaded, "#year-from", back=True)
+    keys.press("ArrowRight")
+    assert page.locator("#year-from").input_value() == str(
+        int(page.locator("#year-from").get_attribute("min")) + 1
+    )
+    # The drawing pans and zooms from the keyboard once it has the focus.
+    _tab_to(loaded, ".vis-network")
+    scale = page.evaluate("actorgraph.network.getScale()")
+    keys.down("=")  # vis-network zooms on each frame while the key is held
+    page.wait_for_timeout(300)
+    keys.up("=")
+    assert page.evaluate("actorgraph.network.getScale()") > scale
+    assert loaded.console_errors == []
+
+
+def test_the_selected_entity_ties_are_a_table(open_page: Any, default_page: str) -> None:
+    loaded = open_page(default_page)
+    page = loaded.page
+    _search_and_open(loaded, "ISKP", "agd:iskp")
+    relations = page.locator("#panel-body h3", has_text="Relations (").inner_text()
+    count = int(relations.split("(")[1].rstrip(")"))
+    table = page.get_by_role("table", name="Ties of Islamic State")
+    assert table.count() == 1
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers == ["With", "Relation", "Period", "Claims", "Sources"]
+    rows = table.locator("tbody tr")
+    assert rows.count() == count
+    # Each row is headed by the other end, a button to it; the relation reads as a sentence.
+    first = rows.first
+    assert first.locator("th[scope=row] button[data-node]").count() == 1
+    label = first.locator("td button").get_attribute("aria-label")
+    assert "Islamic State" in label
+    claims = [int(t) for t in table.locator("tbody td:nth-child(4)").all_inner_texts()]
+    assert sum(claims) > 0
+    other = first.locator("th button").get_attribute("data-node")
+    first.locator("th button").click()
+    page.wait_for_selector(f'#panel-body[data-node="{other}"]')
+    assert loaded.console_errors == []

@@ -145,6 +145,7 @@
   performance.mark("ag:datasets");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, meta.options);
   performance.mark("ag:network");
+  network.canvas.frame.setAttribute("aria-label", "Network drawing: arrow keys pan, + and - zoom");
 
   // Undirected adjacency for trace and shortest path: adj[i] = [neighbour, edge, ...].
   var adj = [];
@@ -368,7 +369,28 @@
     if (searchInput.value && !found.length) resultsEl.appendChild(el("li", "No match", "muted"));
     stateChanged();
   });
+  // Arrow keys move between the search box and its results; Escape goes back to the box.
+  resultsEl.addEventListener("keydown", function (ev) {
+    var buttons = Array.prototype.slice.call(resultsEl.querySelectorAll("button"));
+    var k = buttons.indexOf(document.activeElement);
+    if (k < 0) return;
+    if (ev.key === "ArrowDown" && k + 1 < buttons.length) { buttons[k + 1].focus(); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp") { (k > 0 ? buttons[k - 1] : searchInput).focus(); ev.preventDefault(); }
+    else if (ev.key === "Escape") { searchInput.focus(); ev.preventDefault(); }
+  });
+  // A panel opened from the keyboard takes the keyboard focus, so its actions are the next Tab.
+  resultsEl.addEventListener("click", function (ev) {
+    if (ev.detail === 0 && !panel.hidden) {
+      var title = body.querySelector("h2");
+      if (title) { title.tabIndex = -1; title.focus(); }
+    }
+  });
   searchInput.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") {
+      var firstResult = resultsEl.querySelector("button");
+      if (firstResult) { firstResult.focus(); ev.preventDefault(); }
+      return;
+    }
     if (ev.key === "Enter") {
       var first = search(searchInput.value)[0];
       if (first !== undefined) { focusNode(first); return; }
@@ -629,8 +651,64 @@
       body.appendChild(el("h3", "Attributes"));
       body.appendChild(definitionList(rows));
     }
+    if (incident.length) body.appendChild(tiesTable(n, incident));
     panel.hidden = false;
     stateChanged();
+  }
+
+  // The entity's ties as a table a screen reader can walk: one row a tie, the other end as the
+  // row's header (a button to it), then the relation read from this entity, its period, and how
+  // many claims and sources stand behind it.
+  function tiesTable(n, incident) {
+    var section = el("section", null, "ties");
+    var table = el("table");
+    table.id = "ties-table";
+    var caption = el("caption");
+    caption.appendChild(el("span", "Ties of "));
+    caption.appendChild(dataEl("span", details[n].label));
+    caption.appendChild(el("span", " (" + incident.length + ")"));
+    table.appendChild(caption);
+    var head = el("thead"), hr = el("tr");
+    ["With", "Relation", "Period", "Claims", "Sources"].forEach(function (name) {
+      var th = el("th", name);
+      th.scope = "col";
+      hr.appendChild(th);
+    });
+    head.appendChild(hr);
+    table.appendChild(head);
+    var tbody = el("tbody");
+    incident.forEach(function (e) {
+      var edge = graph.edges[e], d = edgeDetails[e], rel = relByIndex[meta.edgeRel[e]];
+      var outgoing = edge.from === n, other = outgoing ? edge.to : edge.from;
+      var tr = el("tr");
+      tr.dataset.edge = String(e);
+      var th = el("th");
+      th.scope = "row";
+      var b = dataEl("button", details[other].label, "link-button");
+      b.type = "button";
+      b.dataset.node = details[other].id;
+      b.addEventListener("click", function () { focusNode(other); });
+      th.appendChild(b);
+      tr.appendChild(th);
+      var relCell = el("td");
+      var rb = el("button", (outgoing ? "" : "← ") + rel.label + (outgoing ? " →" : ""), "link-button");
+      rb.type = "button";
+      rb.setAttribute("aria-label", outgoing ? details[n].label + " " + rel.label + " " + details[other].label
+        : details[other].label + " " + rel.label + " " + details[n].label);
+      rb.addEventListener("click", function () { network.selectEdges([e]); showEdge(e); });
+      relCell.appendChild(rb);
+      tr.appendChild(relCell);
+      tr.appendChild(dataEl("td", d.start || d.end ? (d.start || "…") + " – " + (d.end || "…") : ""));
+      var statements = d.statements || [], sources = {};
+      statements.forEach(function (st) { if (st.source) sources[st.source] = true; });
+      (d.sources || []).forEach(function (src) { sources[src] = true; });
+      tr.appendChild(el("td", String(statements.length)));
+      tr.appendChild(el("td", String(Object.keys(sources).length)));
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    section.appendChild(table);
+    return section;
   }
 
   // A folded event's panel: who claimed it and who is held responsible, by claim and source;
@@ -911,6 +989,8 @@
     dimmed = null;
     nodes.update(nodeChanges.filter(function (c) { return nodes.get(c.id) !== null; }));
     edges.update(edgeChanges.filter(function (c) { return edges.get(c.id) !== null; }));
+    // The button hides itself: the keyboard stays beside it rather than falling to the page.
+    if (document.activeElement === unfocusButton) document.getElementById("clear-highlight").focus();
     focusStatus.hidden = true;
     delete focusStatus.dataset.focus;
     delete focusStatus.dataset.hops;
@@ -921,6 +1001,13 @@
   }
 
   unfocusButton.addEventListener("click", clearFocus);
+  panel.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || (ev.target && ev.target.tagName === "SELECT")) return;
+    panel.hidden = true;
+    stateChanged();
+    searchInput.focus();
+    ev.stopPropagation();
+  });
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape" || !focusState) return;
     var t = ev.target;

@@ -285,6 +285,9 @@ def build_page_data(
             "tooltipDelay": 150,
             "hideEdgesOnDrag": large,
             "hideEdgesOnZoom": large,
+            # Arrow keys pan and +/- zoom while the drawing has the keyboard focus; the focus
+            # is never taken from the search box by a passing mouse.
+            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
         },
         "groups": {
             f"t{type_ids[t]}": {
