@@ -723,7 +723,7 @@ def test_focus_dims_all_but_the_neighbourhood_and_comes_back(
 
 
 def test_viz_focus_opens_the_page_on_the_neighbourhood(open_page: Any, tmp_path: Path) -> None:
-    from actorgraph.cli._main import main
+    from actorgraph.cli import main
 
     path = tmp_path / "ttp.html"
     assert main(["viz", "-o", str(path), "--focus", "TTP", "--hops", "2"]) == 0
