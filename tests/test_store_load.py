@@ -152,3 +152,29 @@ def test_ctrl_c_during_the_load_leaves_the_graph_empty(
     assert where == "parse" or calls[:2] == ["alive", "join"]
     assert not any(t.name == "actorgraph-load" for t in threading.enumerate())
     assert {str(q) for q in kg.store} == before
+
+
+def test_the_compiled_bundled_data_is_cached_and_a_damaged_cache_is_compiled_again(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    count = "import actorgraph; print(len(actorgraph.load()))"
+    env = {**os.environ, "ACTORGRAPH_CACHE": str(tmp_path / "cache")}
+
+    def run() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", count], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    first = run()
+    cached = list((tmp_path / "cache").glob("curated-*.nq"))
+    assert len(cached) == 1 and cached[0].stat().st_size > 0
+    assert run() == first  # read from the cache
+    cached[0].write_text("<not> <n-quads", encoding="utf-8")
+    assert run() == first  # a damaged cache is compiled again
+    env["ACTORGRAPH_CACHE"] = "off"
+    assert run() == first

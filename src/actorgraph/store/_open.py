@@ -29,6 +29,9 @@ from actorgraph.store._graphs import (
     bundled_data,
     bundled_data_version,
 )
+from actorgraph.store._graphs import (
+    bundled_quads as cached_bundled_quads,
+)
 from actorgraph.store._knowledge_graph import KnowledgeGraph
 from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
 from actorgraph.store._replace import drop_unfinished, unfinished_graphs
@@ -98,7 +101,7 @@ def load(
             format=ox.RdfFormat.TURTLE,
             to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
         )
-        kg.store.bulk_extend(bundled_data()[1])
+        kg.store.bulk_extend(cached_bundled_quads())
     elif read_only:
         kg = _open_read_only(Path(store))
     else:
@@ -165,7 +168,7 @@ def _bring_up_to_date(
         )
         # The bundled data is compiled only when it must be written: a reopen stays quick.
         kg._replace_with_quads(
-            CURATED_GRAPH, bundled_quads if bundled_quads is not None else bundled_data()[1]
+            CURATED_GRAPH, bundled_quads if bundled_quads is not None else cached_bundled_quads()
         )
         store.update(f"DELETE WHERE {{ GRAPH <{meta.value}> {{ <{DATA_VERSION}> ?p ?o }} }}")
         store.add(
