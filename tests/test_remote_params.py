@@ -366,7 +366,7 @@ def test_cli_param_with_endpoint(
     ("args", "message"),
     [
         pytest.param(
-            ["--saved", "leader-at-date", "--param", "grup=agd:ttp"],
+            ["SELECT ?group WHERE { BIND(1 AS ?group) }", "--param", "grup=agd:ttp"],
             r"no variable \?grup to bind; its variables are .*\?group",
             id="misspelt-param",
         ),
@@ -392,3 +392,14 @@ def test_cli_param_errors_with_endpoint_exit_4(
     after = actorgraph.load(store=oxigraph_endpoint).query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     assert after.bindings == before.bindings
     assert int(before.bindings[0]["n"]["value"]) > 0
+
+
+@pytest.mark.server
+def test_a_misspelt_parameter_of_a_saved_query_is_a_usage_error_before_any_request(
+    oxigraph_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["query", "--saved", "leader-at-date", "--param", "grup=agd:ttp"]
+    assert main([*args, "--endpoint", oxigraph_endpoint]) == 2
+    err = capsys.readouterr().err
+    assert "the saved query leader-at-date has no parameter 'grup'" in err, err
+    assert "its parameters: date, group" in err, err
