@@ -2,7 +2,7 @@
 
 Oxigraph substitutes only the variables a SELECT projects. The others (and every parameter of an ASK
 or CONSTRUCT) are written into the query as VALUES blocks opening the groups that use them
-(:func:`actorgraph.sparql._query.bind_values`, shared with remote endpoints). The oracle here is the same
+(:func:`actorgraph.sparql._parameters.bind_values`, shared with remote endpoints). The oracle here is the same
 query with the value written in place of the variable by hand: a FILTER or BIND reading a parameter
 must see the value, wherever it sits.
 """
@@ -16,7 +16,8 @@ import pytest
 
 import actorgraph
 from actorgraph._errors import QueryError
-from actorgraph.sparql._query import _syntax_error, _user_offset, bind_values, param_terms
+from actorgraph.sparql._parameters import bind_values, param_terms, user_offset
+from actorgraph.sparql._runner import _syntax_error
 
 TTP = "https://w3id.org/actorgraph/data/ttp"
 
@@ -229,13 +230,13 @@ def test_every_position_maps_back_to_the_users_text() -> None:
     assert bound.count("\n") == TEXT.count("\n")
     for offset in range(len(TEXT) + 1):
         shift = sum(len(block) for at, block in inserts if at <= offset)
-        assert _user_offset(inserts, offset + shift) == offset
+        assert user_offset(inserts, offset + shift) == offset
         if offset < len(TEXT):
             assert bound[offset + shift] == TEXT[offset]
     for at, block in inserts:
         start = at + sum(len(b) for a, b in inserts if a < at)
         for inside in range(start, start + len(block)):
-            assert _user_offset(inserts, inside) == at
+            assert user_offset(inserts, inside) == at
 
 
 @pytest.mark.parametrize("target", ["FILTER(?l", "LIMIT", "?a FILTER", "'é𝄞'"])

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import actorgraph
-from actorgraph.sparql._query import QueryResult, _tsv_rows, run_local
+from actorgraph.sparql._results import QueryResult, _tsv_rows
+from actorgraph.sparql._runner import run_local
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -25,7 +25,7 @@ from actorgraph._errors import (
     UsageError,
 )
 from actorgraph._version import __version__
-from actorgraph.sparql._query import QueryResult
+from actorgraph.sparql._results import QueryResult
 from actorgraph.store._knowledge_graph import KnowledgeGraph
 from actorgraph.store._open import load, resolve
 

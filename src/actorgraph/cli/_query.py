@@ -244,7 +244,7 @@ def _hint_entity_params(kg: Any, params: dict[str, str]) -> None:
     """Say so when a parameter bound as text is the name of an entity (``group=TTP``)."""
     import pyoxigraph as ox  # noqa: PLC0415
 
-    from actorgraph.sparql._query import parse_param  # noqa: PLC0415
+    from actorgraph.sparql._parameters import parse_param  # noqa: PLC0415
 
     for name, value in params.items():
         term = parse_param(value)

@@ -34,15 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from actorgraph._errors import ActorGraphError, QueryError, QueryMemoryError, QueryTimeout
-from actorgraph.sparql._query import (
-    QueryResult,
-    check_params,
-    check_query,
-    dataset_of,
-    evaluate_reply,
-    param_terms,
-    result_of_reply,
-)
+from actorgraph.sparql._guard import check_query
+from actorgraph.sparql._parameters import check_params, param_terms
+from actorgraph.sparql._results import QueryResult
+from actorgraph.sparql._runner import dataset_of, evaluate_reply, result_of_reply
 
 __all__ = ["QueryHost"]
 

@@ -53,7 +53,8 @@ from actorgraph.http._negotiation import (
 from actorgraph.http._options import UPDATE_TOKEN_ENV, ServerOptions
 from actorgraph.http._query_host import QueryHost
 from actorgraph.http._requests import HTTPProblem, one_field, problem, protocol_fields, query_params
-from actorgraph.sparql._query import MEDIA_TYPES, QueryResult, check_query
+from actorgraph.sparql._guard import check_query
+from actorgraph.sparql._results import MEDIA_TYPES, QueryResult
 from actorgraph.sparql._saved import saved_queries
 
 __all__ = ["UPDATE_TOKEN_ENV", "ServerOptions", "allowed_hosts", "create_app", "negotiate", "serve"]

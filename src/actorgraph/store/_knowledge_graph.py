@@ -15,7 +15,8 @@ from rdflib.namespace import RDFS, SKOS
 from actorgraph._errors import UsageError
 from actorgraph.curation._compile import compile_triples
 from actorgraph.curation._model import CuratedData
-from actorgraph.sparql._query import QueryResult, run_local
+from actorgraph.sparql._results import QueryResult
+from actorgraph.sparql._runner import run_local
 from actorgraph.vocab._name_index import NameIndex
 from actorgraph.vocab._namespaces import PREFIXES, curie
 

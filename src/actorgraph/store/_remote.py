@@ -18,14 +18,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from actorgraph._errors import EndpointError, QueryError
-from actorgraph.sparql._query import (
-    QueryResult,
-    _check_param_names,
-    bind_values,
-    check_params,
-    check_query,
-    param_terms,
-)
+from actorgraph.sparql._guard import check_query
+from actorgraph.sparql._parameters import bind_values, check_param_names, check_params, param_terms
+from actorgraph.sparql._results import QueryResult
 from actorgraph.store._client import Client, Reply, excerpt, redacted
 from actorgraph.vocab._namespaces import PREFIXES
 
@@ -112,13 +107,13 @@ def _post_query(endpoint: str, text: str, timeout: float | None, client: Client 
 def bind_remote_params(sparql: str, params: Mapping[str, object]) -> str:
     """The query with ``params`` written into it as ``VALUES`` blocks, for a remote endpoint.
 
-    Values are read as locally (:func:`actorgraph.sparql._query.parse_param`) and placed as for a local
-    query's parameters that Oxigraph cannot substitute (:func:`actorgraph.sparql._query.bind_values`), so
+    Values are read as locally (:func:`actorgraph.sparql._parameters.parse_param`) and placed as for a local
+    query's parameters that Oxigraph cannot substitute (:func:`actorgraph.sparql._parameters.bind_values`), so
     a ``FILTER`` or ``BIND`` anywhere in the pattern sees them and a value can only be one term.
     """
     check_params(sparql, params)
     terms = param_terms(params)
-    _check_param_names(sparql, [variable.value for variable in terms])
+    check_param_names(sparql, [variable.value for variable in terms])
     return bind_values(sparql, terms)[0]
 
 

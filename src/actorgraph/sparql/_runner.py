@@ -1,0 +1,266 @@
+"""Running a query in Oxigraph: in this process, or, with a timeout, in a forked worker process that
+is killed when the time is up, because Oxigraph's evaluation (in Rust) cannot be cancelled from Python.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib.namespace import XSD
+
+from actorgraph._errors import QueryError, QueryMemoryError, QueryTimeout
+from actorgraph.sparql._guard import check_query
+from actorgraph.sparql._parameters import (
+    bind_values,
+    check_param_names,
+    check_params,
+    param_terms,
+    user_offset,
+)
+from actorgraph.sparql._results import QueryResult
+from actorgraph.vocab._namespaces import PREFIXES
+
+__all__ = ["dataset_of", "evaluate_reply", "result_of_reply", "run_local"]
+
+_ERROR_POS_RE = re.compile(r"error at (\d+):(\d+)")
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != str(XSD.string):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _evaluate(
+    store: ox.Store,
+    text: str,
+    substitutions: dict[ox.Variable, Any],
+    limit: int | None,
+    dataset: Mapping[str, Any] | None = None,
+    *,
+    table: bool = False,
+) -> tuple[str, bytes, bool]:
+    """Run a query; return its kind, its results (SPARQL JSON or N-Triples) and whether cut at ``limit``.
+
+    With ``table``, a SELECT without a limit comes as SPARQL TSV instead of JSON (see
+    :class:`QueryResult`).
+    """
+    # The union of all graphs, unless the caller names a dataset (the SPARQL Protocol's
+    # default-graph-uri / named-graph-uri).
+    options: dict[str, Any] = dict(dataset) if dataset else {"use_default_graph_as_union": True}
+    try:
+        result = store.query(
+            text,
+            prefixes=PREFIXES,
+            substitutions=substitutions or None,
+            **options,
+        )
+    except SyntaxError as exc:
+        raise _syntax_error(str(exc)) from None
+    except RuntimeError as exc:
+        # Oxigraph substitutes (pre-binds) only the variables a SELECT projects. The others, and
+        # those of ASK and CONSTRUCT, are written into the query as VALUES blocks opening the
+        # groups that use them, so that a FILTER or BIND sees them bound as it would a
+        # substitution (the text parsed: this error comes after parsing).
+        if not substitutions or "projection" not in str(exc):
+            raise QueryError(f"the query failed: {exc}") from None
+        check_param_names(text, [v.value for v in substitutions])
+        bound, inserts = bind_values(text, substitutions)
+        try:
+            result = store.query(bound, prefixes=PREFIXES, **options)
+        except SyntaxError as exc:
+            raise _syntax_error(str(exc), text, bound, inserts) from None
+        except RuntimeError as exc:
+            raise QueryError(f"the query failed: {exc}") from None
+    # Checked once the text parses, so that a syntax error is reported first.
+    check_param_names(text, [v.value for v in substitutions])
+    if isinstance(result, ox.QueryBoolean):
+        return "ASK", json.dumps({"head": {}, "boolean": bool(result)}).encode(), False
+    truncated = False
+    if isinstance(result, ox.QuerySolutions) and limit is None:
+        # Oxigraph writes the whole result in Rust, far quicker than term by term.
+        fmt = ox.QueryResultsFormat.TSV if table else ox.QueryResultsFormat.JSON
+        return "SELECT", result.serialize(format=fmt) or b"", False
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        bindings = []
+        for count, solution in enumerate(result):
+            if limit is not None and count >= limit:
+                truncated = True
+                break
+            bindings.append(
+                {name: _json_term(solution[name]) for name in names if solution[name] is not None}
+            )
+        doc = {"head": {"vars": names}, "results": {"bindings": bindings}}
+        return "SELECT", json.dumps(doc, ensure_ascii=False).encode("utf-8"), truncated
+    triples = []
+    for count, triple in enumerate(result):
+        if limit is not None and count >= limit:
+            truncated = True
+            break
+        triples.append(triple)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return "CONSTRUCT", data, truncated
+
+
+def _syntax_error(
+    message: str, text: str = "", bound: str = "", inserts: Sequence[tuple[int, str]] = ()
+) -> QueryError:
+    """A :class:`QueryError` for Oxigraph's syntax error ``message``; when the query parsed was
+    ``bound``, the user's ``text`` with ``inserts`` written into it, the position is moved back
+    into ``text``."""
+    match = _ERROR_POS_RE.search(message)
+    line = int(match.group(1)) if match else None
+    column = int(match.group(2)) if match else None
+    if line is not None and column is not None and inserts:
+        # Oxigraph counts lines and (1-based) characters.
+        starts = [0] + [i + 1 for i, char in enumerate(bound) if char == "\n"]
+        offset = user_offset(inserts, starts[min(line, len(starts)) - 1] + column - 1)
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    detail = _ERROR_POS_RE.sub("", message).lstrip(": ")
+    where = f"line {line}, column {column}: " if match else ""
+    return QueryError(f"SPARQL syntax error at {where}{detail}", line=line, column=column)
+
+
+def evaluate_reply(
+    store: ox.Store,
+    text: str,
+    subs: dict[ox.Variable, Any],
+    limit: int | None,
+    dataset: Mapping[str, Any] | None = None,
+) -> tuple[str, Any]:
+    """Run a query in a worker process; return a picklable reply for :func:`result_of_reply`.
+
+    The one body of every query worker: the library's timeout worker and the endpoint's
+    (:mod:`actorgraph.http._query_host`).
+    """
+    try:
+        return "ok", _evaluate(store, text, subs, limit, dataset)
+    except QueryError as exc:
+        return "query-error", (str(exc), exc.line, exc.column)
+    except MemoryError:
+        return "memory", "out of memory"
+    except Exception as exc:
+        return "error", f"{type(exc).__name__}: {exc}"
+
+
+def result_of_reply(reply: tuple[str, Any]) -> QueryResult:
+    """The :class:`QueryResult` of a worker's reply, or the error it reports."""
+    status, payload = reply
+    if status == "query-error":
+        message, line, column = payload
+        raise QueryError(message, line=line, column=column)
+    if status == "memory":
+        raise QueryMemoryError("the query ran out of memory in its worker process; narrow it")
+    if status == "error":
+        raise QueryError(f"the query failed: {payload}")
+    kind, data, truncated = payload
+    return QueryResult(kind, data, truncated=truncated)
+
+
+def _worker(
+    conn: Any,
+    store: ox.Store,
+    text: str,
+    subs: dict[ox.Variable, Any],
+    limit: int | None,
+    *,
+    dataset: Mapping[str, Any] | None = None,
+) -> None:
+    try:
+        conn.send(evaluate_reply(store, text, subs, limit, dataset))
+    finally:
+        conn.close()
+
+
+def dataset_of(
+    default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
+) -> dict[str, Any] | None:
+    if default_graph is None and named_graphs is None:
+        return None
+    return {
+        "default_graph": [ox.NamedNode(iri) for iri in default_graph or ()],
+        "named_graphs": [ox.NamedNode(iri) for iri in named_graphs or ()],
+    }
+
+
+def run_local(
+    store: ox.Store,
+    text: str,
+    *,
+    params: Mapping[str, object] | None = None,
+    timeout: float | None = None,
+    allow_remote: bool = False,
+    limit: int | None = None,
+    default_graph: Sequence[str] | None = None,
+    named_graphs: Sequence[str] | None = None,
+) -> QueryResult:
+    """Run a query on an Oxigraph store (the work behind :meth:`KnowledgeGraph.query`).
+
+    ``default_graph`` and ``named_graphs`` (graph IRIs) set the query's dataset as the SPARQL
+    Protocol's ``default-graph-uri`` and ``named-graph-uri`` do; without them the default graph is
+    the union of all graphs. Naming only ``named_graphs`` leaves the default graph empty.
+    """
+    check_query(text, allow_remote=allow_remote)
+    check_params(text, params)
+    subs: dict[ox.Variable, Any] = dict(param_terms(params))
+    dataset = dataset_of(default_graph, named_graphs)
+    if timeout is None:
+        kind, payload, truncated = _evaluate(store, text, subs, limit, dataset, table=True)
+        if kind == "SELECT" and limit is None:
+            return QueryResult(kind, payload, truncated=truncated, tsv=True)
+        return QueryResult(kind, payload, truncated=truncated)
+    if timeout <= 0:
+        raise QueryError(f"the timeout must be positive, got {timeout}")
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_worker,
+        args=(sender, store, text, subs, limit),
+        kwargs={"dataset": dataset},
+        daemon=True,
+    )
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(
+                f"the query ran past its {timeout:g} s limit and was stopped; "
+                "narrow it (LIMIT, more specific patterns) or raise the timeout"
+            )
+        reply = receiver.recv()
+    except EOFError:
+        raise QueryError(
+            "the query crashed its worker process (out of memory, or nested too deeply for the "
+            "parser); simplify it"
+        ) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    return result_of_reply(reply)
