@@ -22,7 +22,7 @@ import actorgraph
 from _serve import Server
 from actorgraph._errors import QueryError
 from actorgraph.cli import main
-from actorgraph.sparql._saved import read_saved_query, saved_queries
+from actorgraph.sparql._saved import param_example, read_saved_query, saved_queries
 from actorgraph.store._remote import bind_remote_params
 from actorgraph.vocab._namespaces import PREFIXES
 from test_push import Oxigraph  # the push tests' oxigraph server process
@@ -56,12 +56,11 @@ ECHO = "SELECT ?x ?v WHERE { BIND(STR(?x) AS ?v) }"
 
 def _example_params(name: str) -> dict[str, str]:
     """The example value each parameter of a saved query documents, ``(e.g. agd:ttp)``."""
-    params = {}
-    for param, meaning in read_saved_query(name).params.items():
-        match = re.search(r"e\.g\. ([^)\s;]+)", meaning)
-        assert match, f"{name}: parameter {param} documents no example value"
-        params[param] = match.group(1)
-    return params
+    query = read_saved_query(name)
+    params = {param: param_example(query, param) for param in query.params}
+    missing = [param for param, example in params.items() if example is None]
+    assert not missing, f"{name}: parameters {missing} document no example value"
+    return {param: example for param, example in params.items() if example}
 
 
 PARAM_CASES = [

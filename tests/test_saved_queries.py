@@ -12,11 +12,16 @@ from rdflib.plugins.sparql import prepareQuery
 import actorgraph
 from actorgraph._errors import UsageError
 from actorgraph._resources import resource_dir
-from actorgraph.sparql._saved import SavedQuery, read_saved_query, saved_queries
+from actorgraph.sparql._saved import (
+    SavedQuery,
+    check_param,
+    param_example,
+    read_saved_query,
+    saved_queries,
+)
 from actorgraph.vocab._namespaces import expand
 
 SAVED = saved_queries()
-EXAMPLE_RE = re.compile(r"e\.g\. ([^)]+)\)")
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +36,10 @@ def _rows(result: actorgraph.QueryResult) -> Counter[str]:
 def _examples() -> list[object]:
     cases = []
     for saved in SAVED:
-        for name, meaning in saved.params.items():
-            match = EXAMPLE_RE.search(meaning)
-            assert match, f"{saved.name}: param {name} gives no example (e.g. …)"
-            cases.append(pytest.param(saved, name, match.group(1), id=f"{saved.name}-{name}"))
+        for name in saved.params:
+            example = param_example(saved, name)
+            assert example, f"{saved.name}: param {name} gives no example (e.g. …)"
+            cases.append(pytest.param(saved, name, example, id=f"{saved.name}-{name}"))
     return cases
 
 
@@ -197,3 +202,25 @@ def test_attacks_in_period_leaves_out_undated_attacks_when_bounded() -> None:
     assert not undated & {str(r["attack"]) for r in rows}
     everything = kg.query(text)
     assert undated <= {str(r.attack) for r in everything}, "unbounded, every attack is listed"
+
+
+def test_a_parameters_example_is_the_value_after_e_g(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "example.rq"
+    path.write_text(
+        "# title: An example\n"
+        "# answers: What does each parameter give as its example?\n"
+        "# param: group — count this group (a CURIE or <IRI>, e.g. agd:ttp)\n"
+        "# param: date — the date, YYYY-MM-DD (e.g. 2015-06-01); default today\n"
+        "# param: text — any text\n"
+        "SELECT ?group ?date ?text WHERE { }\n",
+        encoding="utf-8",
+    )
+    saved = SavedQuery.from_file(path)
+    assert param_example(saved, "group") == "agd:ttp"
+    assert param_example(saved, "date") == "2015-06-01"
+    assert param_example(saved, "text") is None
+    with pytest.raises(UsageError, match="has no parameter 'year'; its parameters: date, group"):
+        param_example(saved, "year")
+    # The same example is the hint of a value of the wrong kind.
+    with pytest.raises(UsageError, match=r"expected a date .*\(e\.g\. 2015-06-01\)"):
+        check_param(saved, "date", "yesterday")

@@ -18,7 +18,7 @@ import rdflib
 
 import actorgraph
 from actorgraph.importers import import_file
-from actorgraph.sparql._saved import read_saved_query, saved_queries
+from actorgraph.sparql._saved import param_example, read_saved_query, saved_queries
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 UCDP = SHARED / "data" / "ucdp" / "ucdp_ged_hdx_pakistan_2012_2021.csv"
@@ -49,12 +49,9 @@ def _rdflib_copy(kg: actorgraph.KnowledgeGraph) -> rdflib.Graph:
 def _example_params(name: str) -> dict[str, str]:
     """Each parameter bound to the example its query documents (``(e.g. agd:ttp)``): the answers
     stay small enough for rdflib's engine, which takes minutes over the whole graph."""
-    params = {}
-    for param, meaning in read_saved_query(name).params.items():
-        example = re.search(r"\(e\.g\.[^)]*?([\w:<>/.#-]+)\)", meaning)
-        if example:
-            params[param] = example.group(1)
-    return params
+    query = read_saved_query(name)
+    examples = {param: param_example(query, param) for param in query.params}
+    return {param: example for param, example in examples.items() if example}
 
 
 def _compare(kg: actorgraph.KnowledgeGraph, graph: rdflib.Graph, name: str) -> None:

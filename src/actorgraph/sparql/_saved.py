@@ -22,7 +22,14 @@ from pathlib import Path
 from actorgraph._errors import UsageError
 from actorgraph._resources import resource_dir
 
-__all__ = ["SavedQuery", "check_param", "param_kind", "read_saved_query", "saved_queries"]
+__all__ = [
+    "SavedQuery",
+    "check_param",
+    "param_example",
+    "param_kind",
+    "read_saved_query",
+    "saved_queries",
+]
 
 _HEADER_RE = re.compile(r"#\s*(title|answers|param)\s*:\s*(.*)")
 _PARAM_RE = re.compile(r"\??(\w+)\s*(?:—|--|-|:)\s*(.*)")
@@ -84,7 +91,9 @@ class SavedQuery:
         )
 
 
-_EXAMPLE_RE = re.compile(r"\(e\.g\.[^)]*?([\w:<>/.#-]+)\)")
+#: The documented example of a parameter: the value after "e.g." (``(e.g. agd:ttp)``,
+#: ``(a CURIE or <IRI>, e.g. agd:ttp)``).
+_EXAMPLE_RE = re.compile(r"\be\.g\.\s+([^\s);,]+)")
 _ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _YEAR_RE = re.compile(r"\d{4}", re.ASCII)
 
@@ -100,13 +109,43 @@ def param_kind(meaning: str) -> str:
     >>> param_kind("the year (e.g. 2012)"), param_kind("the group (e.g. agd:ttp)")
     ('year', 'term')
     """
-    match = _EXAMPLE_RE.search(meaning)
-    example = match.group(1) if match else ""
+    example = _example_in(meaning) or ""
     if _ISO_DATE_RE.fullmatch(example):
         return "date"
     if _YEAR_RE.fullmatch(example):
         return "year"
     return "term"
+
+
+def _example_in(meaning: str) -> str | None:
+    match = _EXAMPLE_RE.search(meaning)
+    return match.group(1) if match else None
+
+
+def _meaning(query: SavedQuery, name: str) -> str:
+    meaning = query.params.get(name)
+    if meaning is None:
+        declared = ", ".join(sorted(query.params)) or "none"
+        raise UsageError(
+            f"the saved query {query.name} has no parameter {name!r}; its parameters: {declared}"
+        )
+    return meaning
+
+
+def param_example(query: SavedQuery, name: str) -> str | None:
+    """The example value the ``# param:`` line of ``name`` documents (``e.g. agd:ttp``), or None.
+
+    Raises
+    ------
+    UsageError
+        When the query has no parameter ``name``.
+
+    Examples
+    --------
+    >>> param_example(read_saved_query("leader-at-date"), "date")
+    '2015-06-01'
+    """
+    return _example_in(_meaning(query, name))
 
 
 def check_param(query: SavedQuery, name: str, value: str) -> None:
@@ -124,15 +163,10 @@ def check_param(query: SavedQuery, name: str, value: str) -> None:
     ...
     actorgraph._errors.UsageError: --param date=2015-13-45: expected a date YYYY-MM-DD ... (e.g. 2015-06-01)
     """
-    meaning = query.params.get(name)
-    if meaning is None:
-        declared = ", ".join(sorted(query.params)) or "none"
-        raise UsageError(
-            f"the saved query {query.name} has no parameter {name!r}; its parameters: {declared}"
-        )
+    meaning = _meaning(query, name)
     kind = param_kind(meaning)
-    example = _EXAMPLE_RE.search(meaning)
-    hint = f" (e.g. {example.group(1)})" if example else ""
+    example = _example_in(meaning)
+    hint = f" (e.g. {example})" if example else ""
     text = value.strip()
     if kind == "date":
         try:
