@@ -16,6 +16,7 @@ import pytest
         "actorgraph.network._filters",
         "actorgraph.network._analytics",
         "actorgraph.network._export",
+        "actorgraph.network._families",
     ],
 )
 def test_docstring_examples(module: str) -> None:

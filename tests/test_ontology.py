@@ -71,6 +71,7 @@ HIERARCHY: dict[str, str | None] = {
     "TargetCategory": None,
     "ActorCategory": None,
     "AttackType": None,
+    "Family": None,
     "Rank": None,
 }
 
@@ -80,6 +81,7 @@ SCHEMES = {
     "TargetCategory": "TargetCategories",
     "ActorCategory": "ActorCategories",
     "AttackType": "AttackTypes",
+    "Family": "Families",
 }
 
 DATE_TYPES = ("xsd:date", "xsd:gYearMonth", "xsd:gYear")

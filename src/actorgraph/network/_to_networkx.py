@@ -13,7 +13,9 @@ conventions of ``docs/design.md``:
 - ``G.graph["sources"]`` describes every source, ``G.graph["properties"]`` every property used (its
   label, the node attribute that holds its values, and the usual datatype or language of those values),
   and ``G.graph["literals"]`` the few values whose datatype or language differs from the usual one, so
-  that :func:`from_networkx` gives back exactly the triples that were read.
+  that :func:`from_networkx` gives back exactly the triples that were read;
+- each armed group's ``family``, derived by the ontology's family rules (``_families``), with the
+  ``family_rule`` and ``family_ties`` that explain it, and ``G.graph["families"]`` describing them.
 
 The ``"actors"`` view folds events (attacks, fatwas, designations, …) into actor–actor edges: an actor
 that claimed an attack on another gets an edge keyed ``"^ag:claimedBy/ag:target"`` (the SPARQL path
@@ -28,6 +30,7 @@ from typing import Any
 import networkx as nx
 
 from actorgraph._errors import UsageError
+from actorgraph.network._families import count_members, derive_families
 from actorgraph.network._filters import filter_graph, focus_nodes
 from actorgraph.network._folding import fold_actors
 from actorgraph.network._projection import project
@@ -96,6 +99,9 @@ def to_networkx(
     if hops < 0:
         raise UsageError("hops must be 0 or more")
     G, onto = project(kg)
+    # Families come from the whole graph, before any filter: a group's family does not change
+    # with the period or the focus shown.
+    derive_families(G, onto)
     if view == "actors":
         # Time first, on the events themselves, so that a folded edge lists only the events of
         # the period (not every event between two actors whose span overlaps it).
@@ -123,4 +129,5 @@ def to_networkx(
     used = {k: (str(v) if isinstance(v, _dt.date) else v) for k, v in filters.items() if v}
     if used:
         G.graph["filters"] = used
+    count_members(G)
     return G

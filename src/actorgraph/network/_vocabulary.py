@@ -65,7 +65,7 @@ FIXED_ATTRIBUTES = {
 }
 _LIST_ATTRIBUTES = {"aliases"}
 # Attributes that are derived from others and written back as nothing.
-DERIVED_ATTRIBUTES = {"type", "search", "events"}
+DERIVED_ATTRIBUTES = {"type", "search", "events", "family", "family_rule", "family_ties"}
 RESERVED_ATTRIBUTES = {
     "id",
     "key",
@@ -84,6 +84,9 @@ RESERVED_ATTRIBUTES = {
     "aliases",
     "earliest",
     "latest",
+    "family",
+    "family_rule",
+    "family_ties",
 }
 
 # The fields of a statement dict and the properties they hold.
@@ -128,6 +131,16 @@ ACTOR_ROLES: dict[tuple[str, str], str] = {
 }
 
 
+#: The ontology's annotations that define a family of armed groups (``ag:Family``) -> the name of
+#: the rule in ``G.graph["families"]`` (see ``_families``).
+FAMILY_RULES = {
+    str(AG.familyOrder): "order",
+    str(AG.familyRoot): "root",
+    str(AG.familyIdeology): "ideology",
+    str(AG.familyPlace): "place",
+    str(AG.familyOpposes): "opposes",
+}
+
 # ----------------------------------------------------------------------------------------------
 # The ontology as the projection reads it
 
@@ -137,13 +150,30 @@ class OntologyView:
 
     def __init__(self, triples: Iterable[tuple[str, str, Any]]) -> None:
         self.labels: dict[str, str] = {}
+        self.comments: dict[str, str] = {}
         self.parents: dict[str, set[str]] = defaultdict(set)
         self.classes: set[str] = set()
+        # The families' rules (ag:familyOrder, ag:familyRoot, ...): family CURIE -> rule -> values.
+        self.family_rules: dict[str, dict[str, list[str | int]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         label, sub = str(RDFS.label), str(RDFS.subClassOf)
+        comment = str(RDFS.comment)
         owl_class = "http://www.w3.org/2002/07/owl#Class"
         for s, p, o in triples:
             if p == label and isinstance(o, ox.Literal) and o.language in (None, "en"):
                 self.labels[curie(s)] = o.value
+            elif p == comment and isinstance(o, ox.Literal) and o.language in (None, "en"):
+                self.comments[curie(s)] = o.value
+            elif p in FAMILY_RULES:
+                value: str | int = (
+                    curie(o.value)
+                    if isinstance(o, ox.NamedNode)
+                    else int(o.value)
+                    if isinstance(o, ox.Literal) and o.value.lstrip("-").isdigit()
+                    else str(getattr(o, "value", o))
+                )
+                self.family_rules[curie(s)][FAMILY_RULES[p]].append(value)
             elif p == sub and isinstance(o, ox.NamedNode):
                 self.parents[curie(s)].add(curie(o.value))
                 self.classes.add(curie(s))
