@@ -200,3 +200,20 @@ def actors_view_graph() -> nx.MultiDiGraph:
     )
     g.add_edge("agd:ttp", "agd:iskp", key="ag:rivalOf", label="rival of")
     return g
+
+
+def located_graph() -> nx.MultiDiGraph:
+    """Events and places with and without coordinates (for the map)."""
+    g = nx.MultiDiGraph()
+    g.add_node("agd:ttp", label="TTP", type="ag:ArmedGroup", types=["ag:ArmedGroup"])
+    g.add_node("agd:peshawar", label="Peshawar", type="ag:Place", lat=34.0, long=71.5)
+    g.add_node("agd:quetta", label="Quetta", type="ag:Place")  # no coordinates
+    g.add_node("agd:a", label="A", type="ag:Attack", earliest="2014", lat=33.6, long=73.0)
+    g.add_node("agd:b", label="B", type="ag:Attack", earliest="2015")  # at Peshawar
+    g.add_node("agd:c", label="C", type="ag:Attack", earliest="2016")  # at Quetta: nowhere
+    g.add_node("agd:d", label="D", type="ag:Attack", lat=95.0, long=70.0)  # not on Earth
+    g.add_edge("agd:b", "agd:peshawar", key="ag:place")
+    g.add_edge("agd:c", "agd:quetta", key="ag:place")
+    for e in "abcd":
+        g.add_edge(f"agd:{e}", "agd:ttp", key="ag:claimedBy")
+    return g

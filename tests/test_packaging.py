@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from actorgraph.page._render import _VIEWER_SCRIPTS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SMOKE = """
@@ -52,6 +54,13 @@ def test_the_wheel_ships_ontology_data_viz_and_queries(wheel: Path) -> None:
         "actorgraph/ontology/actorgraph.ttl",
         "actorgraph/ontology/shapes.ttl",
         "actorgraph/py.typed",
+        # The page's template, styles and every script it inlines; the map's base layer and its
+        # licence.
+        "actorgraph/viz/template.html",
+        "actorgraph/viz/viewer.css",
+        *(f"actorgraph/viz/{name}" for name in _VIEWER_SCRIPTS),
+        "actorgraph/viz/basemap.json",
+        "actorgraph/viz/basemap.LICENSE",
     ]:
         assert expected in names
     assert any(n.startswith("actorgraph/data/curated/") and n.endswith(".yaml") for n in names)

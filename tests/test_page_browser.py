@@ -20,7 +20,15 @@ from actorgraph.page._render import render_html
 from actorgraph.vocab._names import normalize_name
 
 try:
-    from _pagegraph import ALARABIYA_URL, BAJAUR, BIDI, XSS_IMG, actors_view_graph, fixture_graph
+    from _pagegraph import (
+        ALARABIYA_URL,
+        BAJAUR,
+        BIDI,
+        XSS_IMG,
+        actors_view_graph,
+        fixture_graph,
+        located_graph,
+    )
 except ImportError:  # tests/ imported as a package
     from tests._pagegraph import (
         ALARABIYA_URL,
@@ -29,6 +37,7 @@ except ImportError:  # tests/ imported as a package
         XSS_IMG,
         actors_view_graph,
         fixture_graph,
+        located_graph,
     )
 
 # The one set of Chromium flags, shared with tools/page_screenshot.py and benchmarks/page_bench.py.
@@ -868,4 +877,174 @@ def test_the_selected_entity_ties_are_a_table(open_page: Any, default_page: str)
     other = first.locator("th button").get_attribute("data-node")
     first.locator("th button").click()
     page.wait_for_selector(f'#panel-body[data-node="{other}"]')
+    assert loaded.console_errors == []
+
+
+# --------------------------------------------------------------------------- the map
+
+# Marks whose centre the pointer reaches (no smaller mark drawn over them), one item each.
+CLICKABLE_MARKS_JS = """() => actorgraph.mapMarks().filter(m => {
+  const e = document.elementFromPoint(m.x, m.y);
+  return m.alone && e && e.dataset && e.dataset.site === String(m.site);
+})"""
+
+
+def _ucdp_rows() -> dict[str, tuple[int, float, float]]:
+    """Event CURIE -> (year, latitude, longitude) of the UCDP GED rows that have coordinates."""
+    import csv
+
+    out = {}
+    with UCDP_PAKISTAN.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["id"].isdigit() and row["latitude"] and row["longitude"]:
+                out[f"agd:ucdp-ged-{row['id']}"] = (
+                    int(row["year"]),
+                    float(row["latitude"]),
+                    float(row["longitude"]),
+                )
+    return out
+
+
+def _page_events(html: str) -> set[str]:
+    """The events the page carries (in the actors view: folded into ties)."""
+    import json
+    import re
+
+    meta = json.loads(re.search(r'id="meta-data">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
+    return {ev["id"] for ev in meta["events"]}
+
+
+@pytest.mark.slow
+def test_the_map_shows_the_ucdp_events_of_the_period(open_page: Any, ucdp_page: str) -> None:
+    rows = _ucdp_rows()
+    on_page = _page_events(ucdp_page) & set(rows)
+    assert len(on_page) > 1000
+    loaded = open_page(ucdp_page)
+    assert loaded.page.locator("#map-pane").is_visible()
+    marks = loaded.page.evaluate("actorgraph.mapMarks()")
+    # One mark item for each event with coordinates, where UCDP puts it.
+    assert sorted(m["id"] for m in marks) == sorted(on_page)
+    for m in marks:
+        _, lat, long = rows[m["id"]]
+        assert (m["lat"], m["long"]) == pytest.approx((lat, long), abs=1e-4)
+    box = loaded.page.locator("#map-view svg").bounding_box()
+    # Pakistan is on the map as it opens.
+    assert all(box["x"] <= m["x"] <= box["x"] + box["width"] for m in marks)
+    assert all(box["y"] <= m["y"] <= box["y"] + box["height"] for m in marks)
+    # A narrower period (from the URL, as a shared link gives it) leaves only its events.
+    narrow = open_page(ucdp_page, fragment="#from=2015&to=2016")
+    marks = narrow.page.evaluate("actorgraph.mapMarks()")
+    assert sorted(m["id"] for m in marks) == sorted(
+        e for e in on_page if 2015 <= rows[e][0] <= 2016
+    )
+    assert narrow.page.locator("#map-count").get_attribute("data-items") == str(len(marks))
+    for pane in (loaded, narrow):
+        assert pane.requests == []
+        assert pane.console_errors == []
+
+
+@pytest.mark.slow
+def test_a_mark_opens_its_event_and_the_network_lights_it(open_page: Any, ucdp_page: str) -> None:
+    loaded = open_page(ucdp_page)
+    page = loaded.page
+    mark = page.evaluate(CLICKABLE_MARKS_JS)[0]
+    page.mouse.click(mark["x"], mark["y"])
+    page.wait_for_selector(f'#panel-body[data-event="{mark["id"]}"]')
+    # The ties the event was folded into are selected in the network, and its mark is lit.
+    selected_edges = page.evaluate("actorgraph.network.getSelectedEdges()")
+    assert selected_edges
+    carried = page.evaluate(
+        "ids => ids.map(e => actorgraph.meta.edgeDetails[e].events)", selected_edges
+    )
+    assert all(mark["id"] in events for events in carried)
+    lit = [m["id"] for m in page.evaluate("actorgraph.mapMarks()") if m["selected"]]
+    assert lit == [mark["id"]]
+    # The other way round: a tie chosen in the panel lights up the events folded into it.
+    page.locator("#panel-body button[data-edge]").first.click()
+    edge = int(page.locator("#panel-body").get_attribute("data-edge"))
+    events = set(page.evaluate("e => actorgraph.meta.edgeDetails[e].events", edge))
+    lit = {m["id"] for m in page.evaluate("actorgraph.mapMarks()") if m["selected"]}
+    assert mark["id"] in lit and lit <= events
+    assert loaded.requests == []
+    assert loaded.console_errors == []
+
+
+def test_the_map_and_the_network_select_each_other(open_page: Any) -> None:
+    loaded = open_page(render_html(located_graph(), title="Located"))
+    page = loaded.page
+    marks = {m["id"]: m for m in page.evaluate("actorgraph.mapMarks()")}
+    # Peshawar and the attack there share a site; the attack with its own coordinates stands
+    # alone; the attack at Quetta (no coordinates) and the one off the Earth are not on the map.
+    assert set(marks) == {"agd:peshawar", "agd:a", "agd:b"}
+    assert marks["agd:peshawar"]["site"] == marks["agd:b"]["site"] != marks["agd:a"]["site"]
+    assert marks["agd:peshawar"]["place"] and not marks["agd:a"]["place"]
+    assert page.locator("#map-count").inner_text() == "2 events, 1 places at 2 sites"
+    # Selecting a node in the network (here from the search box) lights its mark up.
+    page.fill("#search", "A")
+    page.click('#search-results button[data-node="agd:a"]')
+    lit = [m["id"] for m in page.evaluate("actorgraph.mapMarks()") if m["selected"]]
+    assert lit == ["agd:a"]
+    # A click on a site of two lists them; choosing one selects it in the network.
+    page.mouse.click(marks["agd:b"]["x"], marks["agd:b"]["y"])
+    page.click('#map-list button[data-id="agd:b"]')
+    page.wait_for_selector('#panel-body[data-node="agd:b"]')
+    b = page.evaluate("actorgraph.search('B')")[0]
+    assert b == "agd:b"
+    selected = page.evaluate("actorgraph.network.getSelectedNodes().map(actorgraph.curie)")
+    assert selected == ["agd:b"]
+    assert loaded.requests == []
+    assert loaded.console_errors == []
+
+
+def test_the_period_and_the_type_filters_apply_to_the_map(open_page: Any) -> None:
+    loaded = open_page(render_html(located_graph()))
+    page = loaded.page
+
+    def on_map() -> list[str]:
+        return sorted(m["id"] for m in page.evaluate("actorgraph.mapMarks()"))
+
+    assert on_map() == ["agd:a", "agd:b", "agd:peshawar"]
+    _set_range(loaded, "#year-from", 2015)  # the 2014 attack goes
+    assert on_map() == ["agd:b", "agd:peshawar"]
+    page.locator('#type-filters input[data-id="ag:Place"]').uncheck()
+    assert on_map() == ["agd:b"]
+    assert page.locator("#map-count").get_attribute("data-items") == "1"
+    assert loaded.console_errors == []
+
+
+def test_the_map_works_from_the_keyboard(open_page: Any) -> None:
+    loaded = open_page(render_html(located_graph()))
+    page = loaded.page
+    _tab_to(loaded, "#map-view svg")
+    # The keyboard's arrival puts a cursor on a mark and says what is there.
+    assert page.locator("#map-status").inner_text() != ""
+    for key in ("ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"):
+        page.keyboard.press(key)
+    page.keyboard.press("+")
+    page.keyboard.press("0")
+    opened = False
+    for _ in range(2):  # each of the two sites: Enter opens it, or lists it first
+        page.keyboard.press("Enter")
+        if page.locator("#map-list").is_visible():
+            assert page.evaluate("document.activeElement.closest('#map-list') !== null")
+            page.keyboard.press("Enter")
+        page.wait_for_selector("#panel:not([hidden])")
+        opened = True
+        page.locator("#map-view svg").focus()
+        page.keyboard.press("ArrowRight")
+    assert opened
+    # The pane closes and comes back from the side bar.
+    page.locator("#map-close").click()
+    assert page.locator("#map-pane").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "map-toggle"
+    page.keyboard.press("Enter")
+    assert page.locator("#map-pane").is_visible()
+    assert loaded.console_errors == []
+
+
+def test_a_page_without_coordinates_has_no_map(open_page: Any) -> None:
+    loaded = open_page(render_html(fixture_graph()))
+    assert loaded.page.locator("#map-section").is_hidden()
+    assert loaded.page.locator("#map-pane").is_hidden()
+    assert loaded.page.evaluate("typeof actorgraph.mapMarks") == "undefined"
     assert loaded.console_errors == []

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import actorgraph
-from actorgraph.page._render import render_html
+from actorgraph.page._render import _VIEWER_SCRIPTS, render_html
 from actorgraph.vocab import _names
 
 try:
@@ -32,6 +32,7 @@ try:
         XSS_SCRIPT,
         actors_view_graph,
         fixture_graph,
+        located_graph,
     )
 except ImportError:  # tests/ imported as a package
     from tests._pagegraph import (
@@ -43,6 +44,7 @@ except ImportError:  # tests/ imported as a package
         XSS_SCRIPT,
         actors_view_graph,
         fixture_graph,
+        located_graph,
     )
 
 
@@ -106,7 +108,8 @@ def test_csp_hashes_match_the_inline_scripts() -> None:
     page = render_html(fixture_graph())
     allowed = set(re.findall(r"'sha256-([^']+)'", page))
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
-    assert len(scripts) == 2  # vis-network, then the viewer
+    # vis-network, then the viewer's scripts (viewer.js, map.js, ...), each with its own hash.
+    assert len(scripts) == 1 + len(_VIEWER_SCRIPTS) == len(allowed)
     for script in scripts:
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
         assert digest in allowed
@@ -132,7 +135,8 @@ def test_hostile_text_never_reaches_the_html_unescaped() -> None:
         assert raw not in data_part
     assert "<title>&lt;b&gt;t&lt;/b&gt;&lt;img" in page
     # Exactly the elements the template has; no script element came from data.
-    assert page.count("</script>") == 4
+    # graph, meta and map data, vis-network, the viewer's scripts
+    assert page.count("</script>") == 4 + len(_VIEWER_SCRIPTS)
     # The JSON still carries the original text.
     meta = _meta(page)
     evil = meta["details"][_node_index(meta, "agd:evil-img")]
@@ -302,10 +306,11 @@ def test_bundled_data_renders() -> None:
     assert len(meta["edgeDetails"]) == g.number_of_edges()
 
 
-def test_the_viewer_never_writes_html_strings() -> None:
+@pytest.mark.parametrize("name", _VIEWER_SCRIPTS)
+def test_the_viewer_never_writes_html_strings(name: str) -> None:
     from actorgraph._resources import resource_dir
 
-    viewer = (resource_dir("viz") / "viewer.js").read_text(encoding="utf-8")
+    viewer = (resource_dir("viz") / name).read_text(encoding="utf-8")
     code = viewer.split("*/", 1)[1]  # the header comment names what the code must not do
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in code
@@ -418,7 +423,11 @@ def test_folded_event_names_come_from_the_full_view() -> None:
     names = folded_event_names(actors_view_graph(), fixture_graph())
     assert names == {
         BAJAUR: {"label": "Bajaur rally bombing", "type": "ag:Attack"}
-        | {k: v for k, v in fixture_graph().nodes[BAJAUR].items() if k in ("aliases", "date")}
+        | {
+            k: v
+            for k, v in fixture_graph().nodes[BAJAUR].items()
+            if k in ("aliases", "date", "earliest", "latest")
+        }
     }
     assert folded_event_names(actors_view_graph(), nx.MultiDiGraph()) == {}
 
@@ -430,3 +439,52 @@ def test_the_actors_view_keeps_the_names_of_its_folded_events() -> None:
     assert names["agd:bajaur-rally-bombing-2023"]["label"].startswith("Bajaur")
     carried = {e for _, _, d in G.edges(data=True) for e in d.get("events", [])}
     assert carried == set(names)
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def test_the_map_lists_what_has_coordinates() -> None:
+    page = render_html(located_graph())
+    meta = _meta(page)
+    located = {meta["details"][row[0]]["id"]: row[1:] for row in meta["geo"]["nodes"]}
+    # An event has its own coordinates, else its place's; a place its own (the flag: an event).
+    assert located == {
+        "agd:peshawar": [34.0, 71.5, 0],
+        "agd:a": [33.6, 73.0, 1],
+        "agd:b": [34.0, 71.5, 1],
+    }
+    base = _script_json(page, "map-data")
+    assert base["source"].startswith("Natural Earth")
+    assert {c[0] for c in base["countries"]} >= {"pak", "afg", "irn", "ind", "chn"}
+    assert base["countryLines"].startswith("M") and base["provinceLines"].startswith("M")
+
+
+def test_a_page_with_nothing_to_map_carries_no_base_map() -> None:
+    page = render_html(fixture_graph())
+    assert _script_json(page, "map-data") is None
+    assert _meta(page)["geo"] == {"nodes": [], "events": []}
+
+
+def test_folded_events_keep_their_coordinates_and_year() -> None:
+    from actorgraph.network._folding import folded_event_names
+
+    full = located_graph()
+    full.add_node("agd:jui-f", label="JUI-F", type="ag:PoliticalParty", types=["ag:PoliticalParty"])
+    full.add_edge("agd:b", "agd:jui-f", key="ag:target")
+    actors = nx.MultiDiGraph()
+    actors.add_node("agd:ttp", **full.nodes["agd:ttp"])
+    actors.add_node("agd:jui-f", **full.nodes["agd:jui-f"])
+    actors.add_edge("agd:ttp", "agd:jui-f", key="^ag:claimedBy/ag:target", events=["agd:b"])
+    actors.graph["events"] = folded_event_names(actors, full)
+    assert actors.graph["events"]["agd:b"] == {
+        "label": "B",
+        "type": "ag:Attack",
+        "earliest": "2015",
+        "lat": 34.0,
+        "long": 71.5,
+    }
+    meta = _meta(render_html(actors))
+    (event,) = meta["events"]
+    assert event["time"] == [2015, 2015]
+    assert meta["geo"]["events"] == [[0, 34.0, 71.5]]

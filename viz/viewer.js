@@ -1045,7 +1045,11 @@
     return p.toString();
   }
 
+  // Other parts of the page (viz/map.js) follow the filters, the period and the selection.
+  var changeListeners = [];
+
   function stateChanged() {
+    changeListeners.forEach(function (fn) { fn(); });
     if (restoring || !opened) return;
     var hash = currentState();
     if (hash === location.hash.replace(/^#/, "")) return;
@@ -1294,6 +1298,22 @@
     },
     // The label boxes drawn in the last frame, in CSS pixels of the viewport.
     labels: labelBoxes,
+    // For the page's other scripts (viz/map.js): the page's data, what the filters and the
+    // period show, the selection, and the same actions as a click in the side panel.
+    meta: meta,
+    onChange: function (fn) { changeListeners.push(fn); },
+    nodeShown: function (n) { return Boolean(nodeShown[n]); },
+    edgeShown: function (e) { return Boolean(edgeShown[e]); },
+    inPeriod: inYears,
+    openNode: focusNode,
+    openEvent: focusEvent,
+    panelItem: function () {
+      if (panel.hidden) return null;
+      if (body.dataset.node) return { node: indexById[body.dataset.node] };
+      if (body.dataset.event) return { event: eventById[body.dataset.event] };
+      if (body.dataset.edge) return { edge: Number(body.dataset.edge) };
+      return null;
+    },
     zoomTo: function (scale) {
       network.moveTo({ scale: Number(scale), animation: false });
       network.redraw();

@@ -3,6 +3,7 @@ by the SPARQL path between the two actors (``"^ag:claimedBy/ag:target"``: claime
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -96,7 +97,9 @@ def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, A
     Returns
     -------
     dict
-        Event CURIE -> ``{"label", "aliases", "type", "date"}`` (the keys the node has).
+        Event CURIE -> ``{"label", "aliases", "type", "date", "earliest", "latest", "lat",
+        "long"}`` (the keys the node has; ``lat`` and ``long`` are the event's own, else those of
+        its ``ag:place``).
     """
     out: dict[str, dict[str, Any]] = {}
     for _u, _v, attrs in graph.edges(data=True):
@@ -105,5 +108,37 @@ def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, A
             if event in out or event not in full:
                 continue
             data = full.nodes[event]
-            out[event] = {k: data[k] for k in ("label", "aliases", "type", "date") if k in data}
+            names = ("label", "aliases", "type", "date", "earliest", "latest")
+            out[event] = {k: data[k] for k in names if k in data}
+            where = event_coordinates(full, event)
+            if where is not None:
+                out[event]["lat"], out[event]["long"] = where
     return out
+
+
+def event_coordinates(graph: nx.Graph, node: Any) -> tuple[float, float] | None:
+    """A node's ``lat`` and ``long`` (WGS 84 degrees), else those of the place it happened at.
+
+    The place is the first ``ag:place`` neighbour (in the graph's order) that has coordinates.
+    ``None`` when neither has them.
+    """
+    own = coordinates(graph.nodes[node])
+    if own is not None or not graph.is_multigraph():
+        return own
+    for _, place, key in graph.out_edges(node, keys=True):
+        if key == "ag:place":
+            found = coordinates(graph.nodes[place])
+            if found is not None:
+                return found
+    return None
+
+
+def coordinates(data: Mapping[str, Any]) -> tuple[float, float] | None:
+    """``(lat, long)`` from node attributes, when both are finite numbers in range."""
+    try:
+        lat, long = float(data["lat"]), float(data["long"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if math.isfinite(lat) and math.isfinite(long) and abs(lat) <= 90 and abs(long) <= 180:
+        return lat, long
+    return None

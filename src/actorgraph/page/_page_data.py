@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from actorgraph.network._folding import coordinates, event_coordinates
 from actorgraph.vocab import _names
 from actorgraph.vocab._ontology import subclasses_of
 
@@ -143,6 +144,7 @@ def build_page_data(
     search: list[list[str]] = []
     node_time: list[list[int] | None] = []
     node_timed: list[bool] = []
+    geo_nodes: list[list[float]] = []  # [node index, lat, long, 1 if an event else 0]
     timed_classes = _timed_classes()
     for node in ids:
         attrs = graph.nodes[node]
@@ -185,6 +187,10 @@ def build_page_data(
         details.append(detail)
         timed = bool(timed_classes.intersection([type_, *types]))
         node_timed.append(timed)
+        # Where it is: its own coordinates, or for an event those of the place it happened at.
+        where = event_coordinates(graph, node) if timed else coordinates(attrs)
+        if where is not None:
+            geo_nodes.append([len(details) - 1, *_rounded(where), int(timed)])
         lo, hi = _year(attrs.get("earliest")), _year(attrs.get("latest"))
         node_time.append(
             _interval(lo if lo is not None else hi, hi if hi is not None else lo)
@@ -229,7 +235,12 @@ def build_page_data(
         hi_e = max((y for y in ends if y is not None), default=None)
         edge_time.append(None if lo_e is None and hi_e is None else _interval(lo_e, hi_e))
 
-    folded_events = _folded_events(folded, graph.graph.get("events"), index, details)
+    folded_events = _folded_events(folded, graph.graph.get("events"), index, details, graph)
+    geo_events: list[list[float]] = []  # [folded event index, lat, long]
+    for position, event in enumerate(folded_events):
+        where = event.pop("where", None)
+        if where is not None:
+            geo_events.append([position, *_rounded(where)])
     xs, ys = _layout(len(ids), pairs, seed)
     type_order = sorted(type_ids, key=lambda t: (t not in _CLASS_STYLE, t))
     type_style = _styles(type_order, {k: v[0] for k, v in _CLASS_STYLE.items()})
@@ -353,6 +364,8 @@ def build_page_data(
         "arrowScale": _ARROW_SCALE if large else None,
         "later": later,
         "normalize": _normalize_tables(),
+        # What the map draws: nodes and folded events that have coordinates (WGS 84 degrees).
+        "geo": {"nodes": geo_nodes, "events": geo_events},
     }
     return payload, nodes, edges, options
 
@@ -362,11 +375,13 @@ def _folded_events(
     known: Any,
     index: Mapping[Any, int],
     details: list[dict[str, Any]],
+    graph: nx.Graph | None = None,
 ) -> list[dict[str, Any]]:
     """The events that folded edges stand for, with names to find them by.
 
     Names come from the event's node when the graph has it, else from ``G.graph["events"]``
-    (CURIE -> ``label``, ``aliases``, ``type``, ``date``), else from the CURIE's slug.
+    (CURIE -> ``label``, ``aliases``, ``type``, ``date``, ``lat``, ``long``), else from the
+    CURIE's slug. An event with coordinates carries them as ``where`` (lat, long).
     """
     out = []
     for curie in sorted(folded):
@@ -391,8 +406,26 @@ def _folded_events(
         for key in ("type", "date"):
             if info.get(key):
                 event[key] = _text(info[key])
+        # The period filter's interval for the event itself (its ties span all their events).
+        day = _year(info.get("date"))
+        lo, hi = _year(info.get("earliest")), _year(info.get("latest"))
+        lo, hi = (lo if lo is not None else day), (hi if hi is not None else day)
+        if lo is not None or hi is not None:
+            event["time"] = _interval(lo if lo is not None else hi, hi if hi is not None else lo)
+        where = (
+            event_coordinates(graph, curie)
+            if graph is not None and curie in index
+            else coordinates(info)
+        )
+        if where is not None:
+            event["where"] = where
         out.append(event)
     return out
+
+
+def _rounded(where: tuple[float, float]) -> tuple[float, float]:
+    # Four decimals of a degree are about 11 m: finer than any source places an event.
+    return round(where[0], 4), round(where[1], 4)
 
 
 def _edges(graph: nx.Graph) -> Iterable[tuple[Any, Any, Any, Mapping[str, Any]]]:

@@ -44,6 +44,13 @@ from actorgraph.page._page_data import CSS_LENGTH, build_page_data
 # vis-network as pyvis ships it; the page inlines this file unmodified (its header carries the
 # licence: Apache-2.0 or MIT).
 _VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
+# The viewer's own scripts (viz/), inlined in this order after vis-network, each allowed by its
+# own hash in the Content-Security-Policy. viewer.js first: the others use its window.actorgraph.
+_VIEWER_SCRIPTS = ("viewer.js", "map.js")
+# The map's base layer: Natural Earth's admin-1 lines around Pakistan and Afghanistan, prepared
+# by tools/make_basemap.py (viz/basemap.LICENSE). Embedded only in pages that have something to
+# put on it.
+_BASEMAP = "basemap.json"
 
 
 def render_html(
@@ -175,13 +182,17 @@ def _page(
 ) -> str:
     template = _viz_file("template.html")
     vis_js = _vis_network_js()
-    viewer_js = _viz_file("viewer.js")
+    scripts = [_viz_file(name) for name in _VIEWER_SCRIPTS]
     payload = {**payload, "title": title, "options": options}
     graph_json = _json_for_script({"nodes": nodes, "edges": edges})
     meta_json = _json_for_script(payload)
+    geo = payload.get("geo") or {}
+    located = bool(geo.get("nodes") or geo.get("events"))
+    map_json = _json_for_script(json.loads(_viz_file(_BASEMAP)) if located else None)
+    hashes = " ".join(_csp_hash(script) for script in [vis_js, *scripts])
     csp = (
         "default-src 'none'; "
-        f"script-src {_csp_hash(vis_js)} {_csp_hash(viewer_js)}; "
+        f"script-src {hashes}; "
         "style-src 'unsafe-inline'; img-src data:; font-src 'none'; connect-src 'none'; "
         "form-action 'none'; base-uri 'none'"
     )
@@ -192,8 +203,9 @@ def _page(
         "{{css}}": _viz_file("viewer.css").replace("</", "<\\/"),
         "{{graph_json}}": graph_json,
         "{{meta_json}}": meta_json,
+        "{{map_json}}": map_json,
         "{{vis_js}}": vis_js,
-        "{{viewer_js}}": viewer_js,
+        "{{viewer_scripts}}": "\n".join(f"<script>{script}</script>" for script in scripts),
     }
     # One pass, so text inserted for one placeholder is never searched for another.
     pattern = re.compile("|".join(re.escape(k) for k in replacements))
