@@ -214,3 +214,36 @@ def test_families_survive_graphml_and_are_no_triples(
     assert back.graph["families"] == G.graph["families"]
     triples: Any = actorgraph.from_networkx(kg.to_networkx())
     assert not [t for t in triples if "family" in str(t[1]).lower()]
+
+
+@pytest.mark.slow
+def test_the_page_data_carries_the_families_and_their_explanations(
+    full: nx.MultiDiGraph,
+) -> None:
+    import json
+    import re
+
+    from actorgraph import render_html
+
+    keep = [n for n, f in full.nodes(data="family") if f in ("ag:TTPFamily", "ag:BalochFamily")]
+    G = full.subgraph([*keep, "agd:etim"]).copy()
+    page = render_html(G)
+    meta = json.loads(
+        re.search(r'<script type="application/json" id="meta-data">(.*?)</script>', page, re.S)[1]
+    )
+    families = {f["id"]: f for f in meta["families"]}
+    assert list(families) == ["ag:TTPFamily", "ag:BalochFamily"]  # the families' order
+    ids = [d["id"] for d in meta["details"]]
+    ttp = families["ag:TTPFamily"]
+    assert sorted(ids[i] for i in ttp["members"]) == sorted(
+        n for n in keep if full.nodes[n]["family"] == "ag:TTPFamily"
+    )
+    assert ttp["label"] == "the TTP and its factions" and ttp["color"].startswith("#")
+    assert ttp["color"] != families["ag:BalochFamily"]["color"]
+    jua = meta["details"][ids.index("agd:jamaat-ul-ahrar")]
+    assert jua["family"]["id"] == "ag:TTPFamily" and jua["family"]["rule"] == "root"
+    tie = jua["family"]["ties"][0]
+    assert tie["label"] in ("splinter of", "merged into") and tie["sources"]
+    # Shown as the family's explanation, not again among the attributes.
+    assert not [a for a in jua.get("attrs", []) if a[0].startswith("family")]
+    assert "family" not in meta["details"][ids.index("agd:etim")]

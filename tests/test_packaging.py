@@ -65,6 +65,9 @@ def test_the_wheel_ships_ontology_data_viz_and_queries(wheel: Path) -> None:
         assert expected in names
     assert any(n.startswith("actorgraph/data/curated/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("actorgraph/viz/") for n in names)
+    # Every script the page inlines, so an installed page works as the source tree's does.
+    for script in sorted((Path(__file__).parents[1] / "viz").glob("*.js")):
+        assert f"actorgraph/viz/{script.name}" in names, script.name
     assert any(n.startswith("actorgraph/queries/") and n.endswith(".rq") for n in names)
 
 

@@ -99,6 +99,12 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
+  // Extensions (families.js) hook in here: filters (n -> false hides node n), state ({save(p),
+  // restore(p)} for the URL fragment), panel ((n, body) at the end of a node's panel), click (a
+  // node id that is not an index: return true when handled), counts (-> {nodes, edges} drawn
+  // besides the graph's own), labels (-> [[id, text]] to label first) and filtered (after filters).
+  var hooks = { filters: [], state: [], panel: [], click: [], counts: [], labels: [], filtered: [] };
+
   // ------------------------------------------------------------------ vis data
   graph.nodes.forEach(function (n) {
     n.label = visibleControls(n.label);
@@ -166,26 +172,31 @@
     if (!complete) return;
     var nodeChanges = [], edgeChanges = [];
     for (var n = 0; n < N; n++) {
-      var show = typeOn[meta.nodeType[n]] && inYears(meta.nodeTime[n]) ? 1 : 0;
+      var show = nodePasses(n) && (!hooks.filters.length || hooks.filters.every(function (f) { return f(n); })) ? 1 : 0;
       if (show !== nodeShown[n]) { nodeShown[n] = show; nodeChanges.push({ id: n, hidden: !show }); }
     }
     for (var e = 0; e < E; e++) {
       var edge = graph.edges[e];
-      var ok = relOn[meta.edgeRel[e]] && nodeShown[edge.from] && nodeShown[edge.to] &&
-        inYears(meta.edgeTime[e]) ? 1 : 0;
+      var ok = edgePasses(e) && nodeShown[edge.from] && nodeShown[edge.to] ? 1 : 0;
       if (ok !== edgeShown[e]) { edgeShown[e] = ok; edgeChanges.push({ id: e, hidden: !ok }); }
     }
     if (nodeChanges.length) nodes.update(nodeChanges);
     if (edgeChanges.length) edges.update(edgeChanges);
+    hooks.filtered.forEach(function (f) { f(); });
     updateStatus();
     if (focusState) setFocus(focusState.nodes, focusState.hops, false);
     else stateChanged();
   }
 
+  // What the type and time filters (and the relation filter, for an edge) let through.
+  function nodePasses(n) { return Boolean(typeOn[meta.nodeType[n]] && inYears(meta.nodeTime[n])); }
+  function edgePasses(e) { return Boolean(relOn[meta.edgeRel[e]] && inYears(meta.edgeTime[e])); }
+
   function counts() {
     var n = 0, e = 0, k;
     for (k = 0; k < N; k++) n += nodeShown[k];
     for (k = 0; k < E; k++) e += edgeShown[k];
+    hooks.counts.forEach(function (f) { var c = f(); n += c.nodes; e += c.edges; });
     return { nodes: n, edges: e };
   }
 
@@ -651,6 +662,7 @@
       body.appendChild(el("h3", "Attributes"));
       body.appendChild(definitionList(rows));
     }
+    hooks.panel.forEach(function (f) { f(n, body); });
     if (incident.length) body.appendChild(tiesTable(n, incident));
     panel.hidden = false;
     stateChanged();
@@ -855,12 +867,15 @@
     });
   }
 
+  function clickExtra(id) { return hooks.click.some(function (f) { return f(id); }); }
   network.on("click", function (params) {
+    if (params.nodes.length && typeof params.nodes[0] === "string") { clickExtra(params.nodes[0]); return; }
+    if (!params.nodes.length && params.edges.length && typeof params.edges[0] === "string") { clickExtra(params.edges[0]); return; }
     if (params.nodes.length) { showNode(params.nodes[0]); return; }
     if (params.edges.length) { showEdge(params.edges[0]); return; }
     // A drawn label stands for its node (a tie drawn through it is the finer target).
     var n = labelAt(params.pointer.DOM.x, params.pointer.DOM.y);
-    if (n >= 0) { network.selectNodes([n]); showNode(n); }
+    if (typeof n === "string") { network.selectNodes([n]); clickExtra(n); } else if (n >= 0) { network.selectNodes([n]); showNode(n); }
   });
 
   // ------------------------------------------------------------------ trace and path
@@ -1042,6 +1057,7 @@
       else if (body.dataset.event) p.set("event", body.dataset.event);
       else if (body.dataset.edge) p.set("edge", body.dataset.edge);
     }
+    hooks.state.forEach(function (h) { h.save(p); });
     return p.toString();
   }
 
@@ -1091,6 +1107,7 @@
         if (/^-?\d+$/.test(p.get("from") || "")) { from.value = p.get("from"); from.dispatchEvent(new Event("input")); }
         if (/^-?\d+$/.test(p.get("to") || "")) { to.value = p.get("to"); to.dispatchEvent(new Event("input")); }
       }
+      hooks.state.forEach(function (h) { h.restore(p); });
       applyFilters();
       if (p.get("q")) { searchInput.value = p.get("q"); searchInput.dispatchEvent(new Event("input")); }
       if (p.get("focus")) {
@@ -1168,9 +1185,9 @@
       return false;
     }
 
-    function put(n, x, y, w) {
+    function put(n, x, y, w, text) {
       var k = placed.length;
-      placed.push([n, x, y, w, h]);
+      placed.push([n, x, y, w, h, text]);
       var c0 = Math.floor(x / LABEL_CELL), c1 = Math.floor((x + w) / LABEL_CELL);
       var r0 = Math.floor(y / LABEL_CELL), r1 = Math.floor((y + h) / LABEL_CELL);
       for (var cx = c0; cx <= c1; cx++) {
@@ -1184,24 +1201,34 @@
     function consider(n) {
       if (seen[n] || !nodeShown[n] || (dimmed && dimmed[n]) || !labelText[n]) return;
       seen[n] = 1;
+      if (labelWidth[n] < 0) labelWidth[n] = ctx.measureText(labelText[n]).width + 2 * LABEL_PAD;
+      place(n, labelText[n], labelWidth[n]);
+    }
+
+    // A label for a node of an extension (a collapsed family), by its vis id.
+    function considerExtra(id, text) {
+      place(id, text, ctx.measureText(text).width + 2 * LABEL_PAD);
+    }
+
+    function place(n, text, w) {
       var bn = bodyNodes[n];
       if (!bn) return;  // not added yet (events of a large graph, a moment after the first frame)
       var x = bn.x * scale + tx, y = bn.y * scale + ty;
       if (x < -200 || y < -50 || x > width + 200 || y > height + 50) return;
       tried++;
-      if (labelWidth[n] < 0) labelWidth[n] = ctx.measureText(labelText[n]).width + 2 * LABEL_PAD;
-      var w = labelWidth[n], r = ((bn.options && bn.options.size) || 10) * scale + 1;
+      var r = ((bn.options && bn.options.size) || 10) * scale + 1;
       // Below the node, above it, to its right, to its left.
       var spots = [[x - w / 2, y + r], [x - w / 2, y - r - h], [x + r + 2, y - h / 2], [x - r - 2 - w, y - h / 2]];
       for (var s = 0; s < spots.length; s++) {
         var sx = spots[s][0], sy = spots[s][1];
         if (sx < 0 || sy < 0 || sx + w > width || sy + h > height) continue;  // whole, or not at all
-        if (!collides(sx, sy, w)) { put(n, sx, sy, w); return; }
+        if (!collides(sx, sy, w)) { put(n, sx, sy, w, text); return; }
       }
     }
 
     if (focusState) focusState.nodes.forEach(consider);
-    network.getSelectedNodes().forEach(function (n) { consider(Number(n)); });
+    hooks.labels.forEach(function (f) { f().forEach(function (x) { considerExtra(x[0], x[1]); }); });
+    network.getSelectedNodes().forEach(function (n) { if (typeof n !== "string") consider(Number(n)); });
     searchHits.forEach(consider);
     for (var k = 0; k < N && tried < LABEL_BUDGET; k++) consider(byDegree[k]);
     return placed;
@@ -1219,8 +1246,8 @@
     ctx.strokeStyle = "rgba(255,255,255,0.9)";
     ctx.fillStyle = "#222";
     drawnLabels.forEach(function (b) {
-      ctx.strokeText(labelText[b[0]], b[1] + LABEL_PAD, b[2] + LABEL_PAD);
-      ctx.fillText(labelText[b[0]], b[1] + LABEL_PAD, b[2] + LABEL_PAD);
+      ctx.strokeText(b[5], b[1] + LABEL_PAD, b[2] + LABEL_PAD);
+      ctx.fillText(b[5], b[1] + LABEL_PAD, b[2] + LABEL_PAD);
     });
     ctx.restore();
   }
@@ -1237,7 +1264,7 @@
   function labelBoxes() {
     var r = container.getBoundingClientRect();
     return drawnLabels.map(function (b) {
-      return { id: details[b[0]].id, text: labelText[b[0]], x: r.left + b[1], y: r.top + b[2], width: b[3], height: b[4] };
+      return { id: typeof b[0] === "string" ? b[0] : details[b[0]].id, text: b[5], x: r.left + b[1], y: r.top + b[2], width: b[3], height: b[4] };
     });
   }
 
@@ -1258,7 +1285,10 @@
     window.actorgraphComplete = performance.now();
     performance.mark("ag:complete");
     applyFilters();  // catches up with any control changed while events were being added
-    openingState();
+    // The page's other scripts (families.js) hook into the state: the fragment is read once
+    // they have all run, which the browser may interleave with this first frame.
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", openingState);
+    else openingState();
     if (meta.physics.start) network.setOptions({ physics: { enabled: true } });
   }
 
@@ -1317,6 +1347,14 @@
     zoomTo: function (scale) {
       network.moveTo({ scale: Number(scale), animation: false });
       network.redraw();
+    },
+    // What extensions (families.js) build on; see `hooks` above.
+    ext: {
+      hooks: hooks, meta: meta, graph: graph, details: details, nodeShown: nodeShown, edgeShown: edgeShown,
+      nodePasses: nodePasses, edgePasses: edgePasses, applyFilters: applyFilters, stateChanged: stateChanged,
+      isOpened: function () { return opened; }, showNode: showNode, showEdge: showEdge, panel: panel, body: body, el: el,
+      dataEl: dataEl, clear: clear, sourceBlock: sourceBlock, indexById: indexById, lookUp: lookUp,
+      visibleControls: visibleControls
     }
   };
 })();

@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from actorgraph.network._folding import coordinates, event_coordinates
+from actorgraph.page._families import FAMILY_KEYS, family_payload
 from actorgraph.vocab import _names
 from actorgraph.vocab._ontology import subclasses_of
 
@@ -109,8 +110,9 @@ _RESPONSIBILITY = ("ag:claimedBy", "ag:attributedTo", "ag:disownedBy")
 _CURVE_STEP = 0.25
 
 # Node attributes with a role of their own; every other attribute is shown as a literal.
-_RESERVED_NODE_KEYS = frozenset(
-    {"label", "type", "types", "aliases", "search", "statements", "earliest", "latest"}
+_RESERVED_NODE_KEYS = (
+    frozenset({"label", "type", "types", "aliases", "search", "statements", "earliest", "latest"})
+    | FAMILY_KEYS
 )
 _YEAR_RE = re.compile(r"^(-?\d{4})")
 # Above this many nodes the page draws events after the first frame, hides edges while
@@ -241,6 +243,9 @@ def build_page_data(
         where = event.pop("where", None)
         if where is not None:
             geo_events.append([position, *_rounded(where)])
+    families, family_details = family_payload(graph, ids)
+    for i, family in family_details.items():
+        details[i]["family"] = family
     xs, ys = _layout(len(ids), pairs, seed)
     type_order = sorted(type_ids, key=lambda t: (t not in _CLASS_STYLE, t))
     type_style = _styles(type_order, {k: v[0] for k, v in _CLASS_STYLE.items()})
@@ -358,6 +363,7 @@ def build_page_data(
         "edgeDetails": edge_details,
         "search": search,
         "events": folded_events,
+        "families": families,
         "sources": sources,
         "responsibility": list(_RESPONSIBILITY),
         "physics": {"toggle": toggle, "start": physics is True},
