@@ -104,7 +104,20 @@ def test_collapse_and_expand_restore_the_graph_exactly(open_page: Any, families_
     # The family's node is labelled with its name and size, and opens its own panel.
     labels = page.evaluate("actorgraph.labels()")
     assert any(box["id"] == f"family:{TTP}" for box in labels)
-    page.evaluate(f"actorgraph.ext.hooks.click.some(f => f('family:{TTP}'))")
+    # A re-attached line lists the ties it stands for.
+    page.evaluate("actorgraph.ext.hooks.click.some(f => f(actorgraph.familyTies()[0].id))")
+    assert "of a collapsed family" in page.locator("#panel-body h2").inner_text()
+    # A click on the family's node opens its panel.
+    x, y = page.evaluate(
+        f"""() => {{ const n = actorgraph.network;
+                   n.moveTo({{position: n.getPositions(['family:{TTP}'])['family:{TTP}'], scale: 1.5,
+                             animation: false}});
+                   const d = n.canvasToDOM(n.getPositions(['family:{TTP}'])['family:{TTP}']);
+                   const r = document.querySelector('#graph').getBoundingClientRect();
+                   return [r.left + d.x, r.top + d.y]; }}"""
+    )
+    page.mouse.click(x, y)
+    page.wait_for_selector("#family-expand")
     assert "members" in page.locator("#panel-body").inner_text().lower()
     page.click("#family-expand")
     assert _counts(loaded) == before
