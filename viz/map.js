@@ -1,6 +1,6 @@
 /* actorgraph map: the events and places that have coordinates, on an offline map of Pakistan,
  * Afghanistan and their neighbours (Natural Earth's country and province lines, prepared by
- * tools/make_basemap.py and embedded in the page as #map-data).
+ * tools/make_basemap.py and embedded in the page as #map-data), in a column beside the drawing.
  *
  * A mark stands for one site: every shown item at the same coordinates. Selecting a mark selects
  * the item in the network and opens its panel (a site of several items lists them first); a
@@ -94,6 +94,8 @@
     "aria-label": "Map of the events and places with coordinates: arrow keys move between marks, " +
       "Enter opens one, + and - zoom, Shift and the arrow keys pan, 0 shows the whole map"
   });
+  // The region's box is the sea; outside it, nothing was prepared (a neutral margin).
+  svg.appendChild(svgEl("rect", { x: vb[0], y: vb[1], width: vb[2], height: vb[3] }, "sea"));
   var land = svgEl("g");
   base.countries.forEach(function (c) {
     var path = svgEl("path", { d: c[2] }, "land" + (c[0] === "pak" || c[0] === "afg" ? " home" : ""));
@@ -438,10 +440,11 @@
       if (cursor < 0) setCursor(firstSite());
       if (cursor >= 0) activate(cursor, true);
       ev.preventDefault();
-    } else if (ev.key === "+" || ev.key === "=") {
-      zoom(1.5); ev.preventDefault();
-    } else if (ev.key === "-" || ev.key === "_") {
-      zoom(1 / 1.5); ev.preventDefault();
+    } else if (ev.key === "+" || ev.key === "=" || ev.key === "-" || ev.key === "_") {
+      // Around the cursor's mark, when there is one.
+      var f = ev.key === "+" || ev.key === "=" ? 1.5 : 1 / 1.5;
+      if (cursor >= 0) zoom(f, sites[cursor].x, sites[cursor].y); else zoom(f);
+      ev.preventDefault();
     } else if (ev.key === "0") {
       cam = { x: vb[0] + vb[2] / 2, y: vb[1] + vb[3] / 2, scale: 1 };
       applyCamera(); ev.preventDefault();
@@ -458,6 +461,7 @@
   // ------------------------------------------------------------------ showing the pane
   function showPane(show) {
     pane.hidden = !show;
+    document.body.classList.toggle("with-map", show);
     toggle.textContent = show ? "Hide the map" : "Show the map";
     toggle.setAttribute("aria-expanded", show ? "true" : "false");
     if (show) { applyCamera(); update(); }
@@ -473,6 +477,8 @@
   summary.textContent = (items.length - places) + " events and " + places + " places have coordinates.";
   section.hidden = false;
   showPane(items.length > 0);
+  // The drawing lost the map's column before its first frame: fit the graph to what is left.
+  if (items.length) ag.network.fit({ animation: false });
 
   // For tests and for analysts at the console: the items the map shows, with where their mark
   // is on the screen (CSS pixels of the viewport) and whether it is lit up.
