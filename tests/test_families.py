@@ -201,18 +201,19 @@ def test_a_badly_defined_family_is_caught(body: str, fragment: str) -> None:
 
 
 @pytest.mark.slow
-def test_families_survive_graphml_and_are_no_triples(
-    kg: actorgraph.KnowledgeGraph, tmp_path: Path
+@pytest.mark.parametrize("kind", ["graphml", "gexf", "node_link"])
+def test_families_survive_the_network_formats_and_are_no_triples(
+    kg: actorgraph.KnowledgeGraph, tmp_path: Path, kind: str
 ) -> None:
     G = kg.to_networkx(view="actors")
-    path = tmp_path / "actors.graphml"
-    actorgraph.write_graphml(G, path)
-    back = actorgraph.read_graphml(path)
-    for node in ("agd:ttp", "agd:bla"):
+    path = tmp_path / f"actors.{kind}"
+    getattr(actorgraph, f"write_{kind}")(G, path)
+    back = getattr(actorgraph, f"read_{kind}")(path)
+    for node in ("agd:ttp", "agd:hizb-ul-ahrar", "agd:bla"):
         for name in ("family", "family_rule", "family_ties"):
             assert back.nodes[node][name] == G.nodes[node][name], (node, name)
     assert back.graph["families"] == G.graph["families"]
-    triples: Any = actorgraph.from_networkx(kg.to_networkx())
+    triples: Any = actorgraph.from_networkx(back)
     assert not [t for t in triples if "family" in str(t[1]).lower()]
 
 

@@ -247,7 +247,9 @@
     var actions = x.el("div", null, "actions");
     actions.appendChild(b);
     section.appendChild(actions);
-    body.appendChild(section);
+    // Near the top, with the entity's names, before its relations and claims.
+    var first = body.querySelector(".actions");
+    if (first) body.insertBefore(section, first); else body.appendChild(section);
   });
 
   function showFamily(id) {
