@@ -89,7 +89,6 @@ def derive_families(G: nx.MultiDiGraph, onto: OntologyView) -> None:
         key=lambda f: (f[0] if isinstance(f[0], int) else 10**6, f[1]),
     )
     assigned: dict[str, tuple[str, str, list[Tie]]] = {}
-    containers = _containers(G)
     for _, fid, rules in families:
         for rule, prop in _RULES:
             for obj in sorted(str(o) for o in rules.get(rule, [])):
@@ -100,7 +99,7 @@ def derive_families(G: nx.MultiDiGraph, onto: OntologyView) -> None:
                 for g in groups:
                     if g in assigned:
                         continue
-                    found = _claim(G, g, prop or "", obj, containers if rule == "place" else {})
+                    found = _claim(G, g, prop or "", obj, within=rule == "place")
                     if found is not None:
                         assigned[g] = (fid, rule, [tie(*t) for t in found])
     # Step 1 is done: only its assignments are inherited, so the result does not depend on order.
@@ -157,36 +156,27 @@ def count_members(G: nx.Graph) -> None:
     }
 
 
-def _containers(G: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Place -> the places it lies in directly (``schema:containedInPlace``), sorted."""
-    parents: dict[str, list[str]] = {}
-    for u, v, key in G.edges(keys=True):
-        if key == _CONTAINED:
-            parents.setdefault(u, []).append(v)
-    return {place: sorted(ups) for place, ups in parents.items()}
-
-
 def _claim(
-    G: nx.MultiDiGraph,
-    group: str,
-    prop: str,
-    obj: str,
-    containers: dict[str, list[str]],
+    G: nx.MultiDiGraph, group: str, prop: str, obj: str, *, within: bool
 ) -> list[tuple[str, str, str]] | None:
     """The ties by which ``group`` meets a claim rule (``prop`` to ``obj``), or None.
 
-    With ``containers`` (a place rule), a claim about a place that lies in ``obj`` meets it too:
-    the ties are the claim and the shortest chain of containment from its place to ``obj``.
+    ``within`` (a place rule): a claim about a place that lies in ``obj`` meets it too; the ties
+    are the claim and the shortest chain of ``schema:containedInPlace`` from its place to ``obj``
+    (walked from the group's places up, so that no pass over the whole graph is needed).
     """
     targets = sorted({v for _, v, key in G.out_edges(group, keys=True) if key == prop})
     if obj in targets:
         return [(group, obj, prop)]
+    if not within:
+        return None
     for target in targets:
         paths: dict[str, list[tuple[str, str, str]]] = {target: []}
         todo = deque([target])
         while todo:
             here = todo.popleft()
-            for up in containers.get(here, []):
+            ups = sorted({v for _, v, key in G.out_edges(here, keys=True) if key == _CONTAINED})
+            for up in ups:
                 if up not in paths:
                     paths[up] = [*paths[here], (here, up, _CONTAINED)]
                     todo.append(up)
