@@ -486,5 +486,56 @@ def test_folded_events_keep_their_coordinates_and_year() -> None:
     }
     meta = _meta(render_html(actors))
     (event,) = meta["events"]
-    assert event["time"] == [2015, 2015]
+    # The period judges the folded event by its own time, as it judges the event's node.
+    nodes = _meta(render_html(full))
+    assert event["time"] == nodes["nodeTime"][_node_index(nodes, "agd:b")] is not None
     assert meta["geo"]["events"] == [[0, 34.0, 71.5]]
+
+
+CURATED_TOWN = """
+sources:
+- id: ags:test-gazetteer
+  title: A gazetteer
+  creator: Test
+  publisher: Test
+  url: https://example.org/gazetteer
+entities:
+- id: agd:test-town
+  type: ag:Place
+  label: Test Town
+- id: agd:test-town-attack
+  type: ag:Attack
+  label: Test Town attack
+claims:
+- {subject: agd:test-town, property: geo:lat, object: 34.5, source: ags:test-gazetteer,
+   claim: Test Town lies at 34.5 N.}
+- {subject: agd:test-town, property: geo:long, object: 71.25, source: ags:test-gazetteer,
+   claim: Test Town lies at 71.25 E.}
+- {subject: agd:test-town-attack, property: ag:date, object: "2019-03-02",
+   source: ags:test-gazetteer, claim: It happened on 2 March 2019.}
+- {subject: agd:test-town-attack, property: ag:place, object: agd:test-town,
+   source: ags:test-gazetteer, claim: The attack was in Test Town.}
+- {subject: agd:test-town-attack, property: ag:claimedBy, object: agd:ttp,
+   source: ags:test-gazetteer, claim: The TTP claimed it.}
+- {subject: agd:test-town-attack, property: ag:target, object: agd:pakistan,
+   source: ags:test-gazetteer, claim: It targeted the state.}
+"""
+
+
+@pytest.mark.slow
+def test_a_curated_place_puts_itself_and_its_events_on_the_map(tmp_path: Path) -> None:
+    user = tmp_path / "town.yaml"
+    user.write_text(CURATED_TOWN, encoding="utf-8")
+    kg = actorgraph.load(data=[user])
+    # The full view: the place and the attack (at the place's coordinates) are nodes.
+    full = _meta(render_html(kg.to_networkx()))
+    located = {full["details"][row[0]]["id"]: row[1:] for row in full["geo"]["nodes"]}
+    assert located["agd:test-town"] == [34.5, 71.25, 0]
+    assert located["agd:test-town-attack"] == [34.5, 71.25, 1]
+    # The actors view: the attack is folded into the TTP's tie to Pakistan, mapped, and the
+    # period judges it by its own time, as it judges the node in the full view.
+    meta = _meta(render_html(kg.to_networkx(view="actors")))
+    k = next(i for i, ev in enumerate(meta["events"]) if ev["id"] == "agd:test-town-attack")
+    assert [k, 34.5, 71.25] in meta["geo"]["events"]
+    node = _node_index(full, "agd:test-town-attack")
+    assert meta["events"][k]["time"] == full["nodeTime"][node] is not None
