@@ -1013,6 +1013,15 @@ def test_the_period_and_the_type_filters_apply_to_the_map(open_page: Any) -> Non
     assert loaded.console_errors == []
 
 
+def test_a_focused_neighbourhood_dims_the_marks_outside_it(open_page: Any) -> None:
+    loaded = open_page(render_html(located_graph()), fragment="#focus=agd%3Aa&hops=1")
+    dimmed = {m["id"]: m["dimmed"] for m in loaded.page.evaluate("actorgraph.mapMarks()")}
+    assert dimmed == {"agd:a": False, "agd:b": True, "agd:peshawar": True}
+    loaded.page.click("#unfocus")
+    assert not any(m["dimmed"] for m in loaded.page.evaluate("actorgraph.mapMarks()"))
+    assert loaded.console_errors == []
+
+
 def test_the_map_works_from_the_keyboard(open_page: Any) -> None:
     loaded = open_page(render_html(located_graph()))
     page = loaded.page

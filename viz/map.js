@@ -260,8 +260,28 @@
   var eventIndex = {};
   meta.events.forEach(function (ev, j) { eventIndex[ev.id] = j; });
 
+  // While a neighbourhood is focused, the marks outside it are dimmed as its nodes are: a node
+  // item by the network's dimming, a folded event unless one of its shown ties lies inside.
+  function focusedItems() {
+    var inside = ag.focused();
+    if (!inside) return null;
+    var set = {};
+    inside.forEach(function (curie) { set[curie] = true; });
+    var out = new Uint8Array(items.length);
+    items.forEach(function (it, k) {
+      if (it.kind === "node") { out[k] = set[it.id] ? 1 : 0; return; }
+      out[k] = meta.events[it.index].edges.some(function (e) {
+        var edge = ag.edges.get(e);
+        return edge && ag.edgeShown(e) && set[ag.curie(edge.from)] && set[ag.curie(edge.to)];
+      }) ? 1 : 0;
+    });
+    return out;
+  }
+  var inFocus = null;
+
   function update() {
     dirty = false;
+    inFocus = focusedItems();
     shownCount.fill(0);
     var shownItems = 0, shownPlaces = 0;
     for (var k = 0; k < items.length; k++) {
@@ -279,10 +299,13 @@
         if (firstSelected < 0) firstSelected = siteOf[j];
       }
     }
+    var siteLit = new Uint8Array(sites.length);
+    for (var f = 0; f < items.length; f++) if (!inFocus || inFocus[f]) siteLit[siteOf[f]] = 1;
     var sitesShown = 0;
     for (var s = 0; s < sites.length; s++) {
       var el = markEls[s];
       el.style.display = shownCount[s] ? "" : "none";
+      el.classList.toggle("dim", !siteLit[s]);
       if (shownCount[s]) sitesShown++;
       var isSel = el.classList.contains("selected");
       if (Boolean(selected[s]) !== isSel) {
@@ -490,7 +513,8 @@
       if (!itemShown(it)) continue;
       var xy = toClient(sites[s].x, sites[s].y);
       out.push({ id: it.id, kind: it.kind, place: it.place, lat: it.lat, long: it.long, site: s,
-        alone: shownCount[s] === 1, x: xy[0], y: xy[1], selected: Boolean(itemSelected[k]) });
+        alone: shownCount[s] === 1, x: xy[0], y: xy[1], selected: Boolean(itemSelected[k]),
+        dimmed: Boolean(inFocus && !inFocus[k]) });
     }
     return out;
   };
