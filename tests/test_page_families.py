@@ -80,6 +80,10 @@ def test_the_panel_says_why_a_group_is_in_its_family(open_page: Any, families_pa
     assert "adheres to" in page.locator("#family-explanation").inner_text().lower()
     page.click("#family-collapse")
     assert _family(loaded, "ag:BalochFamily")["collapsed"]
+    # Opened while its family is collapsed (from a search), a member offers to expand it.
+    page.evaluate("actorgraph.ext.showNode(actorgraph.ext.indexById['agd:blf'])")
+    page.click("#family-expand-member")
+    assert not _family(loaded, "ag:BalochFamily")["collapsed"]
     assert loaded.console_errors == []
 
 

@@ -240,10 +240,11 @@
     section.appendChild(p);
     section.appendChild(x.dataEl("p", why(d.rule, d.ties || [], f), "family-why"));
     if (d.ties && d.ties.length) section.appendChild(tieList(d.ties));
-    var b = x.el("button", "Collapse the family");
+    // Found by a search while its family is collapsed, the group is hidden: offer the way back.
+    var b = x.el("button", collapsed[k] ? "Expand the family" : "Collapse the family");
     b.type = "button";
-    b.id = "family-collapse";
-    b.addEventListener("click", function () { setCollapsed(f.id, true); });
+    b.id = collapsed[k] ? "family-expand-member" : "family-collapse";
+    b.addEventListener("click", function () { setCollapsed(f.id, !collapsed[k]); });
     var actions = x.el("div", null, "actions");
     actions.appendChild(b);
     section.appendChild(actions);
