@@ -939,6 +939,10 @@ def test_the_map_shows_the_ucdp_events_of_the_period(open_page: Any, ucdp_page: 
         e for e in on_page if 2015 <= rows[e][0] <= 2016
     )
     assert narrow.page.locator("#map-count").get_attribute("data-items") == str(len(marks))
+    # Families collapsed into one node each: their events still happened, and stay on the map.
+    for family in loaded.page.evaluate("actorgraph.families()"):
+        loaded.page.evaluate("id => actorgraph.collapseFamily(id)", family["id"])
+    assert len(loaded.page.evaluate("actorgraph.mapMarks()")) == len(on_page)
     for pane in (loaded, narrow):
         assert pane.requests == []
         assert pane.console_errors == []

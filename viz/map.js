@@ -68,11 +68,20 @@
   });
 
   // What the filters and the period show: a node as the network shows it; a folded event when
-  // its own date is in the period and one of the ties it was folded into is shown.
+  // its own date is in the period and one of the ties it was folded into passes the type,
+  // relation and period filters (a tie hidden only because a family is collapsed into one node
+  // still counts: the family's node stands for it).
+  var x = ag.ext;
+  var graphEdges = x ? x.graph.edges : null;
+  function tiePasses(e) {
+    if (!x) return ag.edgeShown(e);
+    var edge = graphEdges[e];
+    return x.edgePasses(e) && x.nodePasses(edge.from) && x.nodePasses(edge.to);
+  }
   function itemShown(it) {
     if (it.kind === "node") return ag.nodeShown(it.index);
     var ev = meta.events[it.index];
-    return ag.inPeriod(ev.time) && ev.edges.some(function (e) { return ag.edgeShown(e); });
+    return ag.inPeriod(ev.time) && ev.edges.some(tiePasses);
   }
 
   // ------------------------------------------------------------------ the drawing
@@ -271,7 +280,7 @@
     items.forEach(function (it, k) {
       if (it.kind === "node") { out[k] = set[it.id] ? 1 : 0; return; }
       out[k] = meta.events[it.index].edges.some(function (e) {
-        var edge = ag.edges.get(e);
+        var edge = graphEdges ? graphEdges[e] : ag.edges.get(e);
         return edge && ag.edgeShown(e) && set[ag.curie(edge.from)] && set[ag.curie(edge.to)];
       }) ? 1 : 0;
     });
