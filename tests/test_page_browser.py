@@ -1056,6 +1056,19 @@ def test_the_map_works_from_the_keyboard(open_page: Any) -> None:
     assert loaded.console_errors == []
 
 
+def test_a_hidden_map_is_part_of_the_shared_view(open_page: Any) -> None:
+    html = render_html(located_graph())
+    loaded = open_page(html, fragment="#map=off")
+    page = loaded.page
+    assert page.locator("#map-pane").is_hidden()
+    page.click("#map-toggle")
+    assert page.locator("#map-pane").is_visible()
+    assert "map=" not in page.evaluate("location.hash")
+    page.click("#map-close")
+    assert "map=off" in page.evaluate("location.hash")
+    assert loaded.console_errors == []
+
+
 def test_a_page_without_coordinates_has_no_map(open_page: Any) -> None:
     loaded = open_page(render_html(fixture_graph()))
     assert loaded.page.locator("#map-section").is_hidden()

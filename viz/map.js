@@ -498,11 +498,25 @@
     toggle.setAttribute("aria-expanded", show ? "true" : "false");
     if (show) { applyCamera(); update(); }
   }
-  toggle.addEventListener("click", function () { showPane(pane.hidden); });
+  function changed() { if (x) x.stateChanged(); }
+  toggle.addEventListener("click", function () { showPane(pane.hidden); changed(); });
   document.getElementById("map-close").addEventListener("click", function () {
     showPane(false);
+    changed();
     toggle.focus();
   });
+  // A hidden map is part of the view a link shares (#map=off).
+  if (x) {
+    x.hooks.state.push({
+      save: function (p) { if (items.length && pane.hidden) p.set("map", "off"); },
+      restore: function (p) {
+        if (p.get("map") !== "off" || pane.hidden) return;
+        showPane(false);
+        ag.network.redraw();
+        ag.network.fit({ animation: false });
+      }
+    });
+  }
   window.addEventListener("resize", function () { if (!pane.hidden) applyCamera(); });
 
   var places = items.filter(function (it) { return it.place; }).length;
