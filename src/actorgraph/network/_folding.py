@@ -10,8 +10,16 @@ from typing import Any
 import networkx as nx
 
 from actorgraph.network._filters import node_interval
-from actorgraph.network._vocabulary import ACTOR_ROLES, OntologyView
+from actorgraph.network._values import differs, iri_of, lexical_of, values_at
+from actorgraph.network._vocabulary import (
+    ACTOR_ROLES,
+    IRI_TAG,
+    STATEMENT_FIELDS,
+    OntologyView,
+    path_parts,
+)
 from actorgraph.vocab._dates import date_bounds
+from actorgraph.vocab._namespaces import curie
 
 
 def fold_actors(G: nx.MultiDiGraph, onto: OntologyView) -> nx.MultiDiGraph:
@@ -85,7 +93,91 @@ def fold_actors(G: nx.MultiDiGraph, onto: OntologyView) -> nx.MultiDiGraph:
     # The folded events leave the graph as nodes; their names stay, so that a page or a reader can
     # find "the Bajaur attack" among the ties that carry it.
     H.graph["events"] = folded_event_names(H, G)
+    describe_view(H, onto)
     return H
+
+
+_NOT_VALUES = {"id", "subject", "property", "object"}
+_FIELD_PROPERTIES = {field: curie(prop) for prop, field in STATEMENT_FIELDS.items()}
+
+
+def describe_view(H: nx.MultiDiGraph, onto: OntologyView) -> None:
+    """Make ``H.graph["properties"]`` and ``["literals"]`` describe what the view holds.
+
+    The projection a view is folded from describes its whole graph; the view keeps the
+    properties its nodes, edges and statements use, each property's usual tag counted over the
+    values the view holds, and the values that differ from it. A value's own tag is known from
+    the projection's description (its usual tag, unless the value is listed apart), so the view
+    gets the same description however much of the graph was read.
+    """
+    props: dict[str, dict[str, str]] = H.graph.get("properties", {})
+    by_attribute = {e["attribute"]: c for c, e in props.items() if "attribute" in e}
+    listed = {(o, k, at): (v, lex, tag) for o, k, at, v, lex, tag in H.graph.get("literals", [])}
+    found: dict[tuple[str, str, int], tuple[str, Any]] = {}  # (owner, key, at) -> (prop, value)
+    used: set[str] = set()
+    attributes: dict[str, str] = {}
+
+    def statement(record: Mapping[str, Any]) -> None:
+        if "property" in record:
+            used.add(record["property"])
+        for key in record:
+            if key in _NOT_VALUES:
+                continue
+            prop = record["property"] if key == "value" else _FIELD_PROPERTIES.get(key, key)
+            for at, value in enumerate(values_at(record, key)):
+                found[(record["id"], key, at)] = (prop, value)
+
+    for node, data in H.nodes(data=True):
+        for key in data:
+            prop = by_attribute.get(key)
+            if prop is not None:
+                attributes[prop] = key
+                for at, value in enumerate(values_at(data, key)):
+                    found[(node, key, at)] = (prop, value)
+        for record in data.get("statements", []):
+            statement(record)
+    for _, _, key, data in H.edges(keys=True, data=True):
+        used.update(path_parts(key) or [key])
+        for record in data.get("statements", []):
+            statement(record)
+    tags: dict[str, dict[str, int]] = {}
+    values = []
+    for (owner, key, at), (prop, held) in found.items():
+        known = listed.get((owner, key, at))
+        if known is None:
+            tag = props[prop]["literal"]
+            value = held
+            lexical = iri_of(str(held)) if tag == IRI_TAG else lexical_of(held)
+        else:
+            value, lexical, tag = known
+        counts = tags.setdefault(prop, {})
+        counts[tag] = counts.get(tag, 0) + 1
+        values.append([owner, key, at, value, lexical, tag])
+    usual = {prop: max((n, tag) for tag, n in counts.items())[1] for prop, counts in tags.items()}
+    exceptions = sorted(
+        (
+            entry
+            for entry in values
+            if differs(entry[3], entry[4], entry[5], usual[_prop(entry, found)])
+        ),
+        key=lambda entry: (entry[0], entry[1], entry[2]),
+    )
+    described: dict[str, dict[str, str]] = {}
+    for prop in sorted(used | tags.keys()):
+        entry = {"label": onto.label(prop)}
+        if prop in attributes:
+            entry["attribute"] = attributes[prop]
+        if prop in usual:
+            entry["literal"] = usual[prop]
+        described[prop] = entry
+    H.graph["properties"] = described
+    H.graph.pop("literals", None)
+    if exceptions:
+        H.graph["literals"] = exceptions
+
+
+def _prop(entry: list[Any], found: Mapping[tuple[str, str, int], tuple[str, Any]]) -> str:
+    return found[(entry[0], entry[1], entry[2])][0]
 
 
 def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from actorgraph.network._reading import line_literal, read_data_graph, unescape
+from actorgraph.network._reading import Reading, line_literal, read_data_graph, unescape
 from actorgraph.network._statements import edge_conveniences, source_info, statement_id
 from actorgraph.network._values import (
     DATATYPE_KINDS,
@@ -53,13 +53,14 @@ from actorgraph.vocab._names import name_keys
 from actorgraph.vocab._namespaces import AGST, curie
 
 
-def project(kg: Any) -> tuple[nx.MultiDiGraph, OntologyView]:
+def project(kg: Any, reading: Reading | None = None) -> tuple[nx.MultiDiGraph, OntologyView]:
+    """Project ``kg``'s data graph, or the part of it a ``reading`` gives (see :class:`Reading`)."""
     # The projection makes millions of small objects and no cycles: the cyclic collector would
     # only rescan them again and again (it took over 40% of the time at 100k triples).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Projection(kg).graph()
+        return _Projection(reading or read_data_graph(kg)).graph()
     finally:
         if gc.get_freeze_count() == 0:
             # The graph made here (a million lists and dicts at a million triples) is long-lived:
@@ -86,8 +87,9 @@ class _Projection:
     usual tag is not its first one, its values are looked at again.
     """
 
-    def __init__(self, kg: Any) -> None:
-        self.sources, self.statement_keys, self.onto, self.requery = read_data_graph(kg)
+    def __init__(self, reading: Reading) -> None:
+        self.sources, self.statement_keys, self.onto, self.requery = reading[:4]
+        self.subjects_among = reading.subjects_among
         self.nodes: dict[str, dict[str, Any]] = {}
         # statement key → [record, rdf:subject, rdf:predicate, rdf:object (each as it ends a
         # line: "<iri> .\n", "_:b .\n" or a literal), statement key]
@@ -386,10 +388,13 @@ class _Projection:
                 (),
             )
 
-        # IRI objects outside the node namespaces: an edge when the object is a node, else an
-        # IRI-valued attribute.
+        # IRI objects outside the node namespaces: an edge when the object is a node (a subject
+        # of the data graph, read here or not), else an IRI-valued attribute.
+        elsewhere: set[str] = set()
+        if self.subjects_among is not None:
+            elsewhere = self.subjects_among({ok for _, _, ok in self.objects if ok not in nodes})
         for sk, pv, ok in self.objects:
-            if ok in nodes:
+            if ok in nodes or ok in elsewhere:
                 self.edge(sk, pv, ok)
             else:
                 self.add(nodes[sk], None, (node_id(ok), IRI_TAG, ok), pv, sk)

@@ -9,7 +9,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -201,11 +201,63 @@ def graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
         raise outcome[0]
 
 
-def read_data_graph(
-    kg: Any,
-) -> tuple[list[Iterable[str]], set[str], OntologyView, Callable[[str, int], Iterable[str]]]:
-    """Return the data graph as N-Triples lines (one iterable per named graph), its statements,
-    the ontology, and a way to read one subject's lines in one of those graphs again.
+def ontology_view(store: ox.Store) -> OntologyView:
+    """The ontology graph of a store as the projection reads it."""
+    return OntologyView(
+        (str(getattr(q.subject, "value", "")), q.predicate.value, q.object)
+        for q in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)
+    )
+
+
+def data_graphs(store: ox.Store) -> list[Any]:
+    """The graphs of the data graph, in the order the projection reads them.
+
+    Every named graph but ``agg:ontology`` and the store's own bookkeeping (``agg:meta``, a staging
+    graph of a running load), in a stable order (the store lists them in an order of its own, which
+    can differ from one process to the next: a node's values from several graphs keep theirs), then
+    the default graph.
+    """
+    graphs: list[Any] = sorted(
+        (
+            g
+            for g in store.named_graphs()
+            if g != ONTOLOGY_GRAPH
+            and not str(getattr(g, "value", "")).startswith(
+                (str(AGG) + "meta", str(AGG) + "staging/")
+            )
+        ),
+        key=str,
+    )
+    graphs.append(ox.DefaultGraph())
+    return graphs
+
+
+def requery_in(store: ox.Store, graphs: list[Any]) -> Callable[[str, int], Iterable[str]]:
+    """A way to read one subject's lines in one of ``graphs`` again."""
+
+    def requery(key: str, index: int) -> Iterable[str]:
+        return quad_lines(store.quads_for_pattern(_key_term(key), None, None, graphs[index]))
+
+    return requery
+
+
+class Reading(NamedTuple):
+    """What the projection reads: the triples as N-Triples lines (one iterable per graph, each
+    subject's lines together), the statements among their subjects (subjects typed
+    ``rdf:Statement``), the ontology, and a way to read one subject's lines in one of those graphs
+    again. ``subjects_among`` is None when every subject of the data graph is read; a reading of
+    part of it (:mod:`~actorgraph.network._view_reading`) tells which IRIs are subjects elsewhere,
+    so that an IRI object outside the node namespaces still makes an edge to its node."""
+
+    lines: list[Iterable[str]]
+    statements: set[str]
+    onto: OntologyView
+    requery: Callable[[str, int], Iterable[str]]
+    subjects_among: Callable[[Iterable[str]], set[str]] | None = None
+
+
+def read_data_graph(kg: Any) -> Reading:
+    """Return the whole data graph as the projection reads it (see :class:`Reading`).
 
     The data graph is every named graph but ``agg:ontology`` (and the default graph). The lines
     come from Oxigraph's N-Triples writer, streamed (:func:`graph_lines`): the cheapest way from
@@ -217,36 +269,16 @@ def read_data_graph(
     store = _store_of(kg)
     rdf_type, rdf_statement = ox.NamedNode(RDF_TYPE), ox.NamedNode(RDF_STATEMENT)
     if store is not None:
-        onto = OntologyView(
-            (str(getattr(q.subject, "value", "")), q.predicate.value, q.object)
-            for q in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)
-        )
-        # The store's own bookkeeping (agg:meta, a staging graph of a running load) is not data.
-        # In a stable order (the store lists them in an order of its own, which can differ from
-        # one process to the next): a node's values from several graphs keep theirs.
-        graphs: list[Any] = sorted(
-            (
-                g
-                for g in store.named_graphs()
-                if g != ONTOLOGY_GRAPH
-                and not str(getattr(g, "value", "")).startswith(
-                    (str(AGG) + "meta", str(AGG) + "staging/")
-                )
-            ),
-            key=str,
-        )
-        graphs.append(ox.DefaultGraph())
+        onto = ontology_view(store)
+        graphs = data_graphs(store)
         statements = {
             _term_key(q.subject)
             for g in graphs
             for q in store.quads_for_pattern(None, rdf_type, rdf_statement, g)
         }
-
-        def requery(key: str, index: int) -> Iterable[str]:
-            quads = store.quads_for_pattern(_key_term(key), None, None, graphs[index])
-            return quad_lines(quads)
-
-        return [graph_lines(store, g) for g in graphs], statements, onto, requery
+        return Reading(
+            [graph_lines(store, g) for g in graphs], statements, onto, requery_in(store, graphs)
+        )
     if not hasattr(kg, "query"):
         raise UsageError(
             f"to_networkx needs a KnowledgeGraph or a pyoxigraph Store, not {type(kg).__name__}"
@@ -269,4 +301,4 @@ def read_data_graph(
         subject = _key_term(key)
         return quad_lines(q for q in quads if q.subject == subject)
 
-    return [quad_lines(quads)], statements, onto, requery_list
+    return Reading([quad_lines(quads)], statements, onto, requery_list)

@@ -1,0 +1,193 @@
+"""Reading only what the ``"actors"`` view needs from a local store.
+
+The full projection reads every triple. The actors view keeps the actors (every node of a subclass
+of ``ag:Actor``, with all its values and statements), the relations among them, and the events that
+tie two of them, folded into actor–actor edges; it lists every source in ``G.graph["sources"]``.
+On an imported store most triples belong to events that tie no two actors (an attack on a target
+category, a dataset row's place and coordinates), so Oxigraph is asked which subjects the view needs:
+
+1. the actors and the sources, by their types (the class hierarchy comes from the ontology);
+2. the events with two roles of :data:`ACTOR_ROLES` filled by two different actors, joined by
+   Oxigraph (the rows then checked here against the actors found in 1);
+3. the places' containment and the other ends of the actors' and places' triples (what the
+   families of armed groups read), and the statements whose ``rdf:subject`` is one of those
+   actors, events or places;
+
+and then gives each graph's triples of those subjects as N-Triples lines, in the order of its
+index (a subject's triples together, ordered as a dump of the graph orders them), which the
+projection reads exactly as it reads a whole graph. What the view does with them
+(:func:`~actorgraph.network._folding.fold_actors`) is the same code on both ways of reading; the
+tests build the view both ways and compare the graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+
+from actorgraph.network._reading import (
+    Reading,
+    _store_of,
+    data_graphs,
+    graph_lines,
+    ontology_view,
+    quad_lines,
+    requery_in,
+)
+from actorgraph.network._vocabulary import ACTOR_ROLES, RDF_STATEMENT, RDF_SUBJECT, RDF_TYPE
+from actorgraph.vocab._namespaces import AGG, expand
+
+_ACTOR = "ag:Actor"
+_SOURCE = str(expand("ag:Source"))
+_CONTAINED = str(expand("schema:containedInPlace"))
+# Imported event data is read in part; curated data (small, and mostly about actors) whole.
+_IMPORTS = str(AGG) + "import/"
+
+
+def read_actors_view(kg: Any) -> Reading | None:
+    """What the actors view of ``kg`` needs, read as the projection reads a graph; None for a
+    graph that is no local store (an endpoint), which is read whole."""
+    store = _store_of(kg)
+    if store is None:
+        return None
+    onto = ontology_view(store)
+    graphs = data_graphs(store)
+    ask = _Asker(store, graphs)
+    classes = sorted(c for c in onto.classes | {_ACTOR} if _ACTOR in onto.ancestors(c))
+    actors: set[str] = set()
+    sources: set[str] = set()
+    for subject, cls in ask.rows(
+        "SELECT DISTINCT ?s ?c WHERE { VALUES ?c { "
+        + " ".join(f"<{expand(c)}>" for c in [*classes, "ag:Source"])
+        + " } ?s a ?c }"
+    ):
+        (sources if cls == _SOURCE else actors).add(subject)
+    pairs = " ".join(f"(<{expand(a)}> <{expand(b)}>)" for a, b in ACTOR_ROLES)
+    events = {
+        event
+        for event, first, second in ask.rows(
+            f"SELECT ?e ?x ?y WHERE {{ VALUES (?a ?b) {{ {pairs} }} ?e ?b ?y . ?e ?a ?x . "
+            "FILTER(?x != ?y && !isLiteral(?x) && !isLiteral(?y)) }"
+        )
+        if first in actors and second in actors and event not in actors
+    }
+    # Families (network/_families.py) read the actors' ties, the labels at their other ends, and
+    # the places' containment (with its sources).
+    places = {s for (s,) in ask.rows(f"SELECT DISTINCT ?s WHERE {{ ?s <{_CONTAINED}> ?o }}")}
+    ends = {
+        o
+        for (o,) in ask.with_values(
+            "SELECT DISTINCT ?o WHERE { VALUES ?s { %s } ?s ?p ?o FILTER(!isLiteral(?o)) }",
+            actors | places,
+        )
+    }
+    about = actors | events | places
+    statements = {
+        st
+        for (st,) in ask.with_values(
+            "SELECT DISTINCT ?st WHERE { VALUES ?s { %s } "
+            f"?st <{RDF_SUBJECT}> ?s . ?st a <{RDF_STATEMENT}> }}",
+            about,
+        )
+    }
+    statements |= {
+        key
+        for subject in about
+        if subject.startswith("_:")
+        for key in ask.blank_subjects_of(subject)
+    }
+    wanted = sorted(actors | sources | events | places | ends | statements)
+    return Reading(
+        [
+            ask.lines(g, wanted)
+            if str(getattr(g, "value", "")).startswith(_IMPORTS)
+            else graph_lines(store, g)
+            for g in graphs
+        ],
+        statements,
+        onto,
+        requery_in(store, graphs),
+        ask.subjects_among,
+    )
+
+
+class _Asker:
+    """Queries over the data graphs of one store, their answers read as TSV."""
+
+    def __init__(self, store: ox.Store, graphs: list[Any]) -> None:
+        self.store = store
+        self.graphs = graphs
+
+    def rows(self, text: str, graph: Any = None) -> list[list[str]]:
+        """The rows of a SELECT, each cell an IRI or ``_:id`` (the keys the projection uses)."""
+        result = self.store.query(text, default_graph=self.graphs if graph is None else graph)
+        assert isinstance(result, ox.QuerySolutions)  # a SELECT: our own text
+        tsv = result.serialize(format=ox.QueryResultsFormat.TSV) or b""
+        return [
+            [cell[1:-1] if cell.startswith("<") else cell for cell in line.split("\t")]
+            for line in tsv.decode("utf-8").split("\n")[1:]
+            if line
+        ]
+
+    def with_values(self, text: str, keys: Iterable[str]) -> list[list[str]]:
+        """A SELECT with ``%s`` replaced by the IRIs among ``keys`` (a VALUES clause cannot
+        name a blank node: those are looked up by pattern)."""
+        iris = " ".join(f"<{k}>" for k in keys if not k.startswith("_:"))
+        return self.rows(text % iris) if iris else []
+
+    def blank_subjects_of(self, subject: str) -> Iterable[str]:
+        """Statements about a blank node (which no VALUES clause can name)."""
+        term = ox.BlankNode(subject[2:])
+        for g in self.graphs:
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF_SUBJECT), term, g):
+                typed = self.store.quads_for_pattern(
+                    q.subject, ox.NamedNode(RDF_TYPE), ox.NamedNode(RDF_STATEMENT)
+                )
+                if next(iter(typed), None) is not None:
+                    yield _key(q.subject)
+
+    def lines(self, graph: Any, keys: list[str]) -> list[str]:
+        """One graph's triples of these subjects as N-Triples lines, in the graph's index order."""
+        iris = " ".join(f"<{k}>" for k in keys if not k.startswith("_:"))
+        out: list[str] = []
+        if iris:
+            result = self.store.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {iris} }} ?s ?p ?o }}",
+                default_graph=graph,
+            )
+            assert isinstance(result, ox.QueryTriples)  # a CONSTRUCT: our own text
+            text = result.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+            out = text.decode("utf-8").splitlines(keepends=True)
+        for key in keys:
+            if key.startswith("_:"):
+                out.extend(
+                    quad_lines(
+                        self.store.quads_for_pattern(ox.BlankNode(key[2:]), None, None, graph)
+                    )
+                )
+        return out
+
+    def subjects_among(self, keys: Iterable[str]) -> set[str]:
+        """Which of these IRIs or blank nodes are subjects somewhere in the data graphs."""
+        keys = list(keys)
+        found = {
+            s
+            for (s,) in self.with_values(
+                "SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s ?p ?o }", keys
+            )
+        }
+        for key in keys:
+            if key.startswith("_:"):
+                term = ox.BlankNode(key[2:])
+                if any(
+                    next(iter(self.store.quads_for_pattern(term, None, None, g)), None) is not None
+                    for g in self.graphs
+                ):
+                    found.add(key)
+        return found
+
+
+def _key(term: Any) -> str:
+    return term.value if type(term) is ox.NamedNode else "_:" + term.value
