@@ -34,6 +34,7 @@ from actorgraph.network._families import count_members, derive_families
 from actorgraph.network._filters import filter_graph, focus_nodes
 from actorgraph.network._folding import fold_actors
 from actorgraph.network._projection import project
+from actorgraph.network._reading import Reading
 from actorgraph.network._view_reading import read_actors_view
 
 
@@ -99,13 +100,37 @@ def to_networkx(
         raise UsageError(f"unknown view {view!r}: use 'full' or 'actors'")
     if hops < 0:
         raise UsageError("hops must be 0 or more")
-    if view == "actors":
-        # Only what the view needs: the actors, the events between two of them, their statements,
-        # the sources, and the places and ends a family rule reads (the whole graph when kg is an
-        # endpoint).
-        G, onto = project(kg, read_actors_view(kg))
-    else:
-        G, onto = project(kg)
+    # The actors view reads only what it needs: the actors, the events between two of them,
+    # their statements, the sources, and the places and ends a family rule reads (the whole
+    # graph when kg is an endpoint).
+    reading = read_actors_view(kg) if view == "actors" else None
+    return build_view(
+        kg,
+        view,
+        reading,
+        as_of=as_of,
+        between=between,
+        types=types,
+        relations=relations,
+        focus=focus,
+        hops=hops,
+    )
+
+
+def build_view(
+    kg: Any,
+    view: str,
+    reading: Reading | None,
+    *,
+    as_of: Any,
+    between: Any,
+    types: Sequence[str] | str | None,
+    relations: Sequence[str] | str | None,
+    focus: Sequence[str] | str | None,
+    hops: int,
+) -> nx.MultiDiGraph:
+    """:func:`to_networkx` from a ``reading`` of ``kg`` (None: the whole data graph)."""
+    G, onto = project(kg, reading)
     # Families come from the whole graph, before any filter: a group's family does not change
     # with the period or the focus shown.
     derive_families(G, onto)

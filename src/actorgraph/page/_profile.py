@@ -162,8 +162,11 @@ _SECTIONS: list[tuple[str, str, str]] = [
     ("Died", "out", "ag:deathDate"),
 ]
 
+# Only the properties a section shows (an actor of an imported store is the object of thousands of
+# events' roles, which no section lists).
 _RELATIONS = """
 SELECT ?dir ?p ?other ?otherLabel ?st ?source ?start ?end ?early ?late ?events ?deaths WHERE {
+  VALUES ?p { PROPERTIES }
   {
     BIND("out" AS ?dir) ?x ?p ?other .
     OPTIONAL { ?st rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?other ; prov:wasDerivedFrom ?source .
@@ -180,9 +183,8 @@ SELECT ?dir ?p ?other ?otherLabel ?st ?source ?start ?end ?early ?late ?events ?
     OPTIONAL { FILTER NOT EXISTS { ?st2 rdf:subject ?other } ?other prov:wasDerivedFrom ?source }
   }
   OPTIONAL { ?other rdfs:label ?otherLabel }
-  FILTER(STRSTARTS(STR(?p), STR(ag:)))
 }
-"""
+""".replace("PROPERTIES", " ".join(sorted({prop for _, _, prop in _SECTIONS})))
 
 _DESIGNATIONS = """
 SELECT ?d ?authority ?authorityLabel ?date ?list ?source WHERE {

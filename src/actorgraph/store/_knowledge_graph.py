@@ -271,16 +271,20 @@ class KnowledgeGraph:
                 FILTER(isIRI(?e) && !STRSTARTS(STR(?e), "{PREFIXES["ag"]}"))
             }}"""
         )
-        ag = PREFIXES["ag"]
-        # Suggestions for a mistyped name list armed groups first, then other actors, then places.
-        ranked = self.query(
-            f"""SELECT ?e (MIN(?r) AS ?rank) WHERE {{
-                {{ ?e a <{ag}ArmedGroup> BIND(0 AS ?r) }}
-                UNION {{ ?e a/<{RDFS.subClassOf}>* <{ag}Actor> BIND(1 AS ?r) }}
-                UNION {{ ?e a <{ag}Place> BIND(2 AS ?r) }}
-            }} GROUP BY ?e"""
-        )
-        ranks = {curie(str(r[0])): int(r[1]) for r in ranked}
+
+        # Suggestions for a mistyped name list armed groups first, then other actors, then places
+        # (asked for only when a name resolves to nothing).
+        def ranks() -> dict[str, int]:
+            ag = PREFIXES["ag"]
+            ranked = self.query(
+                f"""SELECT ?e (MIN(?r) AS ?rank) WHERE {{
+                    {{ ?e a <{ag}ArmedGroup> BIND(0 AS ?r) }}
+                    UNION {{ ?e a/<{RDFS.subClassOf}>* <{ag}Actor> BIND(1 AS ?r) }}
+                    UNION {{ ?e a <{ag}Place> BIND(2 AS ?r) }}
+                }} GROUP BY ?e"""
+            )
+            return {curie(str(r[0])): int(r[1]) for r in ranked}
+
         return NameIndex(((str(r[0]), str(r[1]), str(r[2]) == "true") for r in result), ranks)
 
     def resolve(self, name: str) -> str:

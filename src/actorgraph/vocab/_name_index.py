@@ -20,6 +20,8 @@ class NameIndex:
     ----------
     entries
         ``(entity IRI or CURIE, name, is_label)`` triples: every label and alias of every entity.
+    ranks
+        Entity -> rank (lower first) for suggestions, or a function giving them when first needed.
     ids
         How an entity is named in answers: its CURIE (the default), or e.g. ``str`` to keep the
         IRIs the entries give (the importers work with IRIs).
@@ -35,11 +37,14 @@ class NameIndex:
     def __init__(
         self,
         entries: Iterable[tuple[str, str, bool]],
-        ranks: Mapping[str, int] | None = None,
+        ranks: Mapping[str, int] | Callable[[], Mapping[str, int]] | None = None,
         *,
         ids: Callable[[str], str] = curie,
     ) -> None:
-        self._ranks = dict(ranks or {})
+        # Ranks only order suggestions for a name that resolves to nothing: a callable is asked
+        # for them then (a store's ranks cost a query over every typed entity).
+        self._rank_source = ranks
+        self._ranks_known: dict[str, int] | None = None
         self._id = ids
         self._keys: dict[str, set[str]] = defaultdict(set)
         self._labels: dict[str, str] = {}
@@ -49,6 +54,13 @@ class NameIndex:
                 self._labels[node] = name
             for key in name_keys(name):
                 self._keys[key].add(node)
+
+    @property
+    def _ranks(self) -> dict[str, int]:
+        if self._ranks_known is None:
+            source = self._rank_source
+            self._ranks_known = dict((source() if callable(source) else source) or {})
+        return self._ranks_known
 
     def __len__(self) -> int:
         return len(self._labels)
