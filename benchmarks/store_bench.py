@@ -13,7 +13,8 @@ the actors view was built before, measured in the same run:
   opened the store first; the actors view also as before (the whole graph projected, then folded);
 - floors: Oxigraph counting every quad of the store (``COUNT(*)`` in SPARQL, in Rust), its dump of
   every quad (N-Quads into ``/dev/null``), the same quads read as pyoxigraph objects, and NetworkX
-  building the full view from its prepared node and edge lists.
+  building the full view from its prepared node and edge lists;
+- every saved query on the store (no parameters): its rows and time.
 
 ``scale`` (part 3): N synthetic UCDP rows (``write_ucdp_rows``, seeded; for each of ``--rows``)
 imported into an on-disk store: rows per second, the process's peak memory, the store's size on
@@ -261,6 +262,7 @@ def journey(rows: int, work: Path, budget: float) -> dict[str, Any]:
             "query", "--saved", "attacks-by-group-and-year", "--store", str(store), budget=budget
         ),
         "scan": lambda: _step("scan", str(store), budget=budget),
+        "saved": lambda: _step("saved", str(store), budget=budget * 3),
     }
     for name, step in steps.items():
         print(f"journey: {name}", file=sys.stderr)
