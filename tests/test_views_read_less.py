@@ -34,6 +34,7 @@ IMPORTED = """
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix schema: <https://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 
 <https://w3id.org/actorgraph/graph/import/test/0123456789abcdef> {
   ags:dataset a ag:Source ; dcterms:title "A dataset" .
@@ -44,7 +45,9 @@ IMPORTED = """
   _:nameless a ag:ArmedGroup ; rdfs:label "A nameless group"@ur .
   agd:ev-1 a ag:Attack ; rdfs:label "Event 1" ; ag:date "2019-05-03"^^xsd:date ;
       ag:earliestDate "2019-05-03"^^xsd:date ; ag:latestDate "2019-05-03"^^xsd:date ;
-      ag:participant agd:ttp, agd:group-7 ; ag:killed 4 ; prov:wasDerivedFrom ags:dataset .
+      ag:participant agd:ttp, agd:group-7 ; ag:killed 4 ; prov:wasDerivedFrom ags:dataset ;
+      ag:place agd:town .
+  agd:town a ag:Place ; rdfs:label "A town" ; geo:lat 34.5 ; geo:long 71.25 .
   agd:ev-2 a ag:Attack ; rdfs:label "Event 2" ; ag:date "2020"^^xsd:gYear ;
       ag:earliestDate "2020-01-01"^^xsd:date ; ag:latestDate "2020-12-31"^^xsd:date ;
       ag:claimedBy _:nameless ; ag:target agd:jui-f ; ag:killed 2 .
@@ -113,6 +116,8 @@ def test_the_actors_view_of_an_imported_graph_is_the_folded_projection(
         assert new.has_edge(blank, "agd:jui-f", "^ag:claimedBy/ag:target")
     assert new.nodes["agd:group-7"]["url"] == "https://example.org/group-7"
     assert "agd:ev-3" not in new.graph["events"]
+    if not filters:
+        assert new.graph["events"]["agd:ev-1"]["lat"] == 34.5  # its place's
 
 
 def test_an_iri_that_is_a_subject_elsewhere_stays_an_edge_in_the_actors_view() -> None:

@@ -10,7 +10,8 @@ category, a dataset row's place and coordinates), so Oxigraph is asked which sub
 2. the events with two roles of :data:`ACTOR_ROLES` filled by two different actors, joined by
    Oxigraph (the rows then checked here against the actors found in 1);
 3. the places' containment and the other ends of the actors' and places' triples (what the
-   families of armed groups read), and the statements whose ``rdf:subject`` is one of those
+   families of armed groups read), the places of the events (where the page's map puts an event
+   with no coordinates of its own), and the statements whose ``rdf:subject`` is one of those
    actors, events or places;
 
 and then gives each graph's triples of those subjects as N-Triples lines, in the order of its
@@ -42,6 +43,7 @@ from actorgraph.vocab._namespaces import AGG, expand
 _ACTOR = "ag:Actor"
 _SOURCE = str(expand("ag:Source"))
 _CONTAINED = str(expand("schema:containedInPlace"))
+_PLACE = str(expand("ag:place"))
 # Imported event data is read in part; curated data (small, and mostly about actors) whole.
 _IMPORTS = str(AGG) + "import/"
 
@@ -81,6 +83,13 @@ def read_actors_view(kg: Any) -> Reading | None:
         for (o,) in ask.with_values(
             "SELECT DISTINCT ?o WHERE { VALUES ?s { %s } ?s ?p ?o FILTER(!isLiteral(?o)) }",
             actors | places,
+        )
+    }
+    # A folded event without coordinates of its own is mapped at its place's (fold_actors).
+    ends |= {
+        o
+        for (o,) in ask.with_values(
+            f"SELECT DISTINCT ?o WHERE {{ VALUES ?s {{ %s }} ?s <{_PLACE}> ?o }}", events
         )
     }
     about = actors | events | places
