@@ -54,6 +54,7 @@ IMPORTED = """
   agd:ev-3 a ag:Attack ; rdfs:label "Event 3" ; ag:date "2021-02"^^xsd:gYearMonth ;
       ag:claimedBy agd:group-7 ; ag:target agd:police .
   agd:police a ag:TargetCategory ; rdfs:label "Police" .
+  agd:ev-4 a ag:Attack ; rdfs:label "Event 4" ; ag:claimedBy agd:group-7 ; ag:target _:nameless .
   agst:import-1 a rdf:Statement ; rdf:subject agd:ev-1 ; rdf:predicate ag:participant ;
       rdf:object agd:group-7 ; prov:wasDerivedFrom ags:dataset ; ag:uncertain true ;
       ag:claimText "Row 1 names Group 7 as uncertain." .
@@ -114,6 +115,7 @@ def test_the_actors_view_of_an_imported_graph_is_the_folded_projection(
     if not filters:
         blank = next(n for n in new if n.startswith("_:"))
         assert new.has_edge(blank, "agd:jui-f", "^ag:claimedBy/ag:target")
+        assert new.has_edge("agd:group-7", blank, "^ag:claimedBy/ag:target")
     assert new.nodes["agd:group-7"]["url"] == "https://example.org/group-7"
     assert "agd:ev-3" not in new.graph["events"]
     if not filters:

@@ -7,8 +7,8 @@ On an imported store most triples belong to events that tie no two actors (an at
 category, a dataset row's place and coordinates), so Oxigraph is asked which subjects the view needs:
 
 1. the actors and the sources, by their types (the class hierarchy comes from the ontology);
-2. the events with two roles of :data:`ACTOR_ROLES` filled by two different actors, joined by
-   Oxigraph (the rows then checked here against the actors found in 1);
+2. the events that may tie two of them by a pair of roles of :data:`ACTOR_ROLES`, found without
+   joining one event's roles (:func:`_candidate_events`);
 3. the places' containment and the other ends of the actors' and places' triples (what the
    families of armed groups read), the places of the events (where the page's map puts an event
    with no coordinates of its own), and the statements whose ``rdf:subject`` is one of those
@@ -37,7 +37,7 @@ from actorgraph.network._reading import (
     quad_lines,
     requery_in,
 )
-from actorgraph.network._vocabulary import ACTOR_ROLES, RDF_STATEMENT, RDF_SUBJECT, RDF_TYPE
+from actorgraph.network._vocabulary import ACTOR_ROLES, RDF_STATEMENT, RDF_SUBJECT
 from actorgraph.vocab._namespaces import AGG, expand
 
 _ACTOR = "ag:Actor"
@@ -66,15 +66,7 @@ def read_actors_view(kg: Any) -> Reading | None:
         + " } ?s a ?c }"
     ):
         (sources if cls == _SOURCE else actors).add(subject)
-    pairs = " ".join(f"(<{expand(a)}> <{expand(b)}>)" for a, b in ACTOR_ROLES)
-    events = {
-        event
-        for event, first, second in ask.rows(
-            f"SELECT ?e ?x ?y WHERE {{ VALUES (?a ?b) {{ {pairs} }} ?e ?b ?y . ?e ?a ?x . "
-            "FILTER(?x != ?y && !isLiteral(?x) && !isLiteral(?y)) }"
-        )
-        if first in actors and second in actors and event not in actors
-    }
+    events = _candidate_events(ask, actors) - actors
     # Families (network/_families.py) read the actors' ties, the labels at their other ends, and
     # the places' containment (with its sources).
     places = {s for (s,) in ask.rows(f"SELECT DISTINCT ?s WHERE {{ ?s <{_CONTAINED}> ?o }}")}
@@ -93,19 +85,13 @@ def read_actors_view(kg: Any) -> Reading | None:
         )
     }
     about = actors | events | places
+    # Two scans of the statements' index, no join: a VALUES clause over thousands of events
+    # joined with them measured far slower.
+    typed = {st for (st,) in ask.rows(f"SELECT ?st WHERE {{ ?st a <{RDF_STATEMENT}> }}")}
     statements = {
         st
-        for (st,) in ask.with_values(
-            "SELECT DISTINCT ?st WHERE { VALUES ?s { %s } "
-            f"?st <{RDF_SUBJECT}> ?s . ?st a <{RDF_STATEMENT}> }}",
-            about,
-        )
-    }
-    statements |= {
-        key
-        for subject in about
-        if subject.startswith("_:")
-        for key in ask.blank_subjects_of(subject)
+        for st, subject in ask.rows(f"SELECT ?st ?s WHERE {{ ?st <{RDF_SUBJECT}> ?s }}")
+        if subject in about and st in typed
     }
     wanted = sorted(actors | sources | events | places | ends | statements)
     return Reading(
@@ -120,6 +106,54 @@ def read_actors_view(kg: Any) -> Reading | None:
         requery_in(store, graphs),
         ask.subjects_among,
     )
+
+
+def _candidate_events(ask: _Asker, actors: set[str]) -> set[str]:
+    """The events that may tie two actors by a pair of :data:`ACTOR_ROLES` (the folding
+    decides): without joining the roles, which on an imported store means joining every event's
+    participants. An event with the same role twice (two participants) is found by grouping that
+    role's triples; one whose other party (a target, a victim, ...) is an actor, from the actors,
+    few of whom are targets; one with a rarer role beside a common one (a mediator beside the
+    participants), by that role."""
+    acting = {a for a, _ in ACTOR_ROLES}
+    twice = sorted({a for a, b in ACTOR_ROLES if a == b})
+    by_actor = sorted({b for a, b in ACTOR_ROLES if a != b and b not in acting})
+    rare = sorted({a for a, b in ACTOR_ROLES if a != b and b in acting})
+
+    def iris(names: list[str]) -> str:
+        return " ".join(f"<{expand(n)}>" for n in names)
+
+    found = {
+        e
+        for (e,) in ask.rows(
+            f"SELECT ?e WHERE {{ VALUES ?r {{ {iris(twice)} }} ?e ?r ?x }} "
+            "GROUP BY ?e ?r HAVING (COUNT(DISTINCT ?x) > 1)"
+        )
+    }
+    found |= {
+        e
+        for (e,) in ask.rows(
+            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {iris(rare)} }} ?e ?r ?x }}"
+        )
+    }
+    found |= {
+        e
+        for (e,) in ask.with_values(
+            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {iris(by_actor)} }} VALUES ?y {{ %s }} ?e ?r ?y }}",
+            actors,
+        )
+    }
+    for actor in actors:
+        if actor.startswith("_:"):  # which no VALUES clause can name
+            found |= {
+                _key(q.subject)
+                for prop in by_actor
+                for g in ask.graphs
+                for q in ask.store.quads_for_pattern(
+                    None, ox.NamedNode(str(expand(prop))), ox.BlankNode(actor[2:]), g
+                )
+            }
+    return found
 
 
 class _Asker:
@@ -145,17 +179,6 @@ class _Asker:
         name a blank node: those are looked up by pattern)."""
         iris = " ".join(f"<{k}>" for k in keys if not k.startswith("_:"))
         return self.rows(text % iris) if iris else []
-
-    def blank_subjects_of(self, subject: str) -> Iterable[str]:
-        """Statements about a blank node (which no VALUES clause can name)."""
-        term = ox.BlankNode(subject[2:])
-        for g in self.graphs:
-            for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF_SUBJECT), term, g):
-                typed = self.store.quads_for_pattern(
-                    q.subject, ox.NamedNode(RDF_TYPE), ox.NamedNode(RDF_STATEMENT)
-                )
-                if next(iter(typed), None) is not None:
-                    yield _key(q.subject)
 
     def lines(self, graph: Any, keys: list[str]) -> list[str]:
         """One graph's triples of these subjects as N-Triples lines, in the graph's index order."""
