@@ -25,6 +25,7 @@ Oxigraph's own bulk load of the same triples (the import graph dumped as N-Tripl
     python benchmarks/store_bench.py journey --rows 100000
     python benchmarks/store_bench.py scale --rows 100000,400000
     python benchmarks/store_bench.py journey --rows 2000 --workdir /tmp/x   # a quick try
+    python benchmarks/store_bench.py journey --store DIR                    # a store imported before
 
 Prints Markdown tables (and ``--json PATH`` the raw figures). The machine may be shared: compare the
 ratios of one run. Results: ``BENCHMARKS.md``.
@@ -246,27 +247,28 @@ def _uptime() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
 
-def journey(rows: int, work: Path, budget: float) -> dict[str, Any]:
-    csv_path, store = work / "gtd.csv", work / "store"
-    write_rows(csv_path, rows)
+def journey(rows: int, work: Path, budget: float, store: Path | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {"rows": rows, "load_before": _uptime()}
-    results["import"] = _step("import", "gtd", str(csv_path), str(store), budget=budget)
+    if store is None:
+        csv_path, store = work / "gtd.csv", work / "store"
+        write_rows(csv_path, rows)
+        results["import"] = _step("import", "gtd", str(csv_path), str(store), budget=budget)
     html = work / "page.html"
     steps = {
         "viz": lambda: _command("viz", "--store", str(store), "-o", str(html), budget=budget),
         "actors": lambda: _step("actors", str(store), budget=budget),
-        "actors_before": lambda: _step("actors-before", str(store), budget=budget),
-        "full": lambda: _step("full", str(store), budget=budget),
         "profile": lambda: _command("profile", "TTP", "--store", str(store), budget=budget),
         "query": lambda: _command(
             "query", "--saved", "attacks-by-group-and-year", "--store", str(store), budget=budget
         ),
+        "full": lambda: _step("full", str(store), budget=budget),
+        "actors_before": lambda: _step("actors-before", str(store), budget=budget),
         "scan": lambda: _step("scan", str(store), budget=budget),
         "saved": lambda: _step("saved", str(store), budget=budget * 3),
     }
     for name, step in steps.items():
         print(f"journey: {name}", file=sys.stderr)
-        results[name] = step()
+        results[name] = {**step(), "load_after": _uptime()}
     results["load_after"] = _uptime()
     return results
 
@@ -310,11 +312,14 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--budget", type=float, default=1800, help="seconds allowed per step")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--store", type=Path, default=None, help="journey: an imported store to use (no import)"
+    )
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="actorgraph-store-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.run == "journey":
-        results = journey(int(args.rows or 100_000), work, args.budget)
+        results = journey(int(args.rows or 100_000), work, args.budget, args.store)
     else:
         sizes = [int(n) for n in (args.rows or "100000,400000").split(",")]
         results = scale(sizes, work, args.budget)
