@@ -33,6 +33,7 @@ from actorgraph.network._reading import (
     _store_of,
     data_graphs,
     graph_lines,
+    line_key,
     ontology_view,
     quad_lines,
     requery_in,
@@ -89,13 +90,6 @@ def read_actors_view(kg: Any) -> Reading | None:
             actors | places,
         )
     }
-    # A folded event without coordinates of its own is mapped at its place's (fold_actors).
-    ends |= {
-        o
-        for (o,) in ask.with_values(
-            f"SELECT DISTINCT ?o WHERE {{ VALUES ?s {{ %s }} ?s <{_PLACE}> ?o }}", events
-        )
-    }
     about = actors | events | places
     # Two scans of the statements' index, no join: a VALUES clause over thousands of events
     # joined with them measured far slower.
@@ -106,13 +100,25 @@ def read_actors_view(kg: Any) -> Reading | None:
         if subject in about and st in typed
     }
     whole = actors | sources | places | ends | statements
-    wanted, folded = sorted(whole), sorted(events - whole)
+    folded = sorted(events - whole)
+    imported = [str(getattr(g, "value", "")).startswith(_IMPORTS) for g in graphs]
+    event_lines = [
+        ask.lines(g, folded, _EVENT_PROPERTIES) if i else []
+        for g, i in zip(graphs, imported, strict=True)
+    ]
+    # A folded event without coordinates of its own is mapped at its place's (fold_actors).
+    marker = f" <{_PLACE}> "
+    whole |= {
+        line_key(line.split(" ", 2)[2])
+        for lines in event_lines
+        for line in lines
+        if marker in line and line.split(" ", 2)[2][0] != '"'
+    } - set(folded)
+    wanted = sorted(whole)
     return Reading(
         [
-            ask.lines(g, wanted) + ask.lines(g, folded, _EVENT_PROPERTIES)
-            if str(getattr(g, "value", "")).startswith(_IMPORTS)
-            else graph_lines(store, g)
-            for g in graphs
+            ask.lines(g, wanted) + lines if i else graph_lines(store, g)
+            for g, i, lines in zip(graphs, imported, event_lines, strict=True)
         ],
         statements,
         onto,
@@ -125,8 +131,8 @@ def _candidate_events(ask: _Asker, actors: set[str]) -> set[str]:
     """The events that may tie two actors by a pair of :data:`ACTOR_ROLES` (the folding
     decides): without joining the roles, which on an imported store means joining every event's
     participants. An event with the same role twice (two participants) is found by grouping that
-    role's triples; one whose other party (a target, a victim, ...) is an actor, from the actors,
-    few of whom are targets; one with a rarer role beside a common one (a mediator beside the
+    role's triples; one whose other party (a target, a victim, ...) is an actor, from that role's
+    triples; one with a rarer role beside a common one (a mediator beside the
     participants), by that role."""
     acting = {a for a, _ in ACTOR_ROLES}
     twice = sorted({a for a, b in ACTOR_ROLES if a == b})
@@ -149,23 +155,14 @@ def _candidate_events(ask: _Asker, actors: set[str]) -> set[str]:
             f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {iris(rare)} }} ?e ?r ?x }}"
         )
     }
+    # Read and checked here: a join with a VALUES clause of the actors measured slower.
     found |= {
         e
-        for (e,) in ask.with_values(
-            f"SELECT DISTINCT ?e WHERE {{ VALUES ?r {{ {iris(by_actor)} }} VALUES ?y {{ %s }} ?e ?r ?y }}",
-            actors,
+        for e, other in ask.rows(
+            f"SELECT DISTINCT ?e ?y WHERE {{ VALUES ?r {{ {iris(by_actor)} }} ?e ?r ?y }}"
         )
+        if other in actors
     }
-    for actor in actors:
-        if actor.startswith("_:"):  # which no VALUES clause can name
-            found |= {
-                _key(q.subject)
-                for prop in by_actor
-                for g in ask.graphs
-                for q in ask.store.quads_for_pattern(
-                    None, ox.NamedNode(str(expand(prop))), ox.BlankNode(actor[2:]), g
-                )
-            }
     return found
 
 
