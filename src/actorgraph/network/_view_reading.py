@@ -45,18 +45,6 @@ _ACTOR = "ag:Actor"
 _SOURCE = str(expand("ag:Source"))
 _CONTAINED = str(expand("schema:containedInPlace"))
 _PLACE = str(expand("ag:place"))
-# What the folding reads of an event that is only folded (no actor, place or source): its types,
-# names, dates, coordinates, place and roles (with the statements about them, read apart).
-_EVENT_PROPERTIES = sorted(
-    {str(expand(p)) for pair in ACTOR_ROLES for p in pair}
-    | {
-        str(expand(p))
-        for p in (
-            "rdf:type", "rdfs:label", "skos:altLabel", "ag:date", "ag:earliestDate",
-            "ag:latestDate", "geo:lat", "geo:long", "ag:place",
-        )
-    }
-)  # fmt: skip
 # Imported event data is read in part; curated data (small, and mostly about actors) whole.
 _IMPORTS = str(AGG) + "import/"
 
@@ -102,10 +90,7 @@ def read_actors_view(kg: Any) -> Reading | None:
     whole = actors | sources | places | ends | statements
     folded = sorted(events - whole)
     imported = [str(getattr(g, "value", "")).startswith(_IMPORTS) for g in graphs]
-    event_lines = [
-        ask.lines(g, folded, _EVENT_PROPERTIES) if i else []
-        for g, i in zip(graphs, imported, strict=True)
-    ]
+    event_lines = [ask.lines(g, folded) if i else [] for g, i in zip(graphs, imported, strict=True)]
     # A folded event without coordinates of its own is mapped at its place's (fold_actors).
     marker = f" <{_PLACE}> "
     whole |= {
@@ -190,15 +175,13 @@ class _Asker:
         iris = " ".join(f"<{k}>" for k in keys if not k.startswith("_:"))
         return self.rows(text % iris) if iris else []
 
-    def lines(self, graph: Any, keys: list[str], only: list[str] | None = None) -> list[str]:
-        """One graph's triples of these subjects (``only`` those of these properties) as
-        N-Triples lines, in the graph's index order."""
+    def lines(self, graph: Any, keys: list[str]) -> list[str]:
+        """One graph's triples of these subjects as N-Triples lines, in the graph's index order."""
         iris = " ".join(f"<{k}>" for k in keys if not k.startswith("_:"))
         out: list[str] = []
         if iris:
-            wanted = f"VALUES ?p {{ {' '.join(f'<{p}>' for p in only)} }} " if only else ""
             result = self.store.query(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {iris} }} {wanted}?s ?p ?o }}",
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {iris} }} ?s ?p ?o }}",
                 default_graph=graph,
             )
             assert isinstance(result, ox.QueryTriples)  # a CONSTRUCT: our own text
@@ -207,7 +190,7 @@ class _Asker:
         for key in keys:
             if key.startswith("_:"):
                 quads = self.store.quads_for_pattern(ox.BlankNode(key[2:]), None, None, graph)
-                out.extend(quad_lines(q for q in quads if not only or q.predicate.value in only))
+                out.extend(quad_lines(quads))
         return out
 
     def subjects_among(self, keys: Iterable[str]) -> set[str]:
