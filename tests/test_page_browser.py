@@ -190,26 +190,26 @@ def test_relation_filter_hides_edges(open_page: Any) -> None:
     assert loaded.status() == (6, 5)
 
 
-def _set_range(loaded: Loaded, selector: str, value: int) -> None:
-    loaded.page.eval_on_selector(
-        selector,
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }",
-        value,
+def _set_period(loaded: Loaded, start: str | None, end: str | None) -> None:
+    """Set the period as the timeline does (``tests/test_page_timeline.py`` drags over it)."""
+    loaded.page.evaluate(
+        "([a, b]) => actorgraph.setPeriod(a && actorgraph.monthOf(a), b && actorgraph.monthOf(b, true))",
+        [start, end],
     )
 
 
-def test_time_slider_changes_the_visible_edges(open_page: Any) -> None:
+def test_the_period_changes_the_visible_edges(open_page: Any) -> None:
     loaded = open_page(render_html(fixture_graph()))
-    assert loaded.page.locator("#year-from").get_attribute("min") == "2007"
-    assert loaded.page.locator("#year-to").get_attribute("max") == "2023"
-    _set_range(loaded, "#year-from", 2015)
+    timeline = loaded.page.evaluate("actorgraph.timeline()")
+    # From the 2014 attack (dated to the year) to Bajaur's year.
+    assert (timeline["first"], timeline["last"]) == ("2014-01", "2023-12")
+    _set_period(loaded, "2015", None)
     # The 2014 attack and its relation go; the open-ended 2007 relation stays.
     assert loaded.status() == (5, 5)
-    _set_range(loaded, "#year-to", 2016)
+    _set_period(loaded, "2015", "2016")
     assert loaded.status() == (4, 2)
-    assert loaded.page.locator("#year-label").inner_text() == "2015 – 2016"
-    _set_range(loaded, "#year-from", 2007)
-    _set_range(loaded, "#year-to", 2023)
+    assert loaded.page.locator("#period-label").inner_text() == "2015-01 – 2016-12"
+    _set_period(loaded, None, None)
     assert loaded.status() == (6, 6)
 
 
@@ -757,7 +757,7 @@ VIEW_STATE_JS = """() => ({
   focused: actorgraph.focused(),
   types: [...document.querySelectorAll('#type-filters input')].map(b => [b.dataset.id, b.checked]),
   relations: [...document.querySelectorAll('#relation-filters input')].map(b => [b.dataset.id, b.checked]),
-  years: [document.querySelector('#year-from').value, document.querySelector('#year-to').value],
+  period: [actorgraph.timeline().from, actorgraph.timeline().to],
   search: document.querySelector('#search').value,
   panel: document.querySelector('#panel').hidden ? null : document.querySelector('#panel-body').dataset.node,
   selected: actorgraph.network.getSelectedNodes().map(actorgraph.curie),
@@ -772,9 +772,8 @@ def test_the_view_round_trips_through_the_url(open_page: Any, default_page: str)
     page.uncheck('#type-filters input[data-id="ag:Person"]')
     relation = page.locator("#relation-filters input").first.get_attribute("data-id")
     page.uncheck(f'#relation-filters input[data-id="{relation}"]')
-    low = int(page.locator("#year-from").get_attribute("min"))
-    _set_range(loaded, "#year-from", low + 20)
-    _set_range(loaded, "#year-to", low + 40)
+    low = int(page.evaluate("actorgraph.timeline().first")[:4])
+    _set_period(loaded, f"{low + 2}-03", f"{low + 4}-10")
     _search_and_open(loaded, "Tehreek-e-Taliban", "agd:ttp")
     page.click("#focus-2")
     state = page.evaluate(VIEW_STATE_JS)
@@ -841,11 +840,6 @@ def test_the_page_works_from_the_keyboard(open_page: Any, default_page: str) -> 
     assert loaded.status()[0] < before[0]
     keys.press("Space")
     assert loaded.status() == before
-    _tab_to(loaded, "#year-from", back=True)
-    keys.press("ArrowRight")
-    assert page.locator("#year-from").input_value() == str(
-        int(page.locator("#year-from").get_attribute("min")) + 1
-    )
     # The drawing pans and zooms from the keyboard once it has the focus.
     _tab_to(loaded, ".vis-network")
     scale = page.evaluate("actorgraph.network.getScale()")
@@ -853,6 +847,13 @@ def test_the_page_works_from_the_keyboard(open_page: Any, default_page: str) -> 
     page.wait_for_timeout(300)
     keys.up("=")
     assert page.evaluate("actorgraph.network.getScale()") > scale
+    # The timeline comes next: its period's start is a slider (tests/test_page_timeline.py).
+    _tab_to(loaded, ".tl-handle.start")
+    keys.press("ArrowRight")
+    first = page.evaluate("actorgraph.timeline().first")
+    assert page.evaluate("actorgraph.timeline().from") == page.evaluate(
+        "m => actorgraph.monthText(actorgraph.monthOf(m) + 1)", first
+    )
     assert loaded.console_errors == []
 
 

@@ -56,6 +56,12 @@ def _script_json(page: str, element_id: str) -> Any:
     return json.loads(match.group(1))
 
 
+def _viz_scripts() -> list[Path]:
+    from actorgraph._resources import resource_dir
+
+    return sorted(Path(str(p)) for p in resource_dir("viz").iterdir() if p.name.endswith(".js"))
+
+
 def _meta(page: str) -> dict[str, Any]:
     meta: dict[str, Any] = _script_json(page, "meta-data")
     return meta
@@ -110,6 +116,8 @@ def test_csp_hashes_match_the_inline_scripts() -> None:
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
     # vis-network, then the viewer's scripts (viewer.js, map.js, ...), each with its own hash.
     assert len(scripts) == 1 + len(_VIEWER_SCRIPTS) == len(allowed)
+    # Every script of viz/ is one of them: a script left out of the tuple would never run.
+    assert sorted(_VIEWER_SCRIPTS) == [p.name for p in _viz_scripts()]
     for script in scripts:
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
         assert digest in allowed
@@ -238,10 +246,11 @@ def test_claims_sources_and_pinpoints_reach_the_page() -> None:
 
 def test_time_intervals_for_events_and_dated_relations() -> None:
     meta = _meta(render_html(fixture_graph()))
-    assert meta["nodeTime"][_node_index(meta, BAJAUR)] == [2023, 2023]
+    # Months, counted as year * 12 + month - 1; a year alone spans its twelve months.
+    assert meta["nodeTime"][_node_index(meta, BAJAUR)] == [2023 * 12 + 6, 2023 * 12 + 6]
     assert meta["nodeTime"][_node_index(meta, "agd:ttp")] is None  # actors are not timed
     rels = {d["rel"]: meta["edgeTime"][i] for i, d in enumerate(meta["edgeDetails"])}
-    assert rels["ag:opposes"] == [2007, 9999]  # open end
+    assert rels["ag:opposes"] == [2007 * 12, meta["timeOpen"][1]]  # open end
     assert rels["ag:activeIn"] is None
 
 
@@ -346,7 +355,7 @@ def test_folded_events_are_dated_and_searchable() -> None:
     meta = _meta(render_html(actors_view_graph()))
     folded = next(i for i, d in enumerate(meta["edgeDetails"]) if d.get("events"))
     assert meta["edgeDetails"][folded]["events"] == [BAJAUR]
-    assert meta["edgeTime"][folded] == [2023, 2023]
+    assert meta["edgeTime"][folded] == [2023 * 12 + 6, 2023 * 12 + 6]
     # The event is not a node of the view: it is found by its slug's words.
     assert meta["events"] == [
         {
@@ -489,6 +498,7 @@ def test_folded_events_keep_their_coordinates_and_year() -> None:
     # The period judges the folded event by its own time, as it judges the event's node.
     nodes = _meta(render_html(full))
     assert event["time"] == nodes["nodeTime"][_node_index(nodes, "agd:b")] is not None
+    assert event["time"] == [2015 * 12, 2015 * 12 + 11]  # months: all of 2015
     assert meta["geo"]["events"] == [[0, 34.0, 71.5]]
 
 

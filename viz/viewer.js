@@ -1,4 +1,4 @@
-/* actorgraph viewer: filters, time slider, search, details panel, trace and shortest path.
+/* actorgraph viewer: filters, the period, search, details panel, trace and shortest path.
  *
  * Every string from data reaches the DOM through textContent (never innerHTML), links only
  * when they are http(s), and vis-network's tooltips as plain strings (vis-network 9 renders a
@@ -161,12 +161,58 @@
     if (e.to !== e.from) adj[e.to].push(e.from, e.id);
   });
 
-  // ------------------------------------------------------------------ filters
-  var years = { from: -Infinity, to: Infinity };
-
-  function inYears(interval) {
-    return !interval || (interval[0] <= years.to && interval[1] >= years.from);
+  // ------------------------------------------------------------------ events for the other scripts
+  // Besides `hooks` (above): "ready" once everything is drawn and the opening state restored
+  // (timeline.js draws then, not to delay the first frame), "period" when the period changed.
+  var listeners = {}, emitted = {};
+  function on(name, fn) {
+    (listeners[name] = listeners[name] || []).push(fn);
+    if (name === "ready" && emitted.ready) fn();  // a late listener still hears it
   }
+  function emit(name, arg) {
+    emitted[name] = true;
+    (listeners[name] || []).forEach(function (fn) { fn(arg); });
+  }
+
+  // ------------------------------------------------------------------ the period
+  // Times are months, counted as year * 12 + month - 1 (_page_data.py); an item's time is an
+  // interval [first, last] of them, or null when it is undated. The period is open at either end
+  // (-Infinity, Infinity) until the timeline narrows it. inPeriod is the one test of whether
+  // an item is in the period, for every part of the page.
+  var period = { from: -Infinity, to: Infinity };
+
+  function inPeriod(interval) {
+    return !interval || (interval[0] <= period.to && interval[1] >= period.from);
+  }
+
+  function setPeriod(from, to) {
+    from = typeof from === "number" && isFinite(from) ? Math.floor(from) : -Infinity;
+    to = typeof to === "number" && isFinite(to) ? Math.floor(to) : Infinity;
+    if (from > to) { var swap = from; from = to; to = swap; }
+    if (from === period.from && to === period.to) return;
+    period.from = from;
+    period.to = to;
+    applyFilters();
+    emit("period", { from: from, to: to });
+  }
+
+  // "2023-07-30", "2023-07" -> that month; "2023" -> its January (its December with last).
+  function monthOf(text, last) {
+    var m = /^(-?\d{4})(?:-(\d{2}))?/.exec(String(text || ""));
+    if (!m) return null;
+    var month = m[2] ? Number(m[2]) : 0;
+    if (month < 1 || month > 12) month = last ? 12 : 1;
+    return Number(m[1]) * 12 + month - 1;
+  }
+
+  function monthText(k) {
+    var y = Math.floor(k / 12), m = k - y * 12 + 1;
+    var year = String(Math.abs(y));
+    while (year.length < 4) year = "0" + year;
+    return (y < 0 ? "-" : "") + year + "-" + (m < 10 ? "0" : "") + m;
+  }
+
+  // ------------------------------------------------------------------ filters
 
   function applyFilters() {
     if (!complete) return;
@@ -189,8 +235,8 @@
   }
 
   // What the type and time filters (and the relation filter, for an edge) let through.
-  function nodePasses(n) { return Boolean(typeOn[meta.nodeType[n]] && inYears(meta.nodeTime[n])); }
-  function edgePasses(e) { return Boolean(relOn[meta.edgeRel[e]] && inYears(meta.edgeTime[e])); }
+  function nodePasses(n) { return Boolean(typeOn[meta.nodeType[n]] && inPeriod(meta.nodeTime[n])); }
+  function edgePasses(e) { return Boolean(relOn[meta.edgeRel[e]] && inPeriod(meta.edgeTime[e])); }
 
   function counts() {
     var n = 0, e = 0, k;
@@ -267,39 +313,6 @@
   }
   legend("type-filters", meta.types, typeOn, false);
   legend("relation-filters", meta.relations, relOn, true);
-
-  // ------------------------------------------------------------------ time slider
-  (function setUpYears() {
-    var lo = Infinity, hi = -Infinity;
-    function take(iv) {
-      if (!iv) return;
-      iv.forEach(function (y) {
-        if (y > -9999 && y < 9999) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
-      });
-    }
-    meta.nodeTime.forEach(take);
-    meta.edgeTime.forEach(take);
-    var section = document.getElementById("time-section");
-    if (lo === Infinity) { section.hidden = true; return; }
-    var from = document.getElementById("year-from");
-    var to = document.getElementById("year-to");
-    var label = document.getElementById("year-label");
-    [from, to].forEach(function (input) { input.min = String(lo); input.max = String(hi); input.step = "1"; });
-    from.value = String(lo);
-    to.value = String(hi);
-    function changed(which) {
-      var a = Number(from.value), b = Number(to.value);
-      if (a > b) { if (which === from) to.value = String(a); else from.value = String(b); }
-      a = Number(from.value); b = Number(to.value);
-      years.from = a === lo ? -Infinity : a;
-      years.to = b === hi ? Infinity : b;
-      label.textContent = a + " – " + b;
-      applyFilters();
-    }
-    from.addEventListener("input", function () { changed(from); });
-    to.addEventListener("input", function () { changed(to); });
-    label.textContent = lo + " – " + hi;
-  })();
 
   // ------------------------------------------------------------------ search
   var searchInput = document.getElementById("search");
@@ -1049,8 +1062,8 @@
     }
     var relsOff = meta.relations.filter(function (r) { return !relOn[r.index]; }).map(function (r) { return r.id; });
     if (relsOff.length) p.set("hiderel", relsOff.join(" "));
-    if (years.from !== -Infinity) p.set("from", String(years.from));
-    if (years.to !== Infinity) p.set("to", String(years.to));
+    if (period.from !== -Infinity) p.set("from", monthText(period.from));
+    if (period.to !== Infinity) p.set("to", monthText(period.to));
     if (searchInput.value) p.set("q", searchInput.value);
     if (!panel.hidden) {
       if (body.dataset.node) p.set("node", body.dataset.node);
@@ -1102,13 +1115,15 @@
         var off = p.get("hiderel").split(" ");
         setChecked("relation-filters", relOn, meta.relations, function (r) { return off.indexOf(r.id) < 0; });
       }
-      var from = document.getElementById("year-from"), to = document.getElementById("year-to");
-      if (!document.getElementById("time-section").hidden) {
-        if (/^-?\d+$/.test(p.get("from") || "")) { from.value = p.get("from"); from.dispatchEvent(new Event("input")); }
-        if (/^-?\d+$/.test(p.get("to") || "")) { to.value = p.get("to"); to.dispatchEvent(new Event("input")); }
-      }
+      // The period as months ("2015-03"); a year alone ("2015", as older pages wrote it) is
+      // its January as a start and its December as an end.
+      var dateKey = /^-?\d{4}(-\d{2})?$/;
+      period.from = dateKey.test(p.get("from") || "") ? monthOf(p.get("from"), false) : -Infinity;
+      period.to = dateKey.test(p.get("to") || "") ? monthOf(p.get("to"), true) : Infinity;
+      if (period.from > period.to) { period.from = -Infinity; period.to = Infinity; }
       hooks.state.forEach(function (h) { h.restore(p); });
       applyFilters();
+      emit("period", { from: period.from, to: period.to });
       if (p.get("q")) { searchInput.value = p.get("q"); searchInput.dispatchEvent(new Event("input")); }
       if (p.get("focus")) {
         var centres = p.get("focus").split(" ").map(function (c) { return lookUp(indexById, c); })
@@ -1137,6 +1152,7 @@
     else if (meta.focus && meta.focus.nodes.length) setFocus(meta.focus.nodes, meta.focus.hops, true);
     opened = true;
     stateChanged();
+    emit("ready");
   }
 
   // ------------------------------------------------------------------ labels
@@ -1334,7 +1350,7 @@
     onChange: function (fn) { changeListeners.push(fn); },
     nodeShown: function (n) { return Boolean(nodeShown[n]); },
     edgeShown: function (e) { return Boolean(edgeShown[e]); },
-    inPeriod: inYears,
+    inPeriod: inPeriod,
     openNode: focusNode,
     openEvent: focusEvent,
     panelItem: function () {
@@ -1348,6 +1364,19 @@
       network.moveTo({ scale: Number(scale), animation: false });
       network.redraw();
     },
+    // For timeline.js, downloads.js and the others: the period (months, see "the period"),
+    // "ready" and "period" (on).
+    graph: graph,
+    on: on,
+    stateChanged: stateChanged,
+    period: function () { return { from: period.from, to: period.to }; },
+    setPeriod: setPeriod,
+    monthOf: monthOf,
+    monthText: monthText,
+    // Shown and not dimmed by a focus: what the analyst is looking at.
+    edgeVisible: function (e) { return Boolean(edgeShown[e]) && !edgeDimmed[e]; },
+    nameOf: nameOf,
+    relationLabel: function (e) { return relByIndex[meta.edgeRel[e]].label; },
     // What extensions (families.js) build on; see `hooks` above.
     ext: {
       hooks: hooks, meta: meta, graph: graph, details: details, nodeShown: nodeShown, edgeShown: edgeShown,

@@ -189,9 +189,9 @@ def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, A
     Returns
     -------
     dict
-        Event CURIE -> ``{"label", "aliases", "type", "date", "earliest", "latest", "lat",
-        "long"}`` (the keys the node has; ``lat`` and ``long`` are the event's own, else those of
-        its ``ag:place``).
+        Event CURIE -> ``{"label", "aliases", "type", "date", "earliest", "latest", "sourceRecord",
+        "lat", "long"}`` (the keys the node has; ``sourceRecord`` marks a dataset's row; ``lat`` and
+        ``long`` are the event's own, else those of its ``ag:place``).
     """
     out: dict[str, dict[str, Any]] = {}
     for _u, _v, attrs in graph.edges(data=True):
@@ -200,7 +200,7 @@ def folded_event_names(graph: nx.Graph, full: nx.Graph) -> dict[str, dict[str, A
             if event in out or event not in full:
                 continue
             data = full.nodes[event]
-            names = ("label", "aliases", "type", "date", "earliest", "latest")
+            names = ("label", "aliases", "type", "date", "earliest", "latest", "sourceRecord")
             out[event] = {k: data[k] for k in names if k in data}
             where = event_coordinates(full, event)
             if where is not None:

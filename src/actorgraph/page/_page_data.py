@@ -21,7 +21,7 @@ from actorgraph.vocab._ontology import subclasses_of
 
 
 def _timed_classes() -> frozenset[str]:
-    """Classes whose instances the time slider hides outside its range: things that happen at a
+    """Classes whose instances the period hides outside its range: things that happen at a
     time (every event class of the ontology, and observations), not actors."""
     return subclasses_of("ag:Event") | subclasses_of("ag:Observation")
 
@@ -114,7 +114,14 @@ _RESERVED_NODE_KEYS = (
     frozenset({"label", "type", "types", "aliases", "search", "statements", "earliest", "latest"})
     | FAMILY_KEYS
 )
-_YEAR_RE = re.compile(r"^(-?\d{4})")
+# A date at its precision: the year, and the month when the value has one.
+_DATE_RE = re.compile(r"^(-?\d{4})(?:-(\d{2}))?")
+# Times in the page are months, counted as year * 12 + month - 1; an interval open at one end
+# reaches these (the widest years JSON carries without ceremony).
+_OPEN_START = -9999 * 12
+_OPEN_END = 9999 * 12 + 11
+# Kinds of dated event in the timeline strip, in its stacking order.
+_EVENT_KINDS = ("claimed or attributed", "imported", "other")
 # Above this many nodes the page draws events after the first frame, hides edges while
 # dragging or zooming, and draws relations solid.
 _LARGE = 2000
@@ -193,7 +200,7 @@ def build_page_data(
         where = event_coordinates(graph, node) if timed else coordinates(attrs)
         if where is not None:
             geo_nodes.append([len(details) - 1, *_rounded(where), int(timed)])
-        lo, hi = _year(attrs.get("earliest")), _year(attrs.get("latest"))
+        lo, hi = _start(attrs.get("earliest")), _end(attrs.get("latest"))
         node_time.append(
             _interval(lo if lo is not None else hi, hi if hi is not None else lo)
             if timed and (lo is not None or hi is not None)
@@ -229,10 +236,10 @@ def build_page_data(
             if attrs.get(k) is not None:
                 edge_detail[k] = _text(attrs[k])
         edge_details.append(edge_detail)
-        starts = [_year(attrs.get("start")), _year(attrs.get("earliest"))]
-        starts += [_year(s.get("start")) for s in statements]
-        ends = [_year(attrs.get("end")), _year(attrs.get("latest"))]
-        ends += [_year(s.get("end")) for s in statements]
+        starts = [_start(attrs.get("start")), _start(attrs.get("earliest"))]
+        starts += [_start(s.get("start")) for s in statements]
+        ends = [_end(attrs.get("end")), _end(attrs.get("latest"))]
+        ends += [_end(s.get("end")) for s in statements]
         lo_e = min((y for y in starts if y is not None), default=None)
         hi_e = max((y for y in ends if y is not None), default=None)
         edge_time.append(None if lo_e is None and hi_e is None else _interval(lo_e, hi_e))
@@ -246,6 +253,7 @@ def build_page_data(
     families, family_details = family_payload(graph, ids)
     for i, family in family_details.items():
         details[i]["family"] = family
+    timeline = _timeline(graph, ids, folded, edge_rel, list(rel_ids))
     xs, ys = _layout(len(ids), pairs, seed)
     type_order = sorted(type_ids, key=lambda t: (t not in _CLASS_STYLE, t))
     type_style = _styles(type_order, {k: v[0] for k, v in _CLASS_STYLE.items()})
@@ -369,6 +377,8 @@ def build_page_data(
         "physics": {"toggle": toggle, "start": physics is True},
         "arrowScale": _ARROW_SCALE if large else None,
         "later": later,
+        "timeline": timeline,
+        "timeOpen": [_OPEN_START, _OPEN_END],
         "normalize": _normalize_tables(),
         # What the map draws: nodes and folded events that have coordinates (WGS 84 degrees).
         "geo": {"nodes": geo_nodes, "events": geo_events},
@@ -413,9 +423,10 @@ def _folded_events(
             if info.get(key):
                 event[key] = _text(info[key])
         # The period filter's interval for the event itself (its ties span all their events).
-        day = _year(info.get("date"))
-        lo, hi = _year(info.get("earliest")), _year(info.get("latest"))
-        lo, hi = (lo if lo is not None else day), (hi if hi is not None else day)
+        day = _months(info.get("date"))
+        lo, hi = _start(info.get("earliest")), _end(info.get("latest"))
+        if day is not None:
+            lo, hi = (lo if lo is not None else day[0]), (hi if hi is not None else day[1])
         if lo is not None or hi is not None:
             event["time"] = _interval(lo if lo is not None else hi, hi if hi is not None else lo)
         where = (
@@ -432,6 +443,80 @@ def _folded_events(
 def _rounded(where: tuple[float, float]) -> tuple[float, float]:
     # Four decimals of a degree are about 11 m: finer than any source places an event.
     return round(where[0], 4), round(where[1], 4)
+
+
+def _timeline(
+    graph: nx.Graph,
+    ids: list[Any],
+    folded: Mapping[str, list[int]],
+    edge_rel: list[int],
+    rel_names: list[str],
+) -> dict[str, Any]:
+    """The dated events the timeline strip counts: each once, in the month it began.
+
+    An event is an ``ag:Event`` node, or an event folded into ties (the actors view) that is not a
+    node of the graph. Its kind: ``imported`` when it is a dataset's row (``sourceRecord``),
+    else ``claimed or attributed`` when a tie says who claimed it or is held responsible, else
+    ``other``. Events dated to the year only are listed apart (``yearOnly``: their years): the strip
+    has no month to put them in.
+    """
+    event_classes = subclasses_of("ag:Event")
+    responsible = frozenset(_RESPONSIBILITY[:2])  # claimed by, attributed to
+    months: list[int] = []
+    kinds: list[int] = []
+    year_only: list[int] = []
+
+    def add(when: Any, kind: int) -> None:
+        bounds = _months(when)
+        if bounds is None:
+            return
+        if bounds[0] != bounds[1]:
+            year_only.append(bounds[0] // 12)
+            return
+        months.append(bounds[0])
+        kinds.append(kind)
+
+    for node in ids:
+        attrs = graph.nodes[node]
+        types = {_text(attrs.get("type")), *(_text(t) for t in _as_list(attrs.get("types")))}
+        if not event_classes.intersection(types):
+            continue
+        if attrs.get("sourceRecord") is not None:
+            kind = 1
+        elif graph.is_directed() and any(_text(k) in responsible for k in _out_keys(graph, node)):
+            kind = 0
+        else:
+            kind = 2
+        # The date at its own precision ("2014"), else the first day it may have been.
+        add(attrs.get("date") or attrs.get("earliest") or attrs.get("latest"), kind)
+    known = graph.graph.get("events")
+    for curie, carriers in sorted(folded.items()):
+        if curie in graph:
+            continue  # counted as a node
+        info = known.get(curie) if isinstance(known, Mapping) else None
+        if not isinstance(info, Mapping):
+            continue
+        if info.get("sourceRecord") is not None:
+            kind = 1
+        elif any(
+            rel_names[edge_rel[e]].split("/", 1)[0].lstrip("^") in responsible for e in carriers
+        ):
+            kind = 0
+        else:
+            kind = 2
+        add(info.get("date"), kind)
+    return {
+        "months": months,
+        "kinds": kinds,
+        "kindNames": list(_EVENT_KINDS),
+        "yearOnly": year_only,
+    }
+
+
+def _out_keys(graph: nx.Graph, node: Any) -> Iterable[Any]:
+    if graph.is_multigraph():
+        return (k for _u, _v, k in graph.out_edges(node, keys=True))
+    return (d.get("key", d.get("label")) for _u, _v, d in graph.out_edges(node, data=True))
 
 
 def _edges(graph: nx.Graph) -> Iterable[tuple[Any, Any, Any, Mapping[str, Any]]]:
@@ -529,16 +614,32 @@ def _curves(pairs: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
     return out
 
 
-def _year(value: Any) -> int | None:
+def _months(value: Any) -> tuple[int, int] | None:
+    """The first and last month a date covers at its precision ("2023" is January to December)."""
     if value is None:
         return None
-    match = _YEAR_RE.match(_text(value).strip())
-    return int(match.group(1)) if match else None
+    match = _DATE_RE.match(_text(value).strip())
+    if not match:
+        return None
+    year = int(match.group(1)) * 12
+    month = int(match.group(2) or 0)
+    if 1 <= month <= 12:
+        return year + month - 1, year + month - 1
+    return year, year + 11
+
+
+def _start(value: Any) -> int | None:
+    bounds = _months(value)
+    return None if bounds is None else bounds[0]
+
+
+def _end(value: Any) -> int | None:
+    bounds = _months(value)
+    return None if bounds is None else bounds[1]
 
 
 def _interval(lo: int | None, hi: int | None) -> list[int]:
-    # Open ends become the widest years JSON carries without ceremony.
-    return [lo if lo is not None else -9999, hi if hi is not None else 9999]
+    return [lo if lo is not None else _OPEN_START, hi if hi is not None else _OPEN_END]
 
 
 def _slug(curie: str) -> str:
