@@ -200,12 +200,8 @@ def build_page_data(
         where = event_coordinates(graph, node) if timed else coordinates(attrs)
         if where is not None:
             geo_nodes.append([len(details) - 1, *_rounded(where), int(timed)])
-        lo, hi = _start(attrs.get("earliest")), _end(attrs.get("latest"))
-        node_time.append(
-            _interval(lo if lo is not None else hi, hi if hi is not None else lo)
-            if timed and (lo is not None or hi is not None)
-            else None
-        )
+        span = _span(attrs.get("earliest"), attrs.get("latest"))
+        node_time.append(span if timed else None)
 
     rel_ids: dict[str, int] = {}
     rel_labels: dict[str, str] = {}
@@ -423,12 +419,11 @@ def _folded_events(
             if info.get(key):
                 event[key] = _text(info[key])
         # The period filter's interval for the event itself (its ties span all their events).
-        day = _months(info.get("date"))
-        lo, hi = _start(info.get("earliest")), _end(info.get("latest"))
-        if day is not None:
-            lo, hi = (lo if lo is not None else day[0]), (hi if hi is not None else day[1])
-        if lo is not None or hi is not None:
-            event["time"] = _interval(lo if lo is not None else hi, hi if hi is not None else lo)
+        time = _span(
+            info.get("earliest") or info.get("date"), info.get("latest") or info.get("date")
+        )
+        if time is not None:
+            event["time"] = time
         where = (
             event_coordinates(graph, curie)
             if graph is not None and curie in index
@@ -626,6 +621,16 @@ def _months(value: Any) -> tuple[int, int] | None:
     if 1 <= month <= 12:
         return year + month - 1, year + month - 1
     return year, year + 11
+
+
+def _span(earliest: Any, latest: Any) -> list[int] | None:
+    """The months from the first of ``earliest`` to the last of ``latest``; one of them alone
+    stands for both ("2015" alone: all of 2015); ``None`` when neither is a date."""
+    first, last = _months(earliest), _months(latest)
+    first, last = first or last, last or first
+    if first is None or last is None:
+        return None
+    return [first[0], last[1]]
 
 
 def _start(value: Any) -> int | None:
