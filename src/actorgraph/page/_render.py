@@ -46,7 +46,7 @@ from actorgraph.page._page_data import CSS_LENGTH, build_page_data
 _VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
 # The viewer's own scripts (viz/), inlined in this order after vis-network, each allowed by its
 # own hash in the Content-Security-Policy. viewer.js first: the others use its window.actorgraph.
-_VIEWER_SCRIPTS = ("viewer.js", "timeline.js", "map.js", "families.js")
+_VIEWER_SCRIPTS = ("viewer.js", "timeline.js", "map.js", "families.js", "downloads.js")
 # The map's base layer: Natural Earth's admin-1 lines around Pakistan and Afghanistan, prepared
 # by tools/make_basemap.py (viz/basemap.LICENSE). Embedded only in pages that have something to
 # put on it.
