@@ -284,6 +284,18 @@ def test_every_bundled_claim_says_where_in_its_source_the_fact_stands() -> None:
     assert unplaced == []
 
 
+def test_every_bundled_source_has_a_url() -> None:
+    """A reader can open every source a bundled claim cites (issue 19: no statement without one)."""
+    data = read_curated()
+    cited = {claim.source for claim in data.claims}
+    without = sorted(
+        f"{source.path}:{source.line} {source.iri}"
+        for source in data.sources.values()
+        if not source.url and source.iri in cited
+    )
+    assert without == []
+
+
 def test_a_locator_becomes_the_statements_ag_locator(tmp_path: Path) -> None:
     path = tmp_path / "located.yaml"
     path.write_text(
