@@ -13,6 +13,8 @@ import ast
 import functools
 import itertools
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -230,3 +232,22 @@ def test_the_checks_see_a_planted_fault(tmp_path: Path) -> None:
     assert not import_graph(copy).has_edge(
         "actorgraph.vocab._namespaces", "actorgraph.http._server"
     )
+
+
+def test_every_module_imports_where_fcntl_does_not_exist() -> None:
+    # Windows has no fcntl: the store's lock imports it only when it takes a lock on POSIX, so
+    # every module imports there. Simulated by making it unimportable.
+    script = """
+import importlib, pkgutil, sys
+sys.modules["fcntl"] = None
+import actorgraph
+for module in pkgutil.walk_packages(actorgraph.__path__, "actorgraph."):
+    if not module.name.endswith("__main__"):
+        importlib.import_module(module.name)
+print("fcntl" in sys.modules and sys.modules["fcntl"] is not None)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
