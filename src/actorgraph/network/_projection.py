@@ -56,21 +56,18 @@ from actorgraph.vocab._namespaces import AGST, curie
 def project(kg: Any, reading: Reading | None = None) -> tuple[nx.MultiDiGraph, OntologyView]:
     """Project ``kg``'s data graph, or the part of it a ``reading`` gives (see :class:`Reading`)."""
     # The projection makes millions of small objects and no cycles: the cyclic collector would
-    # only rescan them again and again (it took over 40% of the time at 100k triples).
+    # only rescan them again and again. It is paused for the call and left as the program had it.
+    # At a million triples (median CPU of 3 fresh processes, 2 busy cores, December 2026) the
+    # projection took 6.1 s with the pause and 6.8 s without; the program's next young
+    # collections then scan the new graph once (0.4 s more of them than without the pause).
+    # Moving the graph straight to the oldest generation afterwards (gc.freeze() then
+    # gc.unfreeze()) saved those 0.4 s, but it moves every object of the program too, and cannot
+    # be scoped: dropped (BENCHMARKS.md, "What the library does to its host").
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _Projection(reading or read_data_graph(kg)).graph()
     finally:
-        if gc.get_freeze_count() == 0:
-            # The graph made here (a million lists and dicts at a million triples) is long-lived:
-            # put it straight into the oldest generation, where the collector's next full pass
-            # will look at it, rather than have the first young collection after this call scan
-            # it all (0.2-0.5 s at a million triples) and the next one scan it again. Freezing and
-            # unfreezing moves every tracked object there without a scan; skipped when the program
-            # froze objects of its own, which unfreezing would release.
-            gc.freeze()
-            gc.unfreeze()
         if enabled:
             gc.enable()
 
