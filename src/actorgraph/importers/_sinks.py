@@ -10,7 +10,6 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from actorgraph.importers._swap import release_memory
 from actorgraph.store._replace import drop_unfinished
 
 # ----------------------------------------------------------------------------------------------------
@@ -124,8 +123,6 @@ class StoreSink(Sink):
                 self._error = exc
             finally:
                 del data
-                if not self.in_memory:
-                    release_memory()
                 self._slots.release()
 
     def _emit(self, data: bytes) -> None:

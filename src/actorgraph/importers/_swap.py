@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import functools
-from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,30 +37,7 @@ def _bulk_load(store: ox.Store, path: str | Path, graph: ox.NamedNode, *, truste
         # trusted: the importer wrote every IRI itself from checked ids and ASCII slugs, so the
         # loader may skip validating them again (lenient; about 15% faster).
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=trusted)
-        del data
-        release_memory()
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[], object]:
-    """glibc's ``malloc_trim``, looked up on first use (not when actorgraph is imported)."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim  # glibc only
-    except (OSError, AttributeError, TypeError):
-        return lambda: None
-    trim.argtypes = [ctypes.c_size_t]
-    return lambda: trim(0)
-
-
-def release_memory() -> None:
-    """Hand memory that the bulk loader freed back to the system.
-
-    Each bulk load runs on threads of its own, and glibc keeps what they freed in per-thread
-    arenas: without this, the resident size of an import grew with the number of chunks (10,000
-    GTD rows: 203 MiB, 100,000: 260 MiB), with it, it stays at what one chunk needs. A no-op where
-    the C library has no ``malloc_trim``.
-    """
-    _malloc_trim()()
+        del data  # freed before the next chunk is read, not after
 
 
 #: The digest of an import graph: ``<graph> schema:sha256 "<SHA-256 of its N-Triples>"``, in the
