@@ -222,7 +222,7 @@ def test_the_checks_see_a_planted_fault(tmp_path: Path) -> None:
         {"actorgraph.vocab", "actorgraph.cli"} <= set(c) for c in cycles(package_graph(planted))
     )
     assert "actorgraph.vocab._names -> actorgraph.cli._main" in upward_imports(planted)
-    assert [m.split(" ")[0] for m in long_modules(copy)] == ["actorgraph.vocab._dates"]
+    assert "actorgraph.vocab._dates" in [m.split(" ")[0] for m in long_modules(copy)]
     # Code under TYPE_CHECKING is not an import at run time.
     store = copy / "actorgraph" / "vocab" / "_namespaces.py"
     store.write_text(

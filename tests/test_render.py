@@ -216,7 +216,7 @@ def test_the_unicode_tables_skip_only_planes_without_such_characters() -> None:
     import sys
     import unicodedata
 
-    from actorgraph.page._page_data import code_points_with_properties
+    from actorgraph.page._search_tables import code_points_with_properties
 
     scanned = set(code_points_with_properties())
     for cp in range(sys.maxunicode + 1):

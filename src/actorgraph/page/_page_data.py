@@ -3,12 +3,9 @@ viewer draws (graph -> data)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import math
-import random
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -16,6 +13,8 @@ import networkx as nx
 
 from actorgraph.network._folding import coordinates, event_coordinates
 from actorgraph.page._families import FAMILY_KEYS, family_payload
+from actorgraph.page._layout import edge_curves, layout
+from actorgraph.page._search_tables import normalize_tables
 from actorgraph.vocab import _names
 from actorgraph.vocab._ontology import subclasses_of
 
@@ -105,9 +104,6 @@ _RELATION_STYLE: dict[str, tuple[str, list[int] | None]] = {
 _HIDDEN_CLASSES = frozenset({"ag:Source"})
 # Relations that say who did an event: listed before the others in the side panel.
 _RESPONSIBILITY = ("ag:claimedBy", "ag:attributedTo", "ag:disownedBy")
-# Roundness of the first curve given to parallel edges between the same two nodes; each
-# further pair of edges bends by another step.
-_CURVE_STEP = 0.25
 
 # Node attributes with a role of their own; every other attribute is shown as a literal.
 _RESERVED_NODE_KEYS = (
@@ -250,7 +246,7 @@ def build_page_data(
     for i, family in family_details.items():
         details[i]["family"] = family
     timeline = _timeline(graph, ids, folded, edge_rel, list(rel_ids))
-    xs, ys = _layout(len(ids), pairs, seed)
+    xs, ys = layout(len(ids), pairs, seed)
     type_order = sorted(type_ids, key=lambda t: (t not in _CLASS_STYLE, t))
     type_style = _styles(type_order, {k: v[0] for k, v in _CLASS_STYLE.items()})
     rel_order = sorted(rel_ids, key=lambda r: (r not in _RELATION_STYLE, r))
@@ -276,7 +272,7 @@ def build_page_data(
         for i in range(len(ids))
     ]
     net.node_ids = list(range(len(ids)))
-    curves = _curves(pairs)
+    curves = edge_curves(pairs)
     net.edges = [{"id": j, "from": a, "to": b} for j, (a, b) in enumerate(pairs)]
     for j, smooth in curves.items():
         net.edges[j]["smooth"] = smooth
@@ -375,7 +371,7 @@ def build_page_data(
         "later": later,
         "timeline": timeline,
         "timeOpen": [_OPEN_START, _OPEN_END],
-        "normalize": _normalize_tables(),
+        "normalize": normalize_tables(),
         # What the map draws: nodes and folded events that have coordinates (WGS 84 degrees).
         "geo": {"nodes": geo_nodes, "events": geo_events},
     }
@@ -582,33 +578,6 @@ def _attribute_labels(properties: Any) -> dict[str, str]:
     return out
 
 
-def _curves(pairs: list[tuple[int, int]]) -> dict[int, dict[str, Any]]:
-    """vis-network ``smooth`` options that bend parallel edges apart.
-
-    Edges are straight (the page's default) unless two or more join the same two nodes; those
-    bend alternately to either side, further with each pair, so each can be clicked. With an
-    odd number the first stays straight. The bend is set for the pair's canonical direction, so
-    ``a -> b`` and ``b -> a`` edges do not land on the same curve.
-    """
-    by_pair: dict[tuple[int, int], list[int]] = {}
-    for j, (a, b) in enumerate(pairs):
-        by_pair.setdefault((a, b) if a <= b else (b, a), []).append(j)
-    out: dict[int, dict[str, Any]] = {}
-    for (lo, hi), group in by_pair.items():
-        if len(group) < 2 or lo == hi:  # self-loops are drawn as loops anyway
-            continue
-        odd = len(group) % 2
-        for i, j in enumerate(group[odd:]):
-            step = i // 2 + 1
-            clockwise = (i % 2 == 0) == (pairs[j][0] == lo)
-            out[j] = {
-                "enabled": True,
-                "type": "curvedCW" if clockwise else "curvedCCW",
-                "roundness": round(_CURVE_STEP * step, 2),
-            }
-    return out
-
-
 def _months(value: Any) -> tuple[int, int] | None:
     """The first and last month a date covers at its precision ("2023" is January to December)."""
     if value is None:
@@ -673,80 +642,3 @@ def _styles(order: list[str], fixed: Mapping[str, str]) -> dict[str, str]:
 
 def _safe_url(url: str) -> bool:
     return bool(re.match(r"^https?://[^\s]+$", url, re.IGNORECASE))
-
-
-def _layout(n: int, pairs: list[tuple[int, int]], seed: int) -> tuple[list[float], list[float]]:
-    """Seeded Fruchterman-Reingold (igraph) scaled to vis-network's pixel units."""
-    if n == 0:
-        return [], []
-    if n == 1:
-        return [0.0], [0.0]
-    import igraph  # noqa: PLC0415
-
-    rng = random.Random(seed)
-    # Start spread over about sqrt(n) units, as igraph's own start is: FR's grid assumes it, and
-    # a start squeezed into [-1, 1] made 10k nodes take 40 s instead of 0.6 s.
-    half = math.sqrt(n) / 2
-    start = [[rng.uniform(-half, half), rng.uniform(-half, half)] for _ in range(n)]
-    simple = sorted({(a, b) if a < b else (b, a) for a, b in pairs if a != b})
-    g = igraph.Graph(n=n, edges=simple, directed=False)
-    # igraph draws from a global generator; give it a seeded one for this call only.
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        # Fewer iterations on large graphs keep the 10k-node layout near half a second.
-        niter = 500 if n <= 3000 else 300
-        coords = g.layout_fruchterman_reingold(seed=start, niter=niter, grid="auto").coords
-    finally:
-        igraph.set_random_number_generator(random)
-    xs = [c[0] for c in coords]
-    ys = [c[1] for c in coords]
-    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    size = max(500.0, 100.0 * math.sqrt(n))
-    scale = size / span
-    return (
-        [round((x - cx) * scale, 1) for x in xs],
-        [round((y - cy) * scale, 1) for y in ys],
-    )
-
-
-def code_points_with_properties() -> Iterable[int]:
-    """The planes that hold combining, case-folding or space characters (a test checks this).
-
-    Planes 2-13 hold CJK ideographs and unassigned code points; plane 15-16 private use.
-    Scanning only planes 0, 1 and 14 takes a tenth of the time of all 1.1 million.
-    """
-    yield from range(0x20000)
-    yield from range(0xE0000, 0xE1000)
-
-
-@functools.lru_cache(maxsize=1)
-def _normalize_tables() -> dict[str, Any]:
-    """The data :func:`actorgraph.vocab._names.normalize_name`'s JavaScript port needs.
-
-    Python's ``unicodedata.combining``, ``str.casefold`` and ``str.isspace`` have no exact
-    JavaScript counterpart, so their tables are taken from this Python and shipped.
-    """
-    combining: list[list[int]] = []
-    fold: dict[str, str] = {}
-    space: list[int] = []
-    for cp in code_points_with_properties():
-        ch = chr(cp)
-        if unicodedata.combining(ch):
-            if combining and combining[-1][1] == cp - 1:
-                combining[-1][1] = cp
-            else:
-                combining.append([cp, cp])
-        folded = ch.casefold()
-        if folded != ch.lower():
-            fold[ch] = folded
-        if ch.isspace():
-            space.append(cp)
-    return {
-        "combining": combining,
-        "fold": fold,
-        "space": space,
-        "dashes": _names._DASHES + "_/",
-        "drop": "\u2019'",
-        "words": dict(_names._WORD_FOLDS),
-    }
