@@ -124,7 +124,10 @@ def render_html(
     if hops < 0:
         raise ValueError(f"hops must be 0 or more, not {hops}")
     # Building the page allocates millions of small objects and no cycles; the cyclic garbage
-    # collector's passes over them took a fifth of the time at 10k nodes.
+    # collector would only rescan them. It is paused for this step and left as the program had
+    # it: render_html of page_bench's 10,000-node graph took 1.43 s of CPU with the pause and
+    # 1.60 s without (median of 3 fresh processes, best of 3 calls each, 2 busy cores,
+    # December 2026; BENCHMARKS.md, "What the library does to its host").
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:

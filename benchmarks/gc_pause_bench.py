@@ -1,0 +1,124 @@
+"""What pausing the cyclic garbage collector buys ``to_networkx`` and ``render_html``.
+
+Both calls pause the collector while they build millions of new objects that hold no cycles, and
+restore the program's setting when they return (``try``/``finally``). This benchmark runs each
+call in fresh processes with the pause as shipped and without it (the module's ``gc`` replaced by
+one whose ``disable`` does nothing), alternating, and prints the median CPU time (all threads of
+the process; wall-clock time on a shared machine says little) of each:
+
+- ``projection``: ``to_networkx`` of ``generate.py``'s graph (``--triples``, seed 1), then what a
+  program does next -- 300,000 small containers kept -- since the collections the pause saves
+  during the call are partly paid after it, when the young generation holds the new graph;
+- ``page``: ``render_html`` of ``page_bench.synthetic_graph(10_000, 20_000)``, the best of 3
+  calls per process (the first call, which imports pyvis and igraph, is not timed).
+
+    python benchmarks/gc_pause_bench.py projection --triples 1000000 --runs 3
+    python benchmarks/gc_pause_bench.py page --runs 3
+
+Results: ``BENCHMARKS.md``, "What the library does to its host".
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def _without_pause() -> types.SimpleNamespace:
+    return types.SimpleNamespace(isenabled=gc.isenabled, enable=gc.enable, disable=lambda: None)
+
+
+def _child(what: str, pause: bool, data: str | None) -> dict[str, Any]:
+    sys.path.insert(0, str(HERE))
+    if what == "projection":
+        import pyoxigraph as ox
+
+        from actorgraph.network import _projection
+        from actorgraph.network._to_networkx import to_networkx
+
+        if not pause:
+            _projection.gc = _without_pause()  # type: ignore[assignment]
+        store = ox.Store()
+        store.bulk_load(path=data, format=ox.RdfFormat.N_QUADS)
+        gc.collect()
+        start = time.process_time()
+        graph = to_networkx(store)
+        projected = time.process_time()
+        kept = [(i, {"i": i}) for i in range(300_000)]
+        after = time.process_time()
+        del kept
+        return {
+            "call": projected - start,
+            "after": after - projected,
+            "total": after - start,
+            "nodes": graph.number_of_nodes(),
+        }
+    from page_bench import synthetic_graph
+
+    from actorgraph.page import _render
+
+    if not pause:
+        _render.gc = _without_pause()  # type: ignore[assignment]
+    page_graph = synthetic_graph(10_000, 20_000)
+    _render.render_html(page_graph)  # the first call imports pyvis and igraph
+    times = []
+    for _ in range(3):
+        gc.collect()
+        start = time.process_time()
+        _render.render_html(page_graph)
+        times.append(time.process_time() - start)
+    return {"call": min(times), "after": 0.0, "total": min(times)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("what", choices=["projection", "page"])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3, help="fresh processes per variant")
+    parser.add_argument("--child", choices=["pause", "no-pause"], help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(args.what, args.child == "pause", args.data)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "graph.nq"
+        if args.what == "projection":
+            with data.open("w") as out:
+                subprocess.run(
+                    [sys.executable, str(HERE / "generate.py"), str(args.triples), "--seed", "1"],
+                    stdout=out,
+                    check=True,
+                )
+        results: dict[str, list[dict[str, Any]]] = {"pause": [], "no-pause": []}
+        for _ in range(args.runs):
+            for variant, runs in results.items():
+                out = subprocess.run(
+                    [sys.executable, __file__, args.what, "--child", variant, "--data", str(data)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                runs.append(json.loads(out.strip().splitlines()[-1]))
+                print(f"  {variant}: {runs[-1]}", file=sys.stderr, flush=True)
+    print(f"{args.what}, median CPU seconds of {args.runs} fresh processes per variant")
+    for variant, runs in results.items():
+        call = statistics.median(r["call"] for r in runs)
+        after = statistics.median(r["after"] for r in runs)
+        total = statistics.median(r["total"] for r in runs)
+        print(f"{variant:>9}: call {call:.2f} s, after it {after:.2f} s, together {total:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
