@@ -1,0 +1,123 @@
+"""How long an on-disk store takes to reopen after an import was killed with SIGKILL.
+
+An import loads its triples into the store in chunks, under a marker that says the graph is
+incomplete; a process killed meanwhile leaves a half-written graph, which the next ``load(store=DIR)``
+for writing drops before it answers. This benchmark writes ``--rows`` synthetic GTD-format rows
+(``import_bench.write_rows``, seeded), and for each of ``--delays``: copies a store that holds only
+the bundled data, starts ``actorgraph import gtd`` into it as a real subprocess, waits until its
+progress reaches 100% (every row read) plus the delay, kills it with SIGKILL (as
+``tests/test_fault_kill.py`` does), then times, in a fresh process (``import actorgraph`` done
+before the clock starts), ``actorgraph.load(store=DIR)`` and one query (a count of every triple),
+with that process's peak resident memory.
+
+    python benchmarks/reopen_after_kill.py                         # 100,000 rows, delays 0,2,4 s
+    python benchmarks/reopen_after_kill.py --rows 20000 --delays 1
+
+A delay past the end of the import (the output says "finished") measures an ordinary reopen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from import_bench import write_rows
+
+_IMPORT = "import sys; from actorgraph.cli import main; sys.exit(main())"
+_REOPEN = """
+import json, resource, sys, time
+import actorgraph
+from actorgraph.store._replace import unfinished_graphs
+start = time.perf_counter()
+kg = actorgraph.load(store=sys.argv[1])
+opened = time.perf_counter()
+count = int(next(iter(kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0])
+print(json.dumps({"reopen_s": opened - start, "query_s": time.perf_counter() - opened,
+                  "left": unfinished_graphs(kg.store), "quads": count,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+kg.close()
+"""
+
+
+def import_and_kill(store: Path, rows_csv: Path, delay: float) -> tuple[str, float]:
+    """Start the import, SIGKILL it ``delay`` s after its progress reaches 100%; return what
+    happened (``killed`` or ``finished``) and the seconds it ran."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _IMPORT, "import", "gtd", str(rows_csv), "--store", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    try:
+        for line in proc.stderr:  # progress every 10% when stderr is not a terminal
+            match = re.search(r"(\d+)% \(", line)
+            if match and int(match.group(1)) >= 100:
+                break
+        time.sleep(delay)
+        if proc.poll() is not None:
+            return "finished", time.perf_counter() - start
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        return "killed", time.perf_counter() - start
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+
+
+def reopen(store: Path) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", _REOPEN, str(store)], check=True, capture_output=True, text=True
+    ).stdout
+    result: dict[str, object] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--delays", default="0,2,4", help="seconds after the last row, comma-separated"
+    )
+    parser.add_argument("--json", action="store_true", help="print each result as JSON too")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        rows_csv = work / "gtd.csv"
+        write_rows(rows_csv, args.rows)
+        empty = work / "empty-store"
+        empty.mkdir()
+        reopen(empty)  # creates the store: the bundled data only
+        print(f"{args.rows:,} GTD-format rows; load average {os.getloadavg()[0]:.1f} at the start")
+        for delay in (float(d) for d in args.delays.split(",")):
+            store = work / f"store-{delay:g}"
+            shutil.copytree(empty, store)
+            outcome, ran = import_and_kill(store, rows_csv, delay)
+            result = reopen(store)
+            print(
+                f"last row + {delay:g} s: import {outcome} after {ran:.1f} s; reopen "
+                f"{result['reopen_s']:.2f} s, first query {result['query_s']:.2f} s, peak RSS "
+                f"{result['peak_mib']:.0f} MiB, {result['quads']:,} quads, "
+                f"unfinished graphs left: {len(result['left'])} "  # type: ignore[arg-type]
+                f"(load average {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+            if args.json:
+                print(json.dumps({"delay": delay, "outcome": outcome, **result}))
+            shutil.rmtree(store)
+
+
+if __name__ == "__main__":
+    main()
