@@ -103,10 +103,32 @@ def unfinished_graphs(store: ox.Store) -> list[str]:
     return sorted(set(found))
 
 
-def drop_unfinished(store: ox.Store) -> list[str]:
-    """Drop what :func:`unfinished_graphs` finds, and the loading markers; return the graphs' IRIs."""
+#: Quads deleted per transaction when an unfinished graph is dropped.
+DROP_CHUNK = 50_000
+
+
+def drop_unfinished(store: ox.Store, *, chunk: int = DROP_CHUNK) -> list[str]:
+    """Drop what :func:`unfinished_graphs` finds, and the loading markers; return the graphs' IRIs.
+
+    Each graph is emptied ``chunk`` quads at a time, and its marker removed only once it
+    is empty, so that a process killed meanwhile leaves a graph that is still found unfinished. One
+    ``DROP GRAPH`` is one transaction that holds every deletion in memory: a 100,000-row import
+    killed at its last row took 1,416 s and 2,256 MiB to reopen (on 2 busy cores). 286,399 quads
+    on disk: ``DROP`` 54 s and 434 MiB, chunks of 50,000 19 s and 254 MiB.
+    """
     found = unfinished_graphs(store)
     for graph in found:
+        node = ox.NamedNode(graph)
+        first = next(iter(store.quads_for_pattern(None, None, None, node)), None)
+        while first is not None:
+            store.update(
+                f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ SELECT ?s ?p ?o "
+                f"WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT {chunk} }}"
+            )
+            left = next(iter(store.quads_for_pattern(None, None, None, node)), None)
+            if left == first:
+                break  # nothing deleted (a quad the pattern cannot match): DROP takes the rest
+            first = left
         store.update(f"DROP SILENT GRAPH <{graph}>")
     for quad in list(store.quads_for_pattern(None, LOADING, None, _META)):
         store.remove(quad)
