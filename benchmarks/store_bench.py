@@ -269,34 +269,44 @@ def journey(rows: int, work: Path, budget: float, store: Path | None = None) -> 
     for name, step in steps.items():
         print(f"journey: {name}", file=sys.stderr)
         results[name] = {**step(), "load_after": _uptime()}
+        _report(name, results[name])
     results["load_after"] = _uptime()
     return results
 
 
 def scale(sizes: list[int], work: Path, budget: float) -> dict[str, Any]:
+    """Each size imported (then its size on disk and the time to reopen), then Oxigraph's bulk
+    load of each import's triples, then the saved queries on each store (the longest part)."""
     results: dict[str, Any] = {"load_before": _uptime()}
     for rows in sizes:
         csv_path, store = work / f"ucdp-{rows}.csv", work / f"ucdp-{rows}"
         write_ucdp_rows(csv_path, rows)
-        print(f"scale: import {rows}", file=sys.stderr)
-        entry: dict[str, Any] = {
-            "import": _step("import", "ucdp", str(csv_path), str(store), budget=budget)
-        }
+        entry: dict[str, Any] = results.setdefault(str(rows), {})
+        entry["import"] = _step("import", "ucdp", str(csv_path), str(store), budget=budget)
         entry["size_mb"] = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) / 2**20
         entry["reopen"] = _step("reopen", str(store), budget=budget)
-        print(f"scale: saved queries {rows}", file=sys.stderr)
-        entry["saved"] = _step("saved", str(store), budget=budget * 3)
-        nt = work / f"ucdp-{rows}.nt"
+        csv_path.unlink()
+        _report(f"import {rows}", entry)
+    for rows in sizes:
+        store, nt = work / f"ucdp-{rows}", work / f"ucdp-{rows}.nt"
+        entry = results[str(rows)]
         _step("dump-graph", str(store), str(nt), budget=budget)
-        print(f"scale: bulk load {rows}", file=sys.stderr)
-        entry["bulk"] = _step("bulk", str(nt), str(work / f"bulk-{rows}"), budget=budget)
         entry["triples"] = sum(1 for _ in nt.open("rb"))
-        for path in (nt, csv_path):
-            path.unlink()
+        entry["bulk"] = _step("bulk", str(nt), str(work / f"bulk-{rows}"), budget=budget)
+        nt.unlink()
         shutil.rmtree(work / f"bulk-{rows}", ignore_errors=True)
-        results[str(rows)] = entry
+        _report(f"bulk {rows}", {k: entry[k] for k in ("triples", "bulk")})
+    for rows in reversed(sizes):
+        entry = results[str(rows)]
+        entry["saved"] = _step("saved", str(work / f"ucdp-{rows}"), budget=budget * 3)
+        _report(f"saved {rows}", entry["saved"])
     results["load_after"] = _uptime()
     return results
+
+
+def _report(name: str, result: Any) -> None:
+    """One step's figures on standard error as they come (a long run may be stopped)."""
+    print(f"{name}: {json.dumps(result)}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
