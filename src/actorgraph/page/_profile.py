@@ -7,6 +7,7 @@ terminal profile, its JSON and Markdown forms and the page's side panel all say 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -263,7 +264,7 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
     figures: dict[tuple[str, str, str], dict[str, tuple[int | None, int | None]]] = defaultdict(
         dict
     )
-    for row in kg.query(_RELATIONS, params=params):
+    for row in kg.query(_about(_RELATIONS, iri)):
         prop = curie(str(row.p))
         other = row.other
         key = (str(row.dir), prop)
@@ -315,7 +316,7 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
             sections[title] = sorted(lines.values(), key=lambda ln: (ln.start or "", ln.text))
 
     designations: dict[str, ProfileLine] = {}
-    for row in kg.query(_DESIGNATIONS, params=params):
+    for row in kg.query(_about(_DESIGNATIONS, iri)):
         designation = str(row.d)
         authority = str(
             row.authorityLabel or (curie(str(row.authority)) if row.authority else "an authority")
@@ -341,7 +342,7 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
         sections["Designations"] = sorted(designations.values(), key=lambda ln: ln.date or "")
 
     attacks: dict[str, dict[str, Any]] = {}
-    for row in kg.query(_ATTACKS, params=params):
+    for row in kg.query(_about(_ATTACKS, iri)):
         attack = attacks.setdefault(
             str(row.attack),
             {
@@ -397,6 +398,13 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
         attacks_by_year=dict(sorted(by_year.items())),
         as_of=day,
     )
+
+
+def _about(text: str, iri: str) -> str:
+    """A profile query with the entity written in for ``?x``: bound by a VALUES clause after the
+    pattern (as ``params`` binds it), Oxigraph matched the pattern for every entity first, then
+    kept one (TTP's attacks on a 100k-row store: minutes instead of the one actor's triples)."""
+    return re.sub(r"\?x\b", f"<{iri}>", text)
 
 
 def _as_of_day(value: Any) -> str:
