@@ -198,6 +198,34 @@ def test_the_period_is_chosen_from_the_keyboard(open_page: Any) -> None:
     assert loaded.console_errors == []
 
 
+def test_keys_on_a_large_graph_filter_once_they_rest(open_page: Any) -> None:
+    # Re-filtering thousands of nodes takes a second or more: the band follows each key at once,
+    # the drawing once the keys rest.
+    g = nx.MultiDiGraph()
+    for k in range(2100):
+        day = f"{2000 + k % 20}-{1 + k % 12:02d}-01"
+        g.add_node(
+            f"agd:e{k}",
+            label=f"E{k}",
+            type="ag:Attack",
+            types=["ag:Attack", "ag:Event"],
+            date=day,
+            earliest=day,
+            latest=day,
+        )
+        g.add_edge(f"agd:e{k}", f"agd:g{k % 30}", key="ag:claimedBy")
+    loaded = open_page(render_html(g))
+    page = loaded.page
+    page.evaluate("window.__periods = 0; actorgraph.on('period', () => window.__periods++)")
+    page.focus(".tl-handle.start")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert page.locator(".tl-handle.start").get_attribute("aria-valuetext") == "2000-06"
+    page.wait_for_function("() => actorgraph.timeline().from === '2000-06'")
+    assert page.evaluate("window.__periods") == 1
+    assert loaded.console_errors == []
+
+
 def test_a_graph_without_dates_has_no_timeline(open_page: Any) -> None:
     g = nx.MultiDiGraph()
     g.add_edge("agd:a", "agd:b", key="ag:alliedWith")
