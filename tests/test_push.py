@@ -182,6 +182,17 @@ def test_query_back_with_endpoint_matches_in_process(
         assert rows(local), name
 
 
+def test_a_construct_through_endpoint_is_a_graph(
+    oxigraph: Oxigraph, kg: actorgraph.KnowledgeGraph
+) -> None:
+    assert main(["push", "--gsp", f"{oxigraph.base}/store", "--graph", "agg:ontology"]) == 0
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH agg:ontology { ?s ?p ?o } }"
+    remote = actorgraph.load(store=f"{oxigraph.base}/query").query(text)
+    assert remote.type == "CONSTRUCT"
+    assert set(remote.graph) == set(kg.query(text).graph)
+    assert len(remote.graph) == _local_counts(kg)["https://w3id.org/actorgraph/graph/ontology"]
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
     seen: list[dict[str, str]] = []  # noqa: RUF012 - one recorder per test run
 

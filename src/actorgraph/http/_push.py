@@ -19,6 +19,7 @@ user name and the password from the environment (``ACTORGRAPH_PASSWORD``), never
 from __future__ import annotations
 
 import contextlib
+import re
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -37,6 +38,9 @@ __all__ = ["PushCheck", "PushedGraph", "check_push", "push_graphs", "pushable_gr
 
 #: The environment variable holding the password for ``--user``.
 PASSWORD_ENV = "ACTORGRAPH_PASSWORD"
+# Virtuoso's SPARQL compiler refuses a large INSERT DATA: "SP030: ... memory exhausted", "SP031:
+# ... The length of generated SQL text has exceeded 10000 lines of code".
+_TOO_BIG_TO_COMPILE = re.compile(rb"\bSP03[01]\b")
 # A write's reply: Oxigraph sends none; Virtuoso describes the update in the type asked for.
 _WRITE_ACCEPT = "application/sparql-results+json, application/json;q=0.9, text/plain;q=0.8"
 
@@ -138,6 +142,11 @@ class _Writer:
             elif reply.status == 413:
                 hint = (
                     " (the server's request-size limit: push in smaller pieces with --chunk-size N)"
+                )
+            elif reply.status == 400 and _TOO_BIG_TO_COMPILE.search(reply.body[:2000]):
+                hint = (
+                    " (the server could not compile an update this large: push in smaller pieces "
+                    "with --chunk-size N, 1000 for Virtuoso, or use --gsp, which it loads faster)"
                 )
             raise EndpointError(
                 f"{where} answered HTTP {reply.status}{hint}: {excerpt(reply.body, 300)}"

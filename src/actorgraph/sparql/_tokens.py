@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["QUERY_WORDS", "TOKEN_RE", "Token"]
+__all__ = ["QUERY_WORDS", "TOKEN_RE", "Token", "query_form"]
 
 # The guard must split a query exactly where SPARQL does, or text it takes for a comment or a string
 # hides a keyword from it: comments end at CR as well as LF, IRIs may hold \u escapes, and prefixed
@@ -28,3 +28,12 @@ TOKEN_RE = re.compile(
 Token = tuple[str | None, str, int]
 #: The keywords that start a query (the rest of SPARQL's forms are updates).
 QUERY_WORDS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def query_form(text: str) -> str | None:
+    """The query's form, ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (its first keyword
+    after the prologue; comments, strings and IRIs skipped), or ``None`` when it has none."""
+    for match in TOKEN_RE.finditer(text):
+        if match.lastgroup == "word" and match.group().upper() in QUERY_WORDS:
+            return match.group().upper()
+    return None

@@ -21,6 +21,7 @@ from actorgraph._errors import EndpointError, QueryError
 from actorgraph.sparql._guard import check_query
 from actorgraph.sparql._parameters import bind_values, check_param_names, check_params, param_terms
 from actorgraph.sparql._results import QueryResult
+from actorgraph.sparql._tokens import query_form
 from actorgraph.store._client import Client, Reply, excerpt, redacted
 from actorgraph.vocab._namespaces import PREFIXES
 
@@ -37,6 +38,8 @@ __all__ = [
 
 #: The header with which ``actorgraph serve`` says that its row cap cut a result.
 TRUNCATED_HEADER = "X-ActorGraph-Truncated"
+#: The header with which Virtuoso says that an answer reached its row cap (``ResultSetMaxRows``).
+VIRTUOSO_CAP_HEADER = "X-SPARQL-MaxRows"
 
 #: What to do when an endpoint's default graph does not include its named graphs.
 UNION_ADVICE = (
@@ -46,12 +49,20 @@ UNION_ADVICE = (
     "graphs in the query: `GRAPH ?g { … }`, or `FROM <https://w3id.org/actorgraph/graph/curated>`"
 )
 
-# SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE; JSON and N-Triples first.
-_ACCEPT = (
-    "application/sparql-results+json, application/n-triples, "
-    "application/sparql-results+xml;q=0.9, text/turtle;q=0.9, "
-    "text/tab-separated-values;q=0.8, application/rdf+xml;q=0.8"
+# SPARQL results for SELECT and ASK, RDF for CONSTRUCT and DESCRIBE, each asked for only for its
+# own form: Virtuoso answers a CONSTRUCT to `Accept: application/sparql-results+json` with its
+# triples as a table (in a JSON of its own, "lang" for "xml:lang").
+_ACCEPT_RESULTS = (
+    "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+    "text/tab-separated-values;q=0.8"
 )
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
+_ACCEPTS = {
+    "SELECT": _ACCEPT_RESULTS,
+    "ASK": _ACCEPT_RESULTS,
+    "CONSTRUCT": _ACCEPT_GRAPH,
+    "DESCRIBE": _ACCEPT_GRAPH,
+}
 _RESULTS_FORMATS = {
     ox.QueryResultsFormat.JSON,
     ox.QueryResultsFormat.XML,
@@ -81,13 +92,21 @@ def query_endpoint(
         sparql = bind_remote_params(sparql, params)
     # The prefixes go on the query's first line so that the server's line numbers stay true.
     declared = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
-    reply = _post_query(endpoint, f"{declared} {sparql}", timeout, client)
+    accept = _ACCEPTS.get(query_form(sparql) or "", f"{_ACCEPT_RESULTS}, {_ACCEPT_GRAPH}")
+    reply = _post_query(endpoint, f"{declared} {sparql}", timeout, client, accept=accept)
     return _result_of(reply, endpoint, limit=limit)
 
 
-def _post_query(endpoint: str, text: str, timeout: float | None, client: Client | None) -> Reply:
+def _post_query(
+    endpoint: str,
+    text: str,
+    timeout: float | None,
+    client: Client | None,
+    *,
+    accept: str = _ACCEPT_RESULTS,
+) -> Reply:
     body = urllib.parse.urlencode({"query": text}).encode()
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
     own = client is None
     client = client or Client()
     try:
@@ -132,9 +151,8 @@ def _result_of(reply: Reply, endpoint: str, *, limit: int | None) -> QueryResult
             kind = "ASK" if isinstance(parsed, ox.QueryBoolean) else "SELECT"
             payload = parsed.serialize(format=ox.QueryResultsFormat.JSON) or b""
         elif graph_format in _GRAPH_FORMATS:
-            triples = [
-                t for t in ox.parse(reply.body, format=graph_format) if isinstance(t, ox.Triple)
-            ]
+            # pyoxigraph reads every statement of a triples format as a quad of the default graph.
+            triples = [q.triple for q in ox.parse(reply.body, format=graph_format)]
             kind, payload = "CONSTRUCT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         else:
             raise EndpointError(
@@ -147,6 +165,9 @@ def _result_of(reply: Reply, endpoint: str, *, limit: int | None) -> QueryResult
             f"{excerpt(reply.body)}"
         ) from None
     cap = reply.headers.get(TRUNCATED_HEADER)
+    if cap is None and VIRTUOSO_CAP_HEADER in reply.headers:
+        # Virtuoso sends it when the answer reached its ResultSetMaxRows (virtuoso.ini, [SPARQL]).
+        cap = f"Virtuoso's ResultSetMaxRows={reply.headers[VIRTUOSO_CAP_HEADER]}"
     truncated = cap is not None
     if kind == "SELECT" and limit is not None:
         doc = json.loads(payload)
@@ -237,17 +258,19 @@ def view_of_graphs(
             raise EndpointError(
                 f"{redacted(endpoint)} answered a COUNT with {row[1]!r}, not a number"
             ) from None
-    rows = " ".join(
-        f"({ox.NamedNode(g)} {t.subject} {t.predicate} {t.object})"
+    # One constant pattern per sample, not one VALUES block: Virtuoso 7.2 drops the VALUES rows
+    # of several variables that hold a language-tagged literal, when there is more than one row.
+    branches = " UNION ".join(
+        f"{{ {t.subject} {t.predicate} {t.object} BIND({ox.NamedNode(g)} AS ?g) }}"
         for g, t in samples.items()
         if t is not None
     )
     in_default: set[str] = set()
-    if rows:
+    if branches:
         shown = _result_of(
             _post_query(
                 endpoint,
-                f"SELECT DISTINCT ?g WHERE {{ VALUES (?g ?s ?p ?o) {{ {rows} }} ?s ?p ?o }}",
+                f"SELECT DISTINCT ?g WHERE {{ {branches} }}",
                 timeout,
                 client,
             ),
