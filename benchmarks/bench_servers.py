@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 import actorgraph
 from actorgraph.http._push import check_push, push_graphs
 from actorgraph.importers import import_file
-from actorgraph.sparql._saved import saved_queries
+from actorgraph.sparql._saved import param_example, saved_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the servers as the tests start them
@@ -47,7 +46,6 @@ from import_bench import write_rows  # noqa: E402
 from _virtuoso import PASSWORD, USER, Virtuoso, missing  # noqa: E402
 
 UCDP = ROOT.parent / "shared" / "data" / "ucdp" / "ucdp_ged_hdx_pakistan_2012_2021.csv"
-_EXAMPLE = re.compile(r"\(e\.g\.[^)]*?([\w:<>/.#-]+)\)")
 
 
 class Target:
@@ -103,15 +101,6 @@ def _server(name: str, folder: Path) -> Iterator[Target]:
         target.stop()
 
 
-def _examples(name: str, params: dict[str, str]) -> dict[str, str]:
-    found = {}
-    for param, meaning in params.items():
-        match = _EXAMPLE.search(meaning)
-        if match:
-            found[param] = match.group(1)
-    return found
-
-
 def _push(kg: actorgraph.KnowledgeGraph, target: Target, how: str) -> tuple[float, float, int]:
     """Seconds to push, seconds to check, triples pushed."""
     user, password = target.auth or (None, None)
@@ -135,7 +124,11 @@ def _queries(kg: actorgraph.KnowledgeGraph) -> list[tuple[str, dict[str, str], s
     cases = []
     for saved in saved_queries():
         cases.append((saved.name, {}, saved.text))
-        examples = _examples(saved.name, saved.params)
+        examples = {
+            name: value
+            for name in saved.params
+            if (value := param_example(saved, name)) is not None
+        }
         if examples:
             cases.append((saved.name, examples, saved.text))
     return cases
