@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="ag-servers-") as tmp:
         work = Path(tmp)
-        for label, store in _data_sets(args, work):
+        for index, (label, store) in enumerate(_data_sets(args, work)):
             kg = actorgraph.load() if store is None else actorgraph.load(store=str(store))
             cases = _queries(kg)
             local_total, local_each = _time_queries(kg, cases)
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| local store (in process) | – | – | – | – | {local_total:.1f} | "
                   f"{' '.join(slowest)} {local_each[slowest]:.1f} |")  # fmt: skip
             for number, server in enumerate(args.servers):
-                with _server(server, work / f"{server}-{label[:7]}-{number}") as target:
+                with _server(server, work / f"{server}-{index}-{number}") as target:
                     gsp, check, triples = _push(kg, target, "gsp")
                     update = "–"
                     if not args.no_update:
