@@ -120,6 +120,8 @@ def test_collapse_and_expand_restore_the_graph_exactly(open_page: Any, families_
                    const r = document.querySelector('#graph').getBoundingClientRect();
                    return [r.left + d.x, r.top + d.y]; }}"""
     )
+    # The open panel covers the drawing's right side: close it, as an analyst would.
+    page.click("#panel-close")
     page.mouse.click(x, y)
     page.wait_for_selector("#family-expand")
     assert "members" in page.locator("#panel-body").inner_text().lower()
