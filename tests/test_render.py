@@ -7,6 +7,7 @@ The page's behaviour in a browser (search, filters, panel, escaping as rendered)
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import json
 import re
@@ -549,3 +550,17 @@ def test_a_curated_place_puts_itself_and_its_events_on_the_map(tmp_path: Path) -
     assert [k, 34.5, 71.25] in meta["geo"]["events"]
     node = _node_index(full, "agd:test-town-attack")
     assert meta["events"][k]["time"] == full["nodeTime"][node] is not None
+
+
+def test_render_leaves_the_collector_as_the_program_set_it() -> None:
+    # Building the page pauses the cyclic collector (actorgraph._gc): the program finds it
+    # enabled, or disabled, as it left it.
+    assert gc.isenabled()
+    render_html(fixture_graph())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_html(fixture_graph())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -6,13 +6,13 @@ could not give back exactly (see ``docs/design.md``, "How the projection reads t
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 
+from actorgraph._gc import collector_paused
 from actorgraph.network._reading import Reading, line_literal, read_data_graph, unescape
 from actorgraph.network._statements import edge_conveniences, source_info, statement_id
 from actorgraph.network._values import (
@@ -55,21 +55,10 @@ from actorgraph.vocab._namespaces import AGST, curie
 
 def project(kg: Any, reading: Reading | None = None) -> tuple[nx.MultiDiGraph, OntologyView]:
     """Project ``kg``'s data graph, or the part of it a ``reading`` gives (see :class:`Reading`)."""
-    # The projection makes millions of small objects and no cycles: the cyclic collector would
-    # only rescan them again and again. It is paused for the call and left as the program had it.
-    # At a million triples (median CPU of 3 fresh processes, 2 busy cores, December 2026) the
-    # projection took 6.1 s with the pause and 6.8 s without; the program's next young
-    # collections then scan the new graph once (0.4 s more of them than without the pause).
-    # Moving the graph straight to the oldest generation afterwards (gc.freeze() then
-    # gc.unfreeze()) saved those 0.4 s, but it moves every object of the program too, and cannot
-    # be scoped: dropped (BENCHMARKS.md, "What the library does to its host").
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # Millions of small objects and no cycles: the collector is paused for the call (measured in
+    # actorgraph._gc).
+    with collector_paused():
         return _Projection(reading or read_data_graph(kg)).graph()
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Projection:

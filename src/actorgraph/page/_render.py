@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import gc
 import hashlib
 import html
 import json
@@ -38,6 +37,7 @@ from typing import Any
 import networkx as nx
 
 from actorgraph._files import write_file
+from actorgraph._gc import collector_paused
 from actorgraph._resources import resource_dir
 from actorgraph.page._page_data import CSS_LENGTH, build_page_data
 
@@ -123,18 +123,10 @@ def render_html(
         raise ValueError(f"focus {missing[0]!r} is not a node of the graph")
     if hops < 0:
         raise ValueError(f"hops must be 0 or more, not {hops}")
-    # Building the page allocates millions of small objects and no cycles; the cyclic garbage
-    # collector would only rescan them. It is paused for this step and left as the program had
-    # it: render_html of page_bench's 10,000-node graph took 1.43 s of CPU with the pause and
-    # 1.60 s without (median of 3 fresh processes, best of 3 calls each, 2 busy cores,
-    # December 2026; BENCHMARKS.md, "What the library does to its host").
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    # Millions of small objects and no cycles: the collector is paused for this step (measured
+    # in actorgraph._gc).
+    with collector_paused():
         payload, nodes, edges, options = build_page_data(graph, physics=physics, seed=seed)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     if centres:
         index = {d["id"]: i for i, d in enumerate(payload["details"])}
         payload["focus"] = {"nodes": [index[str(c)] for c in centres], "hops": hops}
