@@ -25,20 +25,12 @@ from actorgraph.network._analytics import (
 from actorgraph.network._to_networkx import to_networkx
 from test_push import Oxigraph  # the push tests' oxigraph server process
 
-FIXTURE = Path(__file__).parent / "fixtures" / "network.trig"
-ONTOLOGY = Path(__file__).parents[1] / "ontology" / "actorgraph.ttl"
+try:
+    from _stores import fixture_store
+except ImportError:  # tests/ imported as a package
+    from tests._stores import fixture_store
+
 BAJAUR = "agd:bajaur-rally-bombing-2023"
-
-
-def fixture_store() -> ox.Store:
-    store = ox.Store()
-    store.load(
-        path=str(ONTOLOGY),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode("https://w3id.org/actorgraph/graph/ontology"),
-    )
-    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-    return store
 
 
 @pytest.fixture(scope="module")

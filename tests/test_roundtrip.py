@@ -27,8 +27,11 @@ from actorgraph.network._to_networkx import to_networkx
 from actorgraph.store._graphs import to_ox
 from actorgraph.vocab._namespaces import AG, AGD, AGG, AGS, AGST, GEO
 
-FIXTURE = Path(__file__).parent / "fixtures" / "network.trig"
-ONTOLOGY = Path(__file__).parents[1] / "ontology" / "actorgraph.ttl"
+try:
+    from _stores import ONTOLOGY, fixture_store
+except ImportError:  # tests/ imported as a package
+    from tests._stores import ONTOLOGY, fixture_store
+
 CURATED = ox.NamedNode(str(AGG) + "curated")
 
 
@@ -70,15 +73,6 @@ def store_with(graph: Graph) -> ox.Store:
         to_graph=ox.NamedNode(str(AGG) + "ontology"),
     )
     store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), CURATED) for s, p, o in graph)
-    return store
-
-
-def fixture_store() -> ox.Store:
-    store = ox.Store()
-    store.load(
-        path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(AGG) + "ontology")
-    )
-    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
     return store
 
 

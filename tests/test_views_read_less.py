@@ -16,7 +16,11 @@ from actorgraph.importers import import_file
 from actorgraph.network._to_networkx import build_view, to_networkx
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ONTOLOGY = Path(__file__).parents[1] / "ontology" / "actorgraph.ttl"
+
+try:
+    from _stores import fixture_store
+except ImportError:  # tests/ imported as a package
+    from tests._stores import fixture_store
 
 # An imported graph with what a partial reading could get wrong: an actor known only as a blank
 # node, an IRI outside the node namespaces that is a subject (an edge) beside one that is not (an
@@ -85,13 +89,7 @@ def assert_same_graph(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> None:
 
 
 def _store_with_import() -> ox.Store:
-    store = ox.Store()
-    store.load(
-        path=str(ONTOLOGY),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode("https://w3id.org/actorgraph/graph/ontology"),
-    )
-    store.load(path=str(FIXTURES / "network.trig"), format=ox.RdfFormat.TRIG)
+    store = fixture_store()
     store.load(IMPORTED.encode(), format=ox.RdfFormat.TRIG)
     return store
 
