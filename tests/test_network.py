@@ -23,7 +23,7 @@ from actorgraph.network._analytics import (
     timeline,
 )
 from actorgraph.network._to_networkx import to_networkx
-from test_push import Oxigraph  # the push tests' oxigraph server process
+from test_push import bundled_endpoint  # the push tests' oxigraph server process
 
 try:
     from _stores import fixture_store
@@ -344,12 +344,7 @@ def test_cli_export_writes_network_formats(tmp_path: Path) -> None:
 def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `oxigraph serve` process holding the bundled graph (pushed with the Graph Store
     Protocol), as a user would query one."""
-    server = Oxigraph(tmp_path_factory.mktemp("remote-projection") / "oxigraph")
-    try:
-        assert main(["push", "--gsp", f"{server.base}/store"]) == 0
-        yield f"{server.base}/query"
-    finally:
-        server.stop()
+    yield from bundled_endpoint(tmp_path_factory.mktemp("remote-projection") / "oxigraph")
 
 
 @pytest.mark.server

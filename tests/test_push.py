@@ -83,6 +83,17 @@ class Oxigraph:
             self.process.communicate()
 
 
+def bundled_endpoint(location: Path) -> Iterator[str]:
+    """An `oxigraph serve` process at ``location`` holding the bundled graph, pushed with the Graph
+    Store Protocol as a user would; yields its query endpoint, then stops it (for module fixtures)."""
+    server = Oxigraph(location)
+    try:
+        assert main(["push", "--gsp", f"{server.base}/store"]) == 0
+        yield f"{server.base}/query"
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def oxigraph(tmp_path: Path) -> Iterator[Oxigraph]:
     server = Oxigraph(tmp_path / "oxigraph")

@@ -25,7 +25,7 @@ from actorgraph.cli import main
 from actorgraph.sparql._saved import param_example, read_saved_query, saved_queries
 from actorgraph.store._remote import bind_remote_params
 from actorgraph.vocab._namespaces import PREFIXES
-from test_push import Oxigraph  # the push tests' oxigraph server process
+from test_push import bundled_endpoint  # the push tests' oxigraph server process
 from test_query_params import CASES, by_hand  # parameters a FILTER or BIND reads, and the oracle
 
 # Values that would end a string or an IRI early if they were pasted into the query unescaped.
@@ -274,12 +274,7 @@ def test_a_query_ending_with_its_own_values_clause_cannot_take_a_second(
 @pytest.fixture(scope="module")
 def oxigraph_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An `oxigraph serve` process holding the knowledge graph (pushed with the Graph Store Protocol)."""
-    server = Oxigraph(tmp_path_factory.mktemp("remote-params") / "oxigraph")
-    try:
-        assert main(["push", "--gsp", f"{server.base}/store"]) == 0
-        yield f"{server.base}/query"
-    finally:
-        server.stop()
+    yield from bundled_endpoint(tmp_path_factory.mktemp("remote-params") / "oxigraph")
 
 
 @pytest.fixture(scope="module")
