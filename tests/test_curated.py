@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, XSD
 
 import actorgraph
 from actorgraph.curation._compile import compile_triples
-from actorgraph.curation._model import statement_id
+from actorgraph.curation._model import CuratedData, statement_id
 from actorgraph.curation._reader import read_curated
 from actorgraph.vocab._namespaces import AG, AGD, AGS, PROV
 
@@ -268,14 +268,23 @@ def test_a_huge_field_is_refused(tmp_path: Path) -> None:
         read_curated([path])
 
 
-def test_the_bundled_data_reads_and_compiles() -> None:
-    data = read_curated()
-    assert data.claims
-    assert compile_triples(data)
+@pytest.fixture(scope="module")
+def bundled() -> CuratedData:
+    """The bundled data read once for the tests below, which only look at it (5 s of CPU a read)."""
+    return read_curated()
 
 
-def test_every_bundled_claim_says_where_in_its_source_the_fact_stands() -> None:
-    data = read_curated()
+@pytest.mark.slow
+def test_the_bundled_data_reads_and_compiles(bundled: CuratedData) -> None:
+    assert bundled.claims
+    assert compile_triples(bundled)
+
+
+@pytest.mark.slow
+def test_every_bundled_claim_says_where_in_its_source_the_fact_stands(
+    bundled: CuratedData,
+) -> None:
+    data = bundled
     unplaced = [
         f"{claim.path}:{claim.line}"
         for claim in data.claims
@@ -284,9 +293,10 @@ def test_every_bundled_claim_says_where_in_its_source_the_fact_stands() -> None:
     assert unplaced == []
 
 
-def test_every_bundled_source_has_a_url() -> None:
+@pytest.mark.slow
+def test_every_bundled_source_has_a_url(bundled: CuratedData) -> None:
     """A reader can open every source a bundled claim cites (issue 19: no statement without one)."""
-    data = read_curated()
+    data = bundled
     cited = {claim.source for claim in data.claims}
     without = sorted(
         f"{source.path}:{source.line} {source.iri}"

@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 from _hostile import CSV, assert_clean_failure, fingerprint, run_cli, store_state
 
+from _stores import copy_store
+
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store(tmp_path_factory: pytest.TempPathFactory, bundled_store_template: Path) -> Path:
     """A store that already holds one import, which every failed import must leave as it was."""
-    path = tmp_path_factory.mktemp("import-store") / "kg"
+    path = copy_store(bundled_store_template, tmp_path_factory.mktemp("import-store") / "kg")
     run = run_cli("import", "ucdp", CSV / "ucdp_good.csv", "--store", path, "--quiet")
     assert run.code == 0, run.stderr
     return path
@@ -113,10 +115,12 @@ def test_bad_rows_under_strict_exit_7_and_write_nothing_but_the_report(
 
 
 @pytest.fixture(scope="module")
-def bad_rows(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def bad_rows(
+    tmp_path_factory: pytest.TempPathFactory, bundled_store_template: Path
+) -> tuple[Path, Path]:
     """A fresh store into which ucdp_bad_rows.csv was imported, and the CSV report."""
     tmp = tmp_path_factory.mktemp("bad-rows")
-    store, report = tmp / "kg", tmp / "rejected.csv"
+    store, report = copy_store(bundled_store_template, tmp / "kg"), tmp / "rejected.csv"
     run = run_cli(
         "import", "ucdp", CSV / "ucdp_bad_rows.csv", "--store", store, "--report", report, "--quiet"
     )
@@ -156,18 +160,18 @@ def test_sparql_csv_and_tsv_stay_exactly_w3c(bad_rows: tuple[Path, Path]) -> Non
     assert run.stdout == '?l\n"=HYPERLINK(\\"http://attacker.example/\\",\\"click\\")"@en\n'
 
 
-def test_the_json_report_keeps_names_as_they_are(tmp_path: Path) -> None:
+def test_the_json_report_keeps_names_as_they_are(tmp_path: Path, bundled_store: Path) -> None:
     # JSON is data, not a spreadsheet.
     report = tmp_path / "rejected.json"
     run = run_cli(
-        "import", "ucdp", CSV / "ucdp_bad_rows.csv", "--store", tmp_path / "kg", "--report", report,
+        "import", "ucdp", CSV / "ucdp_bad_rows.csv", "--store", bundled_store, "--report", report,
         "--quiet", "--unresolved", "report",
     )  # fmt: skip
     assert run.code == 0, run.stderr
     assert FORMULA in json.loads(report.read_text("utf-8"))["unresolved"]
 
 
-def test_a_utf8_bom_before_the_header_is_accepted(tmp_path: Path) -> None:
-    run = run_cli("import", "ucdp", CSV / "ucdp_bom.csv", "--store", tmp_path / "kg", "--quiet")
+def test_a_utf8_bom_before_the_header_is_accepted(bundled_store: Path) -> None:
+    run = run_cli("import", "ucdp", CSV / "ucdp_bom.csv", "--store", bundled_store, "--quiet")
     assert run.code == 0, run.stderr
     assert "events created: 2" in run.stderr

@@ -33,8 +33,8 @@ def _row(**overrides: object) -> dict[str, object]:
 
 
 @pytest.fixture
-def kg(tmp_path: Path) -> Iterator[actorgraph.KnowledgeGraph]:
-    graph = actorgraph.load(store=str(tmp_path / "store"))
+def kg(bundled_store: Path) -> Iterator[actorgraph.KnowledgeGraph]:
+    graph = actorgraph.load(store=str(bundled_store))
     yield graph
     graph.close()
 
