@@ -234,6 +234,7 @@ def test_the_checks_see_a_planted_fault(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_every_module_imports_where_fcntl_does_not_exist() -> None:
     # Windows has no fcntl: the store's lock imports it only when it takes a lock on POSIX, so
     # every module imports there. Simulated by making it unimportable.

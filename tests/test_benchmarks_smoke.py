@@ -35,6 +35,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]
     return completed.stdout, json.loads(out.read_text())
 
 
+@pytest.mark.slow
 def test_quick_run_prints_the_side_by_side_table(quick: tuple[str, dict[str, Any]]) -> None:
     table, _ = quick
     for row in (
@@ -53,6 +54,7 @@ def test_quick_run_prints_the_side_by_side_table(quick: tuple[str, dict[str, Any
     assert "ANSWERS DIFFER" not in table
 
 
+@pytest.mark.slow
 def test_both_sides_hold_the_same_triples_and_give_the_same_answers(
     quick: tuple[str, dict[str, Any]],
 ) -> None:
@@ -102,6 +104,7 @@ def test_a_failing_step_becomes_a_cell_not_a_crash() -> None:
     assert "transitive path answers (rdflib: FAILED (RecursionError))" in table
 
 
+@pytest.mark.slow
 def test_network_bench_runs_and_prints_its_floors() -> None:
     # The projection benchmark and the floors it documents (BENCHMARKS.md) must keep running.
     script = RUN.with_name("network_bench.py")

@@ -1,4 +1,9 @@
-"""The command line, run as a user runs it: the installed ``actorgraph`` script in a subprocess."""
+"""The command line, run as a user runs it: the installed ``actorgraph`` script in a subprocess.
+
+Each run costs a new interpreter and its imports (about a second of CPU, more for validate, export
+and viz), so all but two of these tests are in the slow set; test_query_cli.py runs the same verbs
+in process in the quick set.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ def test_the_console_script_is_installed() -> None:
     assert ACTORGRAPH is not None, "pip install -e '.[test]' installs the actorgraph command"
 
 
+@pytest.mark.slow
 def test_version_and_help_teach() -> None:
     assert run("--version").stdout.startswith("actorgraph ")
     out = run("--help").stdout
@@ -57,6 +63,7 @@ def test_query_answers_which_attacks_were_claimed_by_whom_and_according_to_whom(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fmt", "check"),
     [
@@ -83,6 +90,7 @@ def test_query_formats(fmt: str, check: object) -> None:
     assert check(result.stdout.decode("utf-8"))  # type: ignore[operator]
 
 
+@pytest.mark.slow
 def test_query_from_a_file_and_from_stdin(tmp_path: Path) -> None:
     query_file = tmp_path / "q.rq"
     query_file.write_text("ASK { agd:ttp a ag:ArmedGroup }", encoding="utf-8")
@@ -90,6 +98,7 @@ def test_query_from_a_file_and_from_stdin(tmp_path: Path) -> None:
     assert run("query", stdin="ASK { agd:ttp a ag:PoliticalParty }").stdout.strip() == "false"
 
 
+@pytest.mark.slow
 def test_a_bad_query_exits_4_with_line_and_column_and_no_traceback() -> None:
     result = run("query", "SELECT ?s WHERE {\n  ?s ag:claimedBy  }")
     assert result.returncode == 4
@@ -98,12 +107,14 @@ def test_a_bad_query_exits_4_with_line_and_column_and_no_traceback() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_service_is_refused_with_exit_4() -> None:
     result = run("query", "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
     assert result.returncode == 4
     assert "--allow-remote" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_runaway_query_times_out_with_exit_5() -> None:
     result = run(
         "query",
@@ -115,12 +126,14 @@ def test_a_runaway_query_times_out_with_exit_5() -> None:
     assert "stopped" in result.stderr
 
 
+@pytest.mark.slow
 def test_validate_accepts_the_bundled_data() -> None:
     result = run("validate")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok:")
 
 
+@pytest.mark.slow
 def test_validate_catches_a_broken_record_with_its_line_number(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text(
@@ -145,6 +158,7 @@ def test_validate_catches_a_broken_record_with_its_line_number(tmp_path: Path) -
     assert broken.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_viz_writes_one_page_that_needs_no_network(tmp_path: Path) -> None:
     result = run("viz", "-o", "page.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -157,6 +171,7 @@ def test_viz_writes_one_page_that_needs_no_network(tmp_path: Path) -> None:
     assert "Islamic State" in html
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "trig", "nq"])
 def test_export_rdf_formats_parse_back(tmp_path: Path, fmt: str) -> None:
     from rdflib import Dataset, Graph
@@ -182,6 +197,7 @@ def test_export_rdf_formats_parse_back(tmp_path: Path, fmt: str) -> None:
         assert len(graph) > 100
 
 
+@pytest.mark.slow
 def test_export_graphml(tmp_path: Path) -> None:
     import networkx as nx
 
@@ -192,6 +208,7 @@ def test_export_graphml(tmp_path: Path) -> None:
     assert "agd:iskp" in graph
 
 
+@pytest.mark.slow
 def test_info_summarises(tmp_path: Path) -> None:
     result = run("info")
     assert result.returncode == 0, result.stderr
@@ -204,18 +221,21 @@ def test_unknown_verb_is_a_usage_error() -> None:
     assert result.returncode == 2
 
 
+@pytest.mark.slow
 def test_a_misspelt_param_is_an_error_not_an_answer_for_everything() -> None:
     result = run("query", "SELECT ?l WHERE { ?group rdfs:label ?l }", "--param", "grop=agd:ttp")
     assert result.returncode == 4
     assert "no variable ?grop" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_name_given_as_a_param_gets_a_hint_to_use_the_id() -> None:
     result = run("query", "SELECT ?l WHERE { ?group rdfs:label ?l }", "--param", "group=TTP")
     assert result.returncode == 0
     assert "use --param group=agd:ttp" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -231,6 +251,7 @@ def test_updates_and_empty_queries_are_named_plainly(query: str, message: str) -
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_readers_share_an_on_disk_store(tmp_path: Path) -> None:
     store = tmp_path / "kg"
     assert run("info", "--store", str(store)).returncode == 0  # creates it
@@ -244,6 +265,7 @@ def test_readers_share_an_on_disk_store(tmp_path: Path) -> None:
         assert result.stdout.strip() == "true"
 
 
+@pytest.mark.slow
 def test_csv_for_spreadsheets_neutralises_formulas_while_sparql_csv_stays_w3c() -> None:
     query = 'SELECT ?x WHERE { BIND("=HYPERLINK(\\"http://example.org\\")" AS ?x) }'
     command = [ACTORGRAPH] if ACTORGRAPH else [sys.executable, "-m", "actorgraph.cli"]

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
@@ -229,8 +230,9 @@ def test_a_broken_user_file_is_an_error_with_file_and_line(tmp_path) -> None:  #
     assert info.value.field == "colour"
 
 
-def test_on_disk_store_is_reused_and_locked(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    directory = tmp_path / "kg"
+@pytest.mark.slow
+def test_on_disk_store_is_reused_and_locked(bundled_store: Path) -> None:
+    directory = bundled_store
     with actorgraph.load(store=directory) as first:
         count = len(first)
         assert count > 0

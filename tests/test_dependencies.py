@@ -5,6 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+#: Each test projects the bundled graph in a fresh interpreter without SciPy: the slow set.
+pytestmark = pytest.mark.slow
+
 # SciPy comes with many scientific Pythons but is not a dependency of actorgraph: NetworkX's
 # pagerank needs it, so actorgraph computes PageRank with igraph instead.
 BLOCK_SCIPY = "import sys; sys.modules['scipy'] = None\n"

@@ -64,6 +64,7 @@ def test_the_readme_and_each_tutorial_have_examples() -> None:
         )
 
 
+@pytest.mark.slow  # each runs the installed actorgraph command in a process of its own
 @pytest.mark.parametrize(("command", "expected"), COMMANDS)
 def test_document_command(command: str, expected: list[str], tmp_path: Path) -> None:
     argv = shlex.split(command)
@@ -86,6 +87,7 @@ def test_document_python(block: str) -> None:
     assert runner.failures == 0
 
 
+@pytest.mark.slow  # mkdocs builds the whole site
 def test_the_documentation_site_builds_without_warnings(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],

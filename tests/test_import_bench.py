@@ -65,6 +65,7 @@ def _run(*args: str) -> str:
     return completed.stdout
 
 
+@pytest.mark.slow
 def test_a_tiny_run_prints_both_sides_and_their_ratio() -> None:
     out = _run("--rows", "300")
     assert "actorgraph import_file (on-disk store):" in out
@@ -73,6 +74,7 @@ def test_a_tiny_run_prints_both_sides_and_their_ratio() -> None:
     assert "ratio: " in out
 
 
+@pytest.mark.slow
 def test_a_tiny_memory_run_prints_one_line_per_size() -> None:
     out = _run("--memory", "--sizes", "200,400")
     lines = out.strip().splitlines()

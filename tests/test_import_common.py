@@ -48,8 +48,8 @@ def _snapshot(store: ox.Store) -> list[str]:
 # Atomicity and idempotence
 
 
-def test_failed_import_leaves_the_store_unchanged(tmp_path: Path) -> None:
-    kg = actorgraph.load(store=tmp_path / "store")
+def test_failed_import_leaves_the_store_unchanged(bundled_store: Path) -> None:
+    kg = actorgraph.load(store=bundled_store)
     try:
         import_file(kg, "acled", FIXTURES / "acled_current.csv")
         before = _snapshot(kg.store)
@@ -235,9 +235,9 @@ def test_seen_ids_reject_exactly_the_ids_seen_before(values: list[int | str]) ->
 
 
 def test_cli_import_with_report_and_strict(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bundled_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = str(tmp_path / "store")
+    store = str(bundled_store)
     report = tmp_path / "rejected.csv"
     code = main(
         ["import", "gtd", str(GTD_FILE), "--store", store, "--report", str(report), "--quiet"]

@@ -126,13 +126,13 @@ def test_an_import_leaves_the_interpreters_switch_interval_alone() -> None:
 
 @pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk", "in-memory"])
 def test_a_failure_after_chunks_were_loaded_leaves_the_store_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool
+    bundled_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool
 ) -> None:
     # Tiny chunks: several are in the store before the import fails at its fourth row.
     monkeypatch.setattr(_driver, "CHUNK_LINES", 5)
     monkeypatch.setattr(_swap, "CHUNK_LINES", 5)
     monkeypatch.setattr(_driver, "MEMORY_CHUNK_LINES", 5)
-    kg = actorgraph.load(store=tmp_path / "store" if on_disk else None)
+    kg = actorgraph.load(store=bundled_store if on_disk else None)
     try:
         import_file(kg, "acled", FIXTURES / "acled_current.csv")
         before = sorted(str(q) for q in kg.store)

@@ -170,7 +170,9 @@ def test_places_form_a_hierarchy(imported: tuple[actorgraph.KnowledgeGraph, Impo
 
 
 @needs_hdx
-def test_every_unresolved_name_is_reported_with_its_count(tmp_path: Path) -> None:
+def test_every_unresolved_name_is_reported_with_its_count(
+    bundled_store: Path, tmp_path: Path
+) -> None:
     # Every name of the real file resolves now; a name no curated entity has still gets reported.
     path = tmp_path / "ged.csv"
     path.write_text(
@@ -180,7 +182,7 @@ def test_every_unresolved_name_is_reported_with_its_count(tmp_path: Path) -> Non
         "3,3,Another Unknown Band,Civilians,2014-01-03,2014-01-03,2\n",
         encoding="utf-8",
     )
-    kg = actorgraph.load(store=tmp_path / "store")
+    kg = actorgraph.load(store=bundled_store)
     try:
         report = import_file(kg, "ucdp", path)
         provisional = kg.query(
@@ -215,8 +217,8 @@ def test_reimport_gives_the_same_graph(
 
 
 @needs_api
-def test_api_flavour_sample_imports(tmp_path: Path) -> None:
-    kg = actorgraph.load(store=tmp_path / "store")
+def test_api_flavour_sample_imports(bundled_store: Path, tmp_path: Path) -> None:
+    kg = actorgraph.load(store=bundled_store)
     try:
         report = import_file(kg, "ucdp", API)
         assert report.flavour == "API"
@@ -363,7 +365,9 @@ def test_profile_from_a_store_lists_the_dyad_with_its_source_and_attacks_by_year
     assert doc["attacks_by_year"]["2013"]["killed"] >= int(killed_2013["killed"])
 
 
-def test_dyads_are_aggregated_from_state_based_and_non_state_rows_only(tmp_path: Path) -> None:
+def test_dyads_are_aggregated_from_state_based_and_non_state_rows_only(
+    bundled_store: Path, tmp_path: Path
+) -> None:
     from actorgraph.vocab._namespaces import expand
 
     header = (
@@ -377,7 +381,7 @@ def test_dyads_are_aggregated_from_state_based_and_non_state_rows_only(tmp_path:
     ]
     path = tmp_path / "ged.csv"
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    kg = actorgraph.load(store=tmp_path / "store")
+    kg = actorgraph.load(store=bundled_store)
     try:
         report = import_file(kg, "ucdp", path)
         assert report.dyads == 2

@@ -203,6 +203,7 @@ def test_runaway_query_is_stopped_with_exit_code_5(
     assert "stopped" in err
 
 
+@pytest.mark.slow  # creates an on-disk store through the command line (~7 s of CPU)
 def test_on_disk_store(
     tmp_path: Path, kg: actorgraph.KnowledgeGraph, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:

@@ -32,11 +32,11 @@ def _count(kg: actorgraph.KnowledgeGraph, graph: str = GRAPH) -> int:
     return int(next(iter(rows))[0])
 
 
-def test_an_imported_graph_survives_a_reopen(tmp_path: Path) -> None:
-    with actorgraph.load(store=tmp_path) as kg:
+def test_an_imported_graph_survives_a_reopen(bundled_store: Path) -> None:
+    with actorgraph.load(store=bundled_store) as kg:
         kg.replace_graph(GRAPH, _ntriples(50))
         total = len(kg)
-    with actorgraph.load(store=tmp_path) as kg:
+    with actorgraph.load(store=bundled_store) as kg:
         assert _count(kg) == 50
         assert len(kg) == total
         assert kg.resolve("TTP") == "agd:ttp"
@@ -49,9 +49,9 @@ def test_an_imported_graph_survives_a_reopen(tmp_path: Path) -> None:
     "existing", [pytest.param(0, id="into-a-fresh-graph"), pytest.param(5, id="over-a-graph")]
 )
 def test_replace_graph_replaces_and_a_failed_load_keeps_what_was_there(
-    tmp_path: Path, existing: int, on_disk: bool
+    bundled_store: Path, existing: int, on_disk: bool
 ) -> None:
-    with actorgraph.load(store=tmp_path if on_disk else None) as kg:
+    with actorgraph.load(store=bundled_store if on_disk else None) as kg:
         if existing:
             kg.replace_graph(GRAPH, _ntriples(existing, "old"))
         broken = _ntriples(20) + b"<https://example.org/x> this is not N-Triples .\n"
@@ -68,8 +68,8 @@ def test_replace_graph_replaces_and_a_failed_load_keeps_what_was_there(
         assert not list(kg.store.quads_for_pattern(None, LOADING, None, None))
 
 
-def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(tmp_path: Path) -> None:
-    with actorgraph.load(store=tmp_path) as kg:
+def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(bundled_store: Path) -> None:
+    with actorgraph.load(store=bundled_store) as kg:
         kg.replace_graph(GRAPH, _ntriples(10))
         before = len(kg)
         # What a process killed in the middle of a bulk load leaves: the marker and part of a graph.
@@ -79,7 +79,7 @@ def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(tmp_path: Path) ->
         kg.store.bulk_load(_ntriples(10, "half"), format=ox.RdfFormat.N_TRIPLES, to_graph=half)
         staging = ox.NamedNode(f"{STAGING_PREFIX}deadbeef")
         kg.store.bulk_load(_ntriples(3, "st"), format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
-    with actorgraph.load(store=tmp_path) as kg:
+    with actorgraph.load(store=bundled_store) as kg:
         assert len(kg) == before
         assert _count(kg) == 10
         assert not kg.store.contains_named_graph(half)
@@ -135,89 +135,89 @@ def _held(path: Path, *, read_only: bool) -> Iterator[subprocess.Popen[str]]:
             holder.kill()
 
 
-def test_readers_share_a_read_only_store_and_keep_writers_out(tmp_path: Path) -> None:
-    with actorgraph.load(store=tmp_path) as kg:
+def test_readers_share_a_read_only_store_and_keep_writers_out(bundled_store: Path) -> None:
+    with actorgraph.load(store=bundled_store) as kg:
         kg.replace_graph(GRAPH, _ntriples(12))
     with (
-        actorgraph.load(store=tmp_path, read_only=True) as first,
-        actorgraph.load(store=tmp_path, read_only=True) as second,
+        actorgraph.load(store=bundled_store, read_only=True) as first,
+        actorgraph.load(store=bundled_store, read_only=True) as second,
     ):
         assert _count(first) == _count(second) == 12
         assert first.resolve("ISKP") == "agd:iskp"
         with pytest.raises(actorgraph.StoreLockedError, match="open read-only"):
-            actorgraph.load(store=tmp_path)
+            actorgraph.load(store=bundled_store)
         with pytest.raises(actorgraph.UsageError, match="read-only"):
             first.replace_graph(GRAPH, _ntriples(1))
     with (
-        _held(tmp_path, read_only=True),
+        _held(bundled_store, read_only=True),
         pytest.raises(actorgraph.StoreLockedError, match="open in another process"),
     ):
-        actorgraph.load(store=tmp_path)
-    with _held(tmp_path, read_only=False) as writer:  # noqa: SIM117 - the match needs the pid
+        actorgraph.load(store=bundled_store)
+    with _held(bundled_store, read_only=False) as writer:  # noqa: SIM117 - the match needs the pid
         with pytest.raises(actorgraph.StoreLockedError, match=f"pid {writer.pid}"):
-            actorgraph.load(store=tmp_path, read_only=True)
+            actorgraph.load(store=bundled_store, read_only=True)
 
 
-def test_loading_a_store_twice_in_one_process_shares_it(tmp_path: Path) -> None:
-    first = actorgraph.load(store=tmp_path)
+def test_loading_a_store_twice_in_one_process_shares_it(bundled_store: Path) -> None:
+    first = actorgraph.load(store=bundled_store)
     first.replace_graph(GRAPH, _ntriples(5))
-    again = actorgraph.load(store=tmp_path)  # a notebook cell run a second time
+    again = actorgraph.load(store=bundled_store)  # a notebook cell run a second time
     assert _count(again) == 5
     first.close()
     assert _count(again) == 5  # the store stays open while one of them is
     again.close()
-    with actorgraph.load(store=tmp_path) as reopened:
+    with actorgraph.load(store=bundled_store) as reopened:
         assert _count(reopened) == 5
 
 
-def test_a_lock_left_by_an_exited_writer_does_not_name_it(tmp_path: Path) -> None:
-    actorgraph.load(store=tmp_path).close()
+def test_a_lock_left_by_an_exited_writer_does_not_name_it(bundled_store: Path) -> None:
+    actorgraph.load(store=bundled_store).close()
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()
-    (tmp_path / "actorgraph.lock").write_text(f"actorgraph pid {gone.pid}\n")
-    with _held(tmp_path, read_only=True), pytest.raises(actorgraph.StoreLockedError) as caught:
-        actorgraph.load(store=tmp_path)
+    (bundled_store / "actorgraph.lock").write_text(f"actorgraph pid {gone.pid}\n")
+    with _held(bundled_store, read_only=True), pytest.raises(actorgraph.StoreLockedError) as caught:
+        actorgraph.load(store=bundled_store)
     assert str(gone.pid) not in str(caught.value)
     assert "--store" not in str(caught.value)
 
 
-def test_read_only_refuses_what_it_cannot_do(tmp_path: Path) -> None:
+def test_read_only_refuses_what_it_cannot_do(bundled_store: Path, tmp_path: Path) -> None:
     with pytest.raises(actorgraph.UsageError, match="no actorgraph store"):
         actorgraph.load(store=tmp_path / "missing", read_only=True)
     assert not (tmp_path / "missing").exists()
     with pytest.raises(actorgraph.UsageError, match="on-disk store"):
         actorgraph.load(read_only=True)
-    actorgraph.load(store=tmp_path).close()
+    actorgraph.load(store=bundled_store).close()
     with pytest.raises(actorgraph.UsageError, match="data files"):
-        actorgraph.load(store=tmp_path, data=[tmp_path / "mine.yaml"], read_only=True)
+        actorgraph.load(store=bundled_store, data=[tmp_path / "mine.yaml"], read_only=True)
 
 
-def test_read_only_refuses_a_store_written_by_another_version(tmp_path: Path) -> None:
-    with actorgraph.load(store=tmp_path) as kg:
+def test_read_only_refuses_a_store_written_by_another_version(bundled_store: Path) -> None:
+    with actorgraph.load(store=bundled_store) as kg:
         kg.store.update(
             f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{DATA_VERSION}> ?p ?o }} }} ;"
             f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{DATA_VERSION}> <{EX}v> "old" }} }}'
         )
     with pytest.raises(actorgraph.UsageError, match="another version"):
-        actorgraph.load(store=tmp_path, read_only=True)
+        actorgraph.load(store=bundled_store, read_only=True)
     # The refused reader let go of the lock: a writer brings the store up to date.
-    with actorgraph.load(store=tmp_path) as kg:
+    with actorgraph.load(store=bundled_store) as kg:
         assert kg.resolve("TTP") == "agd:ttp"
-    with actorgraph.load(store=tmp_path, read_only=True) as kg:
+    with actorgraph.load(store=bundled_store, read_only=True) as kg:
         assert kg.resolve("TTP") == "agd:ttp"
 
 
-def test_close_twice_is_harmless(tmp_path: Path) -> None:
-    kg = actorgraph.load(store=tmp_path)
+def test_close_twice_is_harmless(bundled_store: Path) -> None:
+    kg = actorgraph.load(store=bundled_store)
     kg.close()
     kg.close()
-    reader = actorgraph.load(store=tmp_path, read_only=True)
+    reader = actorgraph.load(store=bundled_store, read_only=True)
     reader.close()
     reader.close()
 
 
 def test_a_file_loads_in_chunks_on_disk_and_blank_nodes_keep_their_identity(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bundled_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Chunks of 7 lines: the plain file goes in several, the one with blank nodes must not.
     monkeypatch.setattr(actorgraph.store._loading, "CHUNK_LINES", 7)
@@ -232,7 +232,7 @@ def test_a_file_loads_in_chunks_on_disk_and_blank_nodes_keep_their_identity(
     broken = tmp_path / "broken.nt"
     broken.write_bytes(_ntriples(30) + b"<https://example.org/x> not N-Triples .\n")
     other = "https://w3id.org/actorgraph/graph/import/test/fedcba9876543210"
-    with actorgraph.load(store=tmp_path / "store") as kg:
+    with actorgraph.load(store=bundled_store) as kg:
         kg.replace_graph(GRAPH, plain)
         assert _count(kg) == 50
         kg.replace_graph(other, blank)

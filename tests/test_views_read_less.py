@@ -159,14 +159,14 @@ _UCDP = (
 @pytest.mark.slow
 @pytest.mark.parametrize("dataset", ["gtd", "ucdp"])
 def test_the_actors_view_of_an_imported_store_is_the_folded_projection(
-    tmp_path: Path, dataset: str
+    bundled_store: Path, tmp_path: Path, dataset: str
 ) -> None:
     if dataset == "gtd":
         path = FIXTURES / "gtd_sample.csv"
     else:
         path = tmp_path / "ged.csv"
         path.write_text(_UCDP, encoding="utf-8")
-    with actorgraph.load(store=tmp_path / "store") as kg:
+    with actorgraph.load(store=bundled_store) as kg:
         import_file(kg, dataset, path)
         old, new = _old_actors_view(kg), kg.to_networkx(view="actors")
         assert new.graph["events"]  # the import folded into ties

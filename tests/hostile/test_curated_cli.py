@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 from _hostile import CURATED, SEEDS, assert_clean_failure, fingerprint, run_cli
 
+from _stores import copy_store
 from actorgraph.curation._model import MAX_FIELD_CHARS, MAX_FILE_BYTES
+
+#: Every test runs `actorgraph validate` in a process of its own, which reads the bundled data's YAML
+#: besides the hostile file (5-6 s of CPU each): the slow set.
+pytestmark = pytest.mark.slow
 
 # (file, line, field or None, a fragment of the message)
 CASES = [
@@ -210,8 +215,8 @@ def test_a_100_mb_single_field_is_refused_without_reading_the_file(tmp_path: Pat
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("store") / "kg"
+def store(tmp_path_factory: pytest.TempPathFactory, bundled_store_template: Path) -> Path:
+    path = copy_store(bundled_store_template, tmp_path_factory.mktemp("store") / "kg")
     run = run_cli("info", "--store", path)
     assert run.code == 0, run.stderr
     return path

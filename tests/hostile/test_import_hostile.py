@@ -20,6 +20,10 @@ from _hostile import CSV, assert_clean_failure, fingerprint, run_cli, store_stat
 
 from _stores import copy_store
 
+#: Every test runs the command line and reads the store back in processes of their own (1-2 s of
+#: CPU each): the slow set.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, bundled_store_template: Path) -> Path:

@@ -39,6 +39,7 @@ def kg(bundled_store: Path) -> Iterator[actorgraph.KnowledgeGraph]:
     graph.close()
 
 
+@pytest.mark.slow
 def test_a_5000_digit_number_in_a_yaml_claim_is_a_data_error(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(
@@ -71,6 +72,7 @@ def test_a_fifo_cannot_bypass_the_curated_size_limit(tmp_path: Path) -> None:
     writer.join(timeout=30)
 
 
+@pytest.mark.slow
 def test_a_duplicated_column_stops_the_import_before_any_row(
     tmp_path: Path, kg: actorgraph.KnowledgeGraph
 ) -> None:
@@ -81,6 +83,7 @@ def test_a_duplicated_column_stops_the_import_before_any_row(
     assert caught.value.column == 9
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
@@ -99,6 +102,7 @@ def test_an_impossible_row_is_rejected_with_its_reason(
     assert report.events_created == 1
 
 
+@pytest.mark.slow
 def test_bounds_that_contradict_the_best_estimate_are_dropped_and_reported(
     tmp_path: Path, kg: actorgraph.KnowledgeGraph
 ) -> None:

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -76,6 +77,7 @@ def test_impossible_days_and_months_are_refused_with_a_value_error(
         raise AssertionError(f"{text} was accepted")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.one_of(st.text(max_size=30), st.integers(), st.floats(), st.booleans(), st.none()))
 def test_the_date_parser_raises_only_value_error(value: object) -> None:
@@ -129,6 +131,7 @@ _VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.dictionaries(_KEYS, _VALUES, max_size=4))
 def test_well_formed_yaml_of_any_shape_gives_data_or_a_data_error(doc: dict[str, Any]) -> None:
@@ -207,6 +210,7 @@ def _compile(doc: dict[str, Any]) -> set[tuple[Any, Any, Any]]:
         return set(compile_triples(read_curated([path])))
 
 
+@pytest.mark.slow
 @settings(SETTINGS, max_examples=60)
 @given(curated_documents(), st.randoms(use_true_random=False))
 def test_valid_data_compiles_to_the_same_triples_in_any_order(

@@ -124,6 +124,7 @@ def test_the_listener_sees_a_service_call_when_remote_is_allowed(
     assert listener.connections >= 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("template", HIDDEN_SERVICE[:3])
 def test_the_cli_refuses_a_hidden_service_with_exit_4(listener: Listener, template: str) -> None:
     run = run_cli("query", template.format(url=listener.url))
@@ -174,6 +175,7 @@ def test_the_guard_refuses_what_it_cannot_vouch_for(
 # Parameters cannot add query text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "param",
     [
@@ -193,6 +195,7 @@ def test_a_hostile_parameter_is_a_clean_query_error(param: str) -> None:
 # Runaway and oversized queries
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "query",
     [
@@ -213,6 +216,7 @@ def test_a_runaway_query_is_stopped_by_the_timeout_with_exit_5(query: str) -> No
     assert "ran past its 1 s limit" in run.error_lines[0]
 
 
+@pytest.mark.slow
 def test_a_query_with_a_megabyte_string_runs(tmp_path: Path) -> None:
     text = 'ASK { FILTER("' + "x" * 1_000_000 + '" != "y") }'
     (tmp_path / "big.rq").write_text(text, "utf-8")
@@ -221,6 +225,7 @@ def test_a_query_with_a_megabyte_string_runs(tmp_path: Path) -> None:
     assert run.stdout.strip() == "true"
 
 
+@pytest.mark.slow
 def test_a_megabyte_of_garbage_is_one_syntax_error_line(tmp_path: Path) -> None:
     (tmp_path / "junk.rq").write_text("SELECT * WHERE { ?s ?p ?o " + "} {" * 333_333, "utf-8")
     run = run_cli("query", "-f", tmp_path / "junk.rq")
@@ -229,6 +234,7 @@ def test_a_megabyte_of_garbage_is_one_syntax_error_line(tmp_path: Path) -> None:
     assert len(run.error_lines[0]) < 2000
 
 
+@pytest.mark.slow
 def test_a_query_nested_too_deeply_for_the_parser_is_refused_before_it_runs(tmp_path: Path) -> None:
     # Oxigraph's parser overflows its stack (SIGSEGV, the whole process) near 3,000 nested groups.
     (tmp_path / "deep.rq").write_text(
