@@ -318,3 +318,35 @@ def test_a_locator_becomes_the_statements_ag_locator(tmp_path: Path) -> None:
     )
     triples = set(compile_triples(read_curated([path])))
     assert any(p == AG.locator and o == Literal("para. 2") for _, p, o in triples)
+
+
+def test_an_alias_after_valid_records_is_refused_where_it_stands(tmp_path: Path) -> None:
+    """libyaml reads the file; an alias still gets the pure-Python reader's message and place."""
+    path = _write(tmp_path, "  - &toll\n    subject: agd:test-attack\n  - *toll\n")
+    line = path.read_text(encoding="utf-8").splitlines().index("  - *toll") + 1
+    with pytest.raises(actorgraph.DataError, match=r"the alias \*toll is not allowed") as info:
+        read_curated([path])
+    assert (info.value.line, info.value.column) == (line, 5)
+
+
+def test_lines_are_those_of_the_file_however_it_is_read(tmp_path: Path) -> None:
+    """Records and their keys keep their lines in plain files and in files with a rare line break
+    (U+2028 in a quoted value, which only the pure-Python reader reads)."""
+    plain = _write(tmp_path, _toll(-3, "test-a", "normal"))
+    (tmp_path / "rare").mkdir()
+    rare = _write(tmp_path / "rare", _toll(-3, "test-a", "normal"))
+    rare.write_text(rare.read_text(encoding="utf-8").replace("Test Group", '"Test\u2028Group"'))
+    for path in (plain, rare):
+        # str.splitlines breaks at U+2028 as YAML 1.1 does
+        lines = path.read_text(encoding="utf-8").splitlines()
+        line = max(i for i, text in enumerate(lines, 1) if text.lstrip(" -").startswith("object:"))
+        with pytest.raises(actorgraph.DataError) as info:
+            read_curated([path])
+        assert (info.value.line, info.value.field) == (line, "object"), path
+
+
+def test_a_file_nested_deeper_than_any_record_is_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("entities: " + "[" * 200 + "]" * 200 + "\n", encoding="utf-8")
+    with pytest.raises(actorgraph.DataError):
+        read_curated([path])

@@ -12,6 +12,8 @@ import pytest
 from pyshacl import validate
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
+from actorgraph.curation._validate import shacl_results
+
 ONTOLOGY_DIR = Path(__file__).parents[1] / "ontology"
 
 AG = Namespace("https://w3id.org/actorgraph/ontology#")
@@ -607,3 +609,62 @@ def test_shapes_are_not_blank_at_the_top(shapes: Graph) -> None:
     for node in shapes.subjects(RDF.type, SH.NodeShape):
         assert not isinstance(node, BNode)
         assert shapes.value(node, RDFS.label) is not None, node
+
+
+def _pyshacl_report(data: str, shapes: Graph, ontology: Graph) -> list[tuple[str, str, str]]:
+    graph = Graph().parse(data=data, format="turtle")
+    _, report, _ = validate(
+        graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
+    )
+    assert isinstance(report, Graph)
+    return sorted(
+        (
+            str(report.value(result, SH.focusNode)),
+            str(report.value(result, SH.resultPath)),
+            " | ".join(sorted(map(str, report.objects(result, SH.resultMessage)))),
+        )
+        for result in report.subjects(SH.resultSeverity, SH.Violation)
+    )
+
+
+def _actorgraph_report(data: str) -> list[tuple[str, str, str]]:
+    return sorted(
+        (str(focus), str(path), " | ".join(sorted(messages)))
+        for focus, path, messages in shacl_results(Graph().parse(data=data, format="turtle"))
+    )
+
+
+def _unbacked(name: str) -> str:
+    backed = statement(rdf__predicate=f"ag:{name}").replace(
+        "ag:alliedWith agd:b .", f"ag:{name} agd:b ."
+    )
+    return backed + f"agd:a ag:{name} agd:c .\nagd:c ag:{name} agd:a .\n"
+
+
+# The relation check runs in Oxigraph (actorgraph.curation._validate); every other constraint in
+# pyshacl. These cases plant what each part catches; the slow test below runs every bad case.
+SAME_REPORT = [
+    pytest.param(GOOD, id="good"),
+    pytest.param(_unbacked("alliedWith"), id="two-relations-without-statements"),
+    pytest.param(
+        _unbacked("claimedBy").replace("agd:a ag:claimedBy agd:c .", ""), id="one-relation"
+    ),
+    pytest.param(attack("ag:killed -3"), id="count"),
+    pytest.param(statement(rdf__predicate="ag:killed", rdf__object='"many"'), id="count-statement"),
+]
+
+
+@pytest.mark.parametrize("data", SAME_REPORT)
+def test_validate_reports_what_pyshacl_reports(data: str, shapes: Graph, ontology: Graph) -> None:
+    """Same focus nodes, paths and messages as pyshacl with the shipped shapes and ontology."""
+    assert _actorgraph_report(data) == _pyshacl_report(data, shapes, ontology)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("data", "focus", "fragment"), BAD_CASES)
+def test_validate_reports_what_pyshacl_reports_for_every_bad_case(
+    data: str, focus: str, fragment: str, shapes: Graph, ontology: Graph
+) -> None:
+    report = _actorgraph_report(data)
+    assert report == _pyshacl_report(data, shapes, ontology)
+    assert any(node == focus and fragment in message for node, _, message in report), report

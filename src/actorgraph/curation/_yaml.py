@@ -25,8 +25,8 @@ class _Sequence(list[Any]):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records line numbers and refuses duplicate keys."""
+class _LineConstructor(yaml.constructor.SafeConstructor):
+    """Mappings and lists that record their lines; duplicate keys refused."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = YamlMapping()
@@ -51,6 +51,15 @@ class _LineLoader(yaml.SafeLoader):
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
+        seq = _Sequence(self.construct_object(child, deep=True) for child in node.value)
+        seq.line = node.start_mark.line + 1
+        return seq
+
+
+class _LineLoader(_LineConstructor, yaml.SafeLoader):
+    """A safe loader that records line numbers and refuses duplicate keys and aliases."""
+
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # Curated files never need anchors and aliases; refusing them stops "billion laughs"
         # files, whose few lines expand to gigabytes once constructed or printed.
@@ -65,26 +74,46 @@ class _LineLoader(yaml.SafeLoader):
         node: yaml.Node | None = super().compose_node(parent, index)
         return node
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> list[Any]:
-        seq = _Sequence(self.construct_object(child, deep=True) for child in node.value)
-        seq.line = node.start_mark.line + 1
-        return seq
+
+class _ReadAgain(Exception):
+    """A file libyaml's reader hands to the pure-Python one, whose outcome users have always seen."""
+
+
+# Deeper than any curated record (a file, its list, a record, a list in it); beyond it the file is
+# read again, so that the pure-Python reader's limit on nesting decides as it always did.
+_FAST_DEPTH = 32
+
+
+class _FastLineLoader(_LineConstructor, yaml.CSafeLoader):
+    """:class:`_LineLoader` on libyaml: the same values and lines, about ten times faster.
+
+    libyaml composes a whole document in C, so aliases cannot be refused while composing; an
+    alias is the one way a node is reached twice, so construction notices it instead (before
+    anything is expanded) and the file is read again by :class:`_LineLoader`, whose message
+    points at the alias. So is a file nested deeper than ``_FAST_DEPTH``, and any file libyaml
+    refuses: messages, lines, columns and limits stay those of the pure-Python reader.
+    """
+
+    _depth = 0
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _ReadAgain  # an alias
+        if self._depth >= _FAST_DEPTH:
+            raise _ReadAgain
+        self._depth += 1
+        try:
+            return super().construct_object(node, deep=deep)
+        finally:
+            self._depth -= 1
 
 
 # Dates stay text: YAML's own timestamps would turn 2014-02-30 into a crash and lose the precision of
 # a date; parse_partial_date reads them with a message a person can act on.
-_LineLoader.yaml_implicit_resolvers = {
+_RESOLVERS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_mapping,
-)
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
-    _LineLoader.construct_sequence,
-)
 
 
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
@@ -100,7 +129,21 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
+# The constructors live on the mixin both loaders share, hence the ignores.
+_MAPPING = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQUENCE = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_LineLoader.yaml_implicit_resolvers = _RESOLVERS
+_LineLoader.add_constructor(_MAPPING, _LineLoader.construct_mapping)  # type: ignore[type-var]
+_LineLoader.add_constructor(_SEQUENCE, _LineLoader.construct_sequence)  # type: ignore[type-var]
 _LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_FastLineLoader.yaml_implicit_resolvers = _RESOLVERS
+_FastLineLoader.add_constructor(_MAPPING, _FastLineLoader.construct_mapping)  # type: ignore[type-var]
+_FastLineLoader.add_constructor(_SEQUENCE, _FastLineLoader.construct_sequence)  # type: ignore[type-var]
+_FastLineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+# Characters that YAML 1.1 reads as line breaks besides \n and \r; libyaml and the pure-Python
+# scanner are only known to agree on plain text, so a file holding one is read by the latter.
+_RARE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def read_yaml(path: Path) -> Any:
@@ -134,6 +177,11 @@ def read_yaml(path: Path) -> Any:
             path=str(path),
             line=line,
         ) from None
+    if yaml.__with_libyaml__ and not any(ch in text for ch in _RARE_BREAKS):
+        try:
+            return yaml.load(text, Loader=_FastLineLoader)
+        except (_ReadAgain, yaml.YAMLError, RecursionError):
+            pass  # read again below: that reader's messages are the ones users see
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.reader.ReaderError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 
 from actorgraph._errors import ActorGraphError
 from actorgraph._version import __version__
@@ -19,6 +19,7 @@ from actorgraph.curation._model import CuratedData, bundled_files
 from actorgraph.curation._reader import read_curated
 from actorgraph.vocab._namespaces import AGG
 from actorgraph.vocab._ontology import ontology_path
+from actorgraph.vocab._terms import to_ox
 
 if TYPE_CHECKING:
     pass
@@ -31,19 +32,6 @@ STAGING_PREFIX = str(AGG["staging/"])
 DATA_VERSION = AGG["meta/data-version"]
 #: In ``agg:meta``: ``<graph> agg:meta/loading "pid"`` while a graph is bulk-loaded in place.
 LOADING = ox.NamedNode(str(AGG["meta/loading"]))
-
-
-def to_ox(term: URIRef | BNode | Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Convert an rdflib term to pyoxigraph's."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 def to_quads(triples: Iterable[tuple[Any, Any, Any]], graph: URIRef) -> list[ox.Quad]:
