@@ -79,6 +79,7 @@ def test_document_command(command: str, expected: list[str], tmp_path: Path) -> 
         assert printed == shown, "refresh with: python tools/doc_outputs.py"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", PYCON)
 def test_document_python(block: str) -> None:
     test = doctest.DocTestParser().get_doctest(block, {}, "document", None, 0)

@@ -71,6 +71,7 @@ def test_exports_read_back_the_same(
     same_graph(G, read_network(path, fmt))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", NETWORK_FORMATS)
 def test_bundled_data_exports_read_back_the_same(tmp_path: Path, fmt: str) -> None:
     G = actorgraph.load().to_networkx()
@@ -249,6 +250,7 @@ def test_gexf_keeps_the_edges_own_dates_at_their_precision(
     assert G.get_edge_data("agd:iskp", "agd:ttp", key="ag:recruitsFrom")["start"] == "2015"
 
 
+@pytest.mark.slow
 def test_bundled_gexf_passes_the_structural_checks(tmp_path: Path) -> None:
     for view in ("full", "actors"):
         path = tmp_path / f"{view}.gexf"

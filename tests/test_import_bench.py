@@ -26,6 +26,7 @@ def bench() -> ModuleType:
     return load_script("benchmarks/import_bench.py")
 
 
+@pytest.mark.slow
 def test_the_rdflib_side_holds_the_same_triples_as_the_import(
     bench: ModuleType, tmp_path: Path
 ) -> None:

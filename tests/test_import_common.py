@@ -48,6 +48,7 @@ def _snapshot(store: ox.Store) -> list[str]:
 # Atomicity and idempotence
 
 
+@pytest.mark.slow
 def test_failed_import_leaves_the_store_unchanged(bundled_store: Path) -> None:
     kg = actorgraph.load(store=bundled_store)
     try:
@@ -234,6 +235,7 @@ def test_seen_ids_reject_exactly_the_ids_seen_before(values: list[int | str]) ->
 # The command line
 
 
+@pytest.mark.slow
 def test_cli_import_with_report_and_strict(
     bundled_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -264,11 +266,11 @@ def test_cli_import_with_report_and_strict(
 
 
 def test_cli_exit_3_for_a_missing_column(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, bundled_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "ucdp.csv"
     path.write_text("id,year,side_a,side_b\n1,2014,A,B\n", "utf-8")
-    code = main(["import", "ucdp", str(path), "--store", str(tmp_path / "s"), "--quiet"])
+    code = main(["import", "ucdp", str(path), "--store", str(bundled_store), "--quiet"])
     err = capsys.readouterr().err
     assert code == 3
     assert f"{path}:1" in err and "type_of_violence" in err

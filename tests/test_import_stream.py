@@ -124,6 +124,7 @@ def test_an_import_leaves_the_interpreters_switch_interval_alone() -> None:
     assert sys.getswitchinterval() == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("on_disk", [True, False], ids=["on-disk", "in-memory"])
 def test_a_failure_after_chunks_were_loaded_leaves_the_store_as_it_was(
     bundled_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool

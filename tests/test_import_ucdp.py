@@ -6,21 +6,34 @@ with a reason when they are absent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 import actorgraph
+from _stores import copy_store
 from actorgraph.importers import ImportReport, import_file
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 HDX = SHARED / "data" / "ucdp" / "ucdp_ged_hdx_pakistan_2012_2021.csv"
 API = SHARED / "data" / "ucdp" / "ucdp_ged_api_sample_afg.csv"
 APS_FIXTURE = Path(__file__).parent / "fixtures" / "import_aps_curated.yaml"
+_T = TypeVar("_T", bound=Callable[..., object])
 
-needs_hdx = pytest.mark.skipif(not HDX.is_file(), reason=f"the UCDP HDX file is not at {HDX}")
-needs_api = pytest.mark.skipif(not API.is_file(), reason=f"the UCDP API sample is not at {API}")
+# Tests of the real files import them: the slow set.
+_slow = pytest.mark.slow
+_hdx = pytest.mark.skipif(not HDX.is_file(), reason=f"the UCDP HDX file is not at {HDX}")
+_api = pytest.mark.skipif(not API.is_file(), reason=f"the UCDP API sample is not at {API}")
+
+
+def needs_hdx(test: _T) -> _T:
+    return _slow(_hdx(test))
+
+
+def needs_api(test: _T) -> _T:
+    return _slow(_api(test))
 
 
 def _has_curated_aps() -> bool:
@@ -34,11 +47,13 @@ def _has_curated_aps() -> bool:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, ImportReport]]:
+def imported(
+    tmp_path_factory: pytest.TempPathFactory, bundled_store_template: Path
+) -> Iterator[tuple[object, ImportReport]]:
     if not HDX.is_file():
         pytest.skip(f"the UCDP HDX file is not at {HDX}")
     data = [] if _has_curated_aps() else [APS_FIXTURE]
-    store = tmp_path_factory.mktemp("ucdp-store")
+    store = copy_store(bundled_store_template, tmp_path_factory.mktemp("ucdp-store") / "kg")
     kg = actorgraph.load(store=store, data=data)
     report = import_file(kg, "ucdp", HDX)
     yield kg, report
@@ -365,6 +380,7 @@ def test_profile_from_a_store_lists_the_dyad_with_its_source_and_attacks_by_year
     assert doc["attacks_by_year"]["2013"]["killed"] >= int(killed_2013["killed"])
 
 
+@pytest.mark.slow
 def test_dyads_are_aggregated_from_state_based_and_non_state_rows_only(
     bundled_store: Path, tmp_path: Path
 ) -> None:

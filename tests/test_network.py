@@ -182,6 +182,7 @@ def test_actors_view_folds_events_into_actor_edges(store: ox.Store) -> None:
     assert A.graph["view"] == "actors"
 
 
+@pytest.mark.slow
 def test_actors_view_of_the_bundled_data_has_iskp_to_jui_f_through_bajaur(
     kg: actorgraph.KnowledgeGraph,
 ) -> None:
@@ -270,6 +271,7 @@ def test_centrality_ranks_the_hub_first(store: ox.Store) -> None:
         centrality(to_networkx(store), ["eigen"])
 
 
+@pytest.mark.slow
 def test_communities_are_reproducible_with_a_seed(kg: actorgraph.KnowledgeGraph) -> None:
     A = kg.to_networkx(view="actors")
     first = communities(A, seed=7)
@@ -318,6 +320,7 @@ def test_cli_network_unknown_name_is_a_usage_error(capsys: pytest.CaptureFixture
     assert "no entity is called 'Nonexistent Front'" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("analysis", ["centrality", "communities"])
 def test_cli_network_tables_as_json(capsys: pytest.CaptureFixture[str], analysis: str) -> None:
     assert main(["network", analysis, "--format", "json"]) == 0
@@ -325,6 +328,7 @@ def test_cli_network_tables_as_json(capsys: pytest.CaptureFixture[str], analysis
     assert rows and isinstance(rows[0], dict)
 
 
+@pytest.mark.slow
 def test_cli_network_timeline_and_ego(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["network", "timeline", "TTP", "--format", "csv"]) == 0
     out = capsys.readouterr().out
@@ -333,6 +337,7 @@ def test_cli_network_timeline_and_ego(capsys: pytest.CaptureFixture[str]) -> Non
     assert "Tehrik-i-Taliban Pakistan" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_cli_export_writes_network_formats(tmp_path: Path) -> None:
     out = tmp_path / "g.gexf"
     assert main(["export", "--format", "gexf", "--view", "actors", "-o", str(out)]) == 0
@@ -369,6 +374,7 @@ def test_a_graph_loaded_from_an_endpoint_projects_as_the_local_one(
     assert set(remote_kg.to_networkx(focus="ISKP")) == set(kg.to_networkx(focus="ISKP"))
 
 
+@pytest.mark.slow
 def test_actors_view_in_a_period_lists_only_the_events_of_that_period(
     kg: actorgraph.KnowledgeGraph,
 ) -> None:
@@ -465,6 +471,7 @@ def test_the_projection_leaves_a_programs_frozen_objects_frozen(
         gc.unfreeze()
 
 
+@pytest.mark.slow
 def test_the_graph_and_the_profile_give_an_entity_one_type(kg: actorgraph.KnowledgeGraph) -> None:
     G = kg.to_networkx()
     several = [n for n, types in G.nodes(data="types") if types and len(types) > 1]
