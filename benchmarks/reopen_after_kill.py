@@ -14,6 +14,10 @@ with that process's peak resident memory.
     python benchmarks/reopen_after_kill.py --rows 20000 --delays 1
 
 A delay past the end of the import (the output says "finished") measures an ordinary reopen.
+``--full`` first times one import run to its end (wall time and the import's peak resident memory),
+so that what the protection against a kill costs a finished import shows beside what it saves the
+reopen. The store directory's entries after the reopen are listed (``left in store``): the leftovers
+of the killed import must be gone.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from import_bench import write_rows
 
 _IMPORT = "import sys; from actorgraph.cli import main; sys.exit(main())"
 _REOPEN = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 import actorgraph
 from actorgraph.store._replace import unfinished_graphs
 start = time.perf_counter()
@@ -43,6 +47,7 @@ opened = time.perf_counter()
 count = int(next(iter(kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0])
 print(json.dumps({"reopen_s": opened - start, "query_s": time.perf_counter() - opened,
                   "left": unfinished_graphs(kg.store), "quads": count,
+                  "files": sorted(os.listdir(sys.argv[1])),
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 kg.close()
 """
@@ -77,6 +82,21 @@ def import_and_kill(store: Path, rows_csv: Path, delay: float) -> tuple[str, flo
         proc.stderr.close()
 
 
+def full_import(store: Path, rows_csv: Path) -> tuple[float, float]:
+    """Run the import to its end; return its wall time (s) and peak resident memory (MiB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _IMPORT, "import", "gtd", str(rows_csv), "--store", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the import exited with {proc.returncode}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
 def reopen(store: Path) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", _REOPEN, str(store)], check=True, capture_output=True, text=True
@@ -91,6 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--delays", default="0,2,4", help="seconds after the last row, comma-separated"
     )
+    parser.add_argument("--full", action="store_true", help="time one import run to its end first")
     parser.add_argument("--json", action="store_true", help="print each result as JSON too")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,6 +122,18 @@ def main(argv: list[str] | None = None) -> None:
         empty.mkdir()
         reopen(empty)  # creates the store: the bundled data only
         print(f"{args.rows:,} GTD-format rows; load average {os.getloadavg()[0]:.1f} at the start")
+        if args.full:
+            store = work / "store-full"
+            shutil.copytree(empty, store)
+            ran, peak = full_import(store, rows_csv)
+            result = reopen(store)
+            print(
+                f"full import: {ran:.1f} s, peak RSS {peak:.0f} MiB; reopen "
+                f"{result['reopen_s']:.2f} s, {result['quads']:,} quads "
+                f"(load average {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+            shutil.rmtree(store)
         for delay in (float(d) for d in args.delays.split(",")):
             store = work / f"store-{delay:g}"
             shutil.copytree(empty, store)
@@ -110,7 +143,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"last row + {delay:g} s: import {outcome} after {ran:.1f} s; reopen "
                 f"{result['reopen_s']:.2f} s, first query {result['query_s']:.2f} s, peak RSS "
                 f"{result['peak_mib']:.0f} MiB, {result['quads']:,} quads, "
-                f"unfinished graphs left: {len(result['left'])} "  # type: ignore[arg-type]
+                f"unfinished graphs left: {len(result['left'])}, "  # type: ignore[arg-type]
+                f"left in store: {', '.join(result['files'])} "  # type: ignore[arg-type]
                 f"(load average {os.getloadavg()[0]:.1f})",
                 flush=True,
             )

@@ -185,7 +185,13 @@ def run_import(
     # bulk-loads each chunk); otherwise the N-Triples go to a file that replace_graph swaps in (or
     # finds unchanged). --strict writes nothing until every row is known to be good.
     in_place = not strict and is_empty_graph(store, node)
-    with tempfile.TemporaryDirectory(prefix="actorgraph-import-") as tmp:
+    # An on-disk KnowledgeGraph takes a checkpoint before anything is written, which the next open
+    # puts back if this process is killed (a bare pyoxigraph store has the markers only).
+    checkpointed = getattr(target, "_checkpointed", None)
+    with (
+        checkpointed() if callable(checkpointed) else contextlib.nullcontext(),
+        tempfile.TemporaryDirectory(prefix="actorgraph-import-") as tmp,
+    ):
         nt_path = Path(tmp) / "import.nt"
         with contextlib.ExitStack() as stack:
             sink: Sink

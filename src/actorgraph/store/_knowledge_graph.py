@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from actorgraph.store._graphs import META_GRAPH, STAGING_PREFIX, expand_graph, t
 from actorgraph.store._loading import has_blank_nodes, line_chunks, load_checked, rdf_input
 from actorgraph.store._lock import unlock_store
 from actorgraph.store._replace import LoadingInPlace, swap_in
+from actorgraph.store._undo import checkpointed
 
 
 class KnowledgeGraph:
@@ -98,9 +100,10 @@ class KnowledgeGraph:
 
         A graph that is still empty is loaded in place under a loading marker; one that holds data
         is replaced through a staging graph and one SPARQL Update (a transaction) that drops the old
-        graph and moves the new one into place. What a killed process leaves half-written is dropped
-        when the store is next opened for writing. Triples go into ``graph``; a quad that names a
-        graph of its own keeps it (Oxigraph's ``to_graph`` applies to triples only).
+        graph and moves the new one into place. On disk, a checkpoint of the store is taken first:
+        if the process is killed meanwhile, the next open for writing puts the checkpoint back.
+        Triples go into ``graph``; a quad that names a graph of its own keeps it (Oxigraph's
+        ``to_graph`` applies to triples only).
         """
         if self._read_only:
             raise UsageError(
@@ -108,14 +111,20 @@ class KnowledgeGraph:
             )
         target = ox.NamedNode(str(graph))
         store = self.store
-        if next(iter(store.quads_for_pattern(None, None, None, target)), None) is None:
-            self._load_fresh_graph(target, source)
-            return
+        with self._checkpointed():
+            if next(iter(store.quads_for_pattern(None, None, None, target)), None) is None:
+                self._load_fresh_graph(target, source)
+                return
 
-        def fill(staging: ox.NamedNode) -> None:
-            store.bulk_load(format=ox.RdfFormat.N_QUADS, to_graph=staging, **rdf_input(source))
+            def fill(staging: ox.NamedNode) -> None:
+                store.bulk_load(format=ox.RdfFormat.N_QUADS, to_graph=staging, **rdf_input(source))
 
-        self._swap_in(target, fill)
+            self._swap_in(target, fill)
+
+    def _checkpointed(self) -> AbstractContextManager[None]:
+        """A checkpoint of the on-disk store around a write (:mod:`actorgraph.store._undo`);
+        nothing for a store in memory."""
+        return checkpointed(self.store, self._lock if self.path is not None else None)
 
     def _swap_in(self, target: ox.NamedNode, fill: Callable[[ox.NamedNode], object]) -> None:
         swap_in(self.store, target, fill)
@@ -131,8 +140,8 @@ class KnowledgeGraph:
         transactional ``load`` costs the same time as its bulk loader and about two thirds of its
         peak memory, and a failure writes nothing. On disk, the transactional load is several times
         slower, so the bulk loader runs (a file in chunks of lines when it has no blank nodes) under a
-        marker in ``agg:meta`` that names the graph while it loads: if the process is killed, the next
-        open drops the half-loaded graph (see :func:`_open_on_disk`), as it drops staging graphs.
+        marker in ``agg:meta`` that names the graph while it loads (the caller has taken a checkpoint,
+        which the next open puts back if the process is killed).
         """
         store = self.store
         if self.path is None:
@@ -162,12 +171,13 @@ class KnowledgeGraph:
             store.update(f"DROP SILENT GRAPH <{target.value}>")
             self._changed()
             return
-        self._swap_in(
-            target,
-            lambda staging: store.bulk_extend(
-                ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads
-            ),
-        )
+        with self._checkpointed():
+            self._swap_in(
+                target,
+                lambda staging: store.bulk_extend(
+                    ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads
+                ),
+            )
 
     def _changed(self) -> None:
         self.__dict__.pop("names", None)

@@ -35,6 +35,7 @@ from actorgraph.store._graphs import (
 from actorgraph.store._knowledge_graph import KnowledgeGraph
 from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
 from actorgraph.store._replace import drop_unfinished, unfinished_graphs
+from actorgraph.store._undo import STORE_DIR, needs_restore, restore
 
 # --------------------------------------------------------------------------------------------
 # Opening
@@ -136,7 +137,9 @@ def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad] | None = None) ->
         return KnowledgeGraph(existing.store, path=path, lock=share(existing))
     lock = lock_store(path, shared=False)
     try:
-        store = ox.Store(str(path / "oxigraph"))
+        # A writer killed in this directory left its checkpoint: the store goes back to it.
+        restore(path)
+        store = ox.Store(str(path / STORE_DIR))
     except OSError as exc:
         unlock_store(lock)
         raise UsageError(f"cannot open the store {path}: {exc}") from None
@@ -153,33 +156,42 @@ def _open_on_disk(path: Path, bundled_quads: Sequence[ox.Quad] | None = None) ->
 def _bring_up_to_date(
     store: ox.Store, kg: KnowledgeGraph, bundled_quads: Sequence[ox.Quad] | None
 ) -> None:
-    # Staging graphs and graphs marked as loading are only ever left by an import that was
-    # killed: drop them (and their markers).
+    # Staging graphs and graphs marked as loading are only ever left by a process that was killed
+    # while it wrote without a checkpoint (a bare pyoxigraph store given to an importer, an older
+    # actorgraph): drop them (and their markers).
     drop_unfinished(store)
-    meta = ox.NamedNode(str(META_GRAPH))
     version = bundled_data_version()
     if _stored_data_version(store) != [version]:
-        onto = ox.Store()
-        onto.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
-        g = ox.NamedNode(str(ONTOLOGY_GRAPH))
-        kg._replace_with_quads(
-            ONTOLOGY_GRAPH,
-            [ox.Quad(q.subject, q.predicate, q.object, g) for q in onto],
+        with kg._checkpointed():
+            _refresh_bundled(store, kg, bundled_quads, version)
+
+
+def _refresh_bundled(
+    store: ox.Store, kg: KnowledgeGraph, bundled_quads: Sequence[ox.Quad] | None, version: str
+) -> None:
+    """Replace the ontology and curated graphs and the data version with the package's."""
+    meta = ox.NamedNode(str(META_GRAPH))
+    onto = ox.Store()
+    onto.load(path=str(ontology_path()), format=ox.RdfFormat.TURTLE)
+    g = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    kg._replace_with_quads(
+        ONTOLOGY_GRAPH,
+        [ox.Quad(q.subject, q.predicate, q.object, g) for q in onto],
+    )
+    # The bundled data is compiled only when it must be written: a reopen stays quick.
+    kg._replace_with_quads(
+        CURATED_GRAPH, bundled_quads if bundled_quads is not None else cached_bundled_quads()
+    )
+    store.update(f"DELETE WHERE {{ GRAPH <{meta.value}> {{ <{DATA_VERSION}> ?p ?o }} }}")
+    store.add(
+        ox.Quad(
+            ox.NamedNode(str(DATA_VERSION)),
+            ox.NamedNode(str(RDFS.comment)),
+            ox.Literal(version),
+            meta,
         )
-        # The bundled data is compiled only when it must be written: a reopen stays quick.
-        kg._replace_with_quads(
-            CURATED_GRAPH, bundled_quads if bundled_quads is not None else cached_bundled_quads()
-        )
-        store.update(f"DELETE WHERE {{ GRAPH <{meta.value}> {{ <{DATA_VERSION}> ?p ?o }} }}")
-        store.add(
-            ox.Quad(
-                ox.NamedNode(str(DATA_VERSION)),
-                ox.NamedNode(str(RDFS.comment)),
-                ox.Literal(version),
-                meta,
-            )
-        )
-        store.flush()
+    )
+    store.flush()
 
 
 def load_for_reading(
@@ -191,7 +203,7 @@ def load_for_reading(
     data = list(data)
     if store is not None and not data and not str(store).startswith(("http://", "https://")):
         path = Path(store)
-        if (path / "oxigraph").is_dir():
+        if (path / STORE_DIR).is_dir():
             try:
                 return _open_read_only(path)
             except UsageError:
@@ -202,7 +214,7 @@ def load_for_reading(
 
 
 def _open_read_only(path: Path) -> KnowledgeGraph:
-    if not (path / "oxigraph").is_dir():
+    if not (path / STORE_DIR).is_dir():
         raise UsageError(
             f"there is no actorgraph store at {path}; create it first with load(store=DIR) "
             "(or `actorgraph import … --store DIR`)"
@@ -213,8 +225,14 @@ def _open_read_only(path: Path) -> KnowledgeGraph:
         kg._read_only = True
         return kg
     lock = lock_store(path, shared=True)
+    if needs_restore(path):
+        unlock_store(lock)
+        raise UsageError(
+            f"the store {path} was being written by a process that was killed; open it once for "
+            "writing (without read_only) to bring it back to its state before that write"
+        )
     try:
-        store = ox.Store.read_only(str(path / "oxigraph"))
+        store = ox.Store.read_only(str(path / STORE_DIR))
     except OSError as exc:
         unlock_store(lock)
         raise UsageError(f"cannot open the store {path}: {exc}") from None
