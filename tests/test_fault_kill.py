@@ -144,6 +144,8 @@ def test_a_store_killed_mid_import_reopens_old_or_new_never_half(
     )
     print(f"{percent}%+{delay}s: {outcome}, reopened with the {which} state")
     assert which != "HALF", (outcome, state, setup["old_state"], setup["new_state"])
+    # The checkpoint the import took is put back or discarded: nothing of it is left.
+    assert sorted(os.listdir(store)) == ["actorgraph.lock", "oxigraph"]
     if percent < 100:
         assert (outcome, which) == ("killed", "old")
         # The store still takes a complete import, which gives the new state.

@@ -12,7 +12,10 @@ A graph is replaced in one of two ways, and a process killed midway leaves one k
 So a graph is unfinished exactly when it is a staging graph or marked as loading
 (:func:`unfinished_graphs`); :func:`drop_unfinished` drops them, when a store is opened for
 writing and before an import. Oxigraph's bulk loader is not atomic by itself: this is what makes a
-failed or killed load leave the previous state.
+failed load leave the previous state. A killed one, in a store opened with ``load(store=DIR)``, is
+undone before that by the checkpoint of :mod:`actorgraph.store._undo` (whose time does not grow with
+what the killed process wrote); the markers remain the way back for a bare ``pyoxigraph.Store``
+given to an importer.
 """
 
 from __future__ import annotations
