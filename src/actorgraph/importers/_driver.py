@@ -289,12 +289,14 @@ def run_import(
             report.store_change = replace_graph(
                 store, graph, nt_path, trusted=True, digest=sink.digest
             )
-        if report.store_change in ("loaded", "replaced") and not _in_memory(target):
-            compact(store)
-        changed = getattr(target, "_changed", None)
-        if callable(changed):  # a KnowledgeGraph caches its name index
-            changed()
-        report.committed = True
+    # Compacted once the import is whole and its checkpoint gone: with the checkpoint in place, the
+    # files it rewrites would take their space twice; a kill while it compacts loses nothing.
+    if report.store_change in ("loaded", "replaced") and not _in_memory(target):
+        compact(store)
+    changed = getattr(target, "_changed", None)
+    if callable(changed):  # a KnowledgeGraph caches its name index
+        changed()
+    report.committed = True
     return report
 
 
