@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import actorgraph
+from _stores import copy_store
 from actorgraph.cli import main
 from actorgraph.store._undo import DISCARD_DIR, PARTIAL_DIR, STORE_DIR, UNDO_DIR
 
@@ -48,9 +49,11 @@ def _state(store: Path) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def old_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[int, str]]:
+def old_store(
+    bundled_store_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, tuple[int, str]]:
     """A store holding the bundled data and one small graph: the state before the killed write."""
-    store = tmp_path_factory.mktemp("undo") / "old"
+    store = copy_store(bundled_store_template, tmp_path_factory.mktemp("undo") / "old")
     with actorgraph.load(store=store) as kg:
         kg.replace_graph(GRAPH, _ntriples(40, "old"))
     return store, _state(store)
@@ -169,6 +172,9 @@ def test_a_restore_cut_short_at_any_step_ends_with_the_old_store(
     shutil.copytree(killed_store, store)
     if callable(step):
         step(store)
+    if (store / UNDO_DIR).exists():  # a reader is kept out until a writer has restored it
+        with pytest.raises(actorgraph.UsageError, match="killed; open it once for writing"):
+            actorgraph.load(store=store, read_only=True)
     assert _state(store) == old_store[1]
     assert sorted(os.listdir(store)) == AT_REST
 
@@ -198,21 +204,22 @@ def test_a_reopen_killed_at_any_moment_still_ends_with_the_old_store(
 
 
 def test_a_store_left_by_a_killed_writer_is_restored_not_read(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bundled_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with actorgraph.load(store=tmp_path) as kg:
+    store = bundled_store
+    with actorgraph.load(store=store) as kg:
         kg.replace_graph(GRAPH, _ntriples(5, "old"))
-    before = _state(tmp_path)
+    before = _state(store)
     # What a killed writer leaves: its checkpoint of the old store, and the store written after it.
-    with actorgraph.load(store=tmp_path) as kg:
-        kg.store.backup(str(tmp_path / UNDO_DIR))
+    with actorgraph.load(store=store) as kg:
+        kg.store.backup(str(store / UNDO_DIR))
         kg.store.update(f"INSERT DATA {{ GRAPH <{OTHER}> {{ <{EX}a> <{EX}p> <{EX}b> }} }}")
     with pytest.raises(actorgraph.UsageError, match="killed; open it once for writing"):
-        actorgraph.load(store=tmp_path, read_only=True)
+        actorgraph.load(store=store, read_only=True)
     # The command line, which reads through a write-open when a read-only one is refused,
     # restores it and reads the old store.
     ask = f"ASK {{ GRAPH <{OTHER}> {{ ?s ?p ?o }} }}"
-    assert main(["query", ask, "--store", str(tmp_path), "--format", "json"]) == 0
+    assert main(["query", ask, "--store", str(store), "--format", "json"]) == 0
     assert '"boolean": false' in capsys.readouterr().out.replace('":false', '": false')
-    assert _state(tmp_path) == before
-    assert sorted(os.listdir(tmp_path)) == AT_REST
+    assert _state(store) == before
+    assert sorted(os.listdir(store)) == AT_REST

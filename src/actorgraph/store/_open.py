@@ -214,7 +214,7 @@ def load_for_reading(
 
 
 def _open_read_only(path: Path) -> KnowledgeGraph:
-    if not (path / STORE_DIR).is_dir():
+    if not (path / STORE_DIR).is_dir() and not needs_restore(path):
         raise UsageError(
             f"there is no actorgraph store at {path}; create it first with load(store=DIR) "
             "(or `actorgraph import … --store DIR`)"
