@@ -270,7 +270,7 @@ def test_a_huge_field_is_refused(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def bundled() -> CuratedData:
-    """The bundled data read once for the tests below, which only look at it (5 s of CPU a read)."""
+    """The bundled data read once for the tests below, which only look at it (1.5 s of CPU a read)."""
     return read_curated()
 
 

@@ -128,6 +128,7 @@ def test_unfinished_graphs_larger_than_a_chunk_are_dropped_whole() -> None:
     assert drop_unfinished(store, chunk=3) == []
 
 
+@pytest.mark.slow
 def test_reimport_is_idempotent_and_other_graphs_are_untouched(tmp_path: Path) -> None:
     kg = actorgraph.load()
     first = import_file(kg, "gtd", GTD_FILE)
@@ -141,6 +142,7 @@ def test_reimport_is_idempotent_and_other_graphs_are_untouched(tmp_path: Path) -
     assert len([g for g in graphs if g.startswith("agg:import/gtd/")]) == 1
 
 
+@pytest.mark.slow
 def test_strict_writes_nothing_when_rows_are_rejected() -> None:
     kg = actorgraph.load()
     before = _snapshot(kg.store)
@@ -214,6 +216,7 @@ def test_ids_equal_as_numbers_but_not_as_text_are_different_rows(tmp_path: Path)
     assert report.events_created == 4
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     st.lists(st.one_of(st.integers(0, 10**19), st.text("0123456789PAK", max_size=20)), max_size=300)
@@ -265,6 +268,7 @@ def test_cli_import_with_report_and_strict(
         kg.close()
 
 
+@pytest.mark.slow
 def test_cli_exit_3_for_a_missing_column(
     tmp_path: Path, bundled_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -361,6 +365,7 @@ _GTD_COLUMNS = ["eventid", "iyear", "imonth", "iday", "gname", "gname2", "claime
                 "attacktype1_txt", "targtype1_txt"]  # fmt: skip
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.fixed_dictionaries({c: st.text(max_size=12) for c in _GTD_COLUMNS}))
 def test_gtd_rows_map_or_are_rejected_with_a_reason(row: dict[str, str]) -> None:

@@ -157,6 +157,7 @@ def test_edge_start_comes_from_its_statements(G: nx.MultiDiGraph) -> None:
     assert "end" not in data  # nothing is None: an absent value is an absent key
 
 
+@pytest.mark.slow
 def test_the_bundled_data_projects_with_the_seed_claim(kg: actorgraph.KnowledgeGraph) -> None:
     G = kg.to_networkx()
     data = G.get_edge_data(BAJAUR, "agd:iskp", key="ag:claimedBy")
@@ -309,12 +310,14 @@ def test_ego_network_and_timeline(store: ox.Store) -> None:
 # --- command line ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_network_path_resolves_names(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["network", "path", "ISKP", "JUI-F"]) == 0
     out = capsys.readouterr().out
     assert "Islamic State" in out and "Jamiat Ulema-e-Islam (F)" in out and "[" in out
 
 
+@pytest.mark.slow
 def test_cli_network_unknown_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["network", "path", "ISKP", "Nonexistent Front"]) == 2
     assert "no entity is called 'Nonexistent Front'" in capsys.readouterr().err
@@ -389,6 +392,7 @@ def test_actors_view_in_a_period_lists_only_the_events_of_that_period(
             assert data["earliest"] <= "2014-12-31" and data.get("latest", "9999") >= "2014-01-01"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("year", "leader"),
     [
@@ -438,6 +442,7 @@ def test_the_graph_is_built_as_networkxs_own_methods_build_it(
     assert G.in_degree(v) == H.in_degree(v) - 1
 
 
+@pytest.mark.slow
 def test_the_projection_leaves_the_collector_as_the_program_set_it(
     kg: actorgraph.KnowledgeGraph,
 ) -> None:
@@ -454,6 +459,7 @@ def test_the_projection_leaves_the_collector_as_the_program_set_it(
         gc.enable()
 
 
+@pytest.mark.slow
 def test_the_projection_leaves_a_programs_frozen_objects_frozen(
     kg: actorgraph.KnowledgeGraph,
 ) -> None:

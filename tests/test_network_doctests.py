@@ -11,7 +11,8 @@ import pytest
 @pytest.mark.parametrize(
     "module",
     [
-        "actorgraph.network._to_networkx",
+        # Its examples project the bundled graph several times (2.5 s of CPU).
+        pytest.param("actorgraph.network._to_networkx", marks=pytest.mark.slow),
         "actorgraph.network._from_networkx",
         "actorgraph.network._filters",
         "actorgraph.network._analytics",

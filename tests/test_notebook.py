@@ -23,6 +23,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+@pytest.mark.slow  # runs every cell of the example notebook (2 s of CPU)
 def test_the_example_notebook_runs_top_to_bottom_offline(no_network: None) -> None:
     notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     namespace: dict[str, Any] = {}

@@ -453,6 +453,7 @@ def test_every_contract_term_is_checked_here() -> None:
     assert not sorted(_contract_terms() - here)
 
 
+@pytest.mark.slow  # regenerates the whole ontology reference (7 s of CPU)
 def test_generated_reference_is_up_to_date() -> None:
     """docs/ontology.md is generated from the ontology; regenerate it after changing the ontology."""
     root = Path(__file__).parents[1]

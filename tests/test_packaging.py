@@ -13,13 +13,13 @@ import pytest
 
 from actorgraph.page._render import _VIEWER_SCRIPTS
 
+#: Each test builds or installs the package and runs it in fresh interpreters: the slow set.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SMOKE = """
 import actorgraph, sys
-
-#: Each test builds or installs the package and runs it in fresh interpreters: the slow set.
-pytestmark = pytest.mark.slow
 kg = actorgraph.load()
 rows = kg.query("SELECT ?g WHERE { agd:bajaur-rally-bombing-2023 ag:claimedBy ?g }")
 assert [str(r.g).rsplit('/', 1)[-1] for r in rows] == ["iskp"], list(rows)

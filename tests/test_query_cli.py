@@ -108,6 +108,7 @@ def test_select_in_each_results_format(
     assert out.rstrip(b"\n") == expected.rstrip(b"\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fmt", "expected"),
     [("table", b"true"), ("json", b'"boolean": true'), ("csv", b"true"), ("tsv", b"true")],
@@ -120,6 +121,7 @@ def test_ask_in_each_format(
     assert expected in out.replace(b'"boolean":true', b'"boolean": true')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
 )
@@ -142,6 +144,7 @@ def test_construct_defaults_to_turtle(capsysbinary: pytest.CaptureFixture[bytes]
     assert len(Graph().parse(data=out.decode("utf-8"), format="turtle")) > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("query", "fmt"),
     [

@@ -53,6 +53,7 @@ def assert_same(store: ox.Store, text: str) -> QueryResult:
     return tsv
 
 
+@pytest.mark.slow
 def test_the_bundled_data_gives_the_same_rows_both_ways() -> None:
     kg = actorgraph.load()
     assert kg.store is not None
@@ -128,6 +129,7 @@ _subjects = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.lists(st.tuples(_subjects, _literals), min_size=1, max_size=15))
 def test_any_data_gives_the_same_rows_both_ways(pairs: list[tuple[Any, Any]]) -> None:

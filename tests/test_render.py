@@ -307,6 +307,7 @@ def test_large_graphs_draw_events_after_the_first_frame() -> None:
     assert _meta(render_html(fixture_graph()))["later"] == []
 
 
+@pytest.mark.slow
 def test_bundled_data_renders() -> None:
     import actorgraph
 
@@ -442,6 +443,7 @@ def test_folded_event_names_come_from_the_full_view() -> None:
     assert folded_event_names(actors_view_graph(), nx.MultiDiGraph()) == {}
 
 
+@pytest.mark.slow
 def test_the_actors_view_keeps_the_names_of_its_folded_events() -> None:
     # So that a page drawn from kg.render_html() or to_networkx(view="actors") finds "Bajaur".
     G = actorgraph.load().to_networkx(view="actors")

@@ -76,6 +76,7 @@ def store_with(graph: Graph) -> ox.Store:
     return store
 
 
+@pytest.mark.slow
 def test_bundled_data_round_trips() -> None:
     kg = actorgraph.load()
     expected = data_graph(kg.store)

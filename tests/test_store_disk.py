@@ -19,6 +19,10 @@ import actorgraph
 import actorgraph.store._loading
 from actorgraph.store._graphs import DATA_VERSION, LOADING, META_GRAPH, STAGING_PREFIX
 
+#: Every test opens an on-disk store: a copy of the session's (``bundled_store``), whose one creation
+#: costs about 7 s of CPU, and most start a second process: the slow set.
+pytestmark = pytest.mark.slow
+
 GRAPH = "https://w3id.org/actorgraph/graph/import/test/0123456789abcdef"
 EX = "https://example.org/"
 
@@ -87,7 +91,6 @@ def test_a_graph_left_half_loaded_is_dropped_on_the_next_open(bundled_store: Pat
         assert not list(kg.store.quads_for_pattern(None, LOADING, None, None))
 
 
-@pytest.mark.slow
 def test_an_import_killed_mid_load_leaves_all_or_nothing(tmp_path: Path) -> None:
     data = tmp_path / "big.nt"
     data.write_bytes(_ntriples(300_000))

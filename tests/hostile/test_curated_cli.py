@@ -20,7 +20,7 @@ from _stores import copy_store
 from actorgraph.curation._model import MAX_FIELD_CHARS, MAX_FILE_BYTES
 
 #: Every test runs `actorgraph validate` in a process of its own, which reads the bundled data's YAML
-#: besides the hostile file (5-6 s of CPU each): the slow set.
+#: besides the hostile file (about 2 s of CPU each): the slow set.
 pytestmark = pytest.mark.slow
 
 # (file, line, field or None, a fragment of the message)
