@@ -19,7 +19,8 @@ from actorgraph.curation._model import CuratedData
 from actorgraph.sparql._results import QueryResult
 from actorgraph.sparql._runner import run_local
 from actorgraph.vocab._name_index import NameIndex
-from actorgraph.vocab._namespaces import PREFIXES, curie
+from actorgraph.vocab._names import spellings_needed
+from actorgraph.vocab._namespaces import PREFIXES, curie, expand
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -305,7 +306,46 @@ class KnowledgeGraph:
         UnknownNameError
             For an unknown or ambiguous name; the message lists close matches.
         """
+        if "names" not in self.__dict__ and self._store is not None:
+            # The index of every name reads every label: on an imported store, 100,000 events'.
+            # The labels that may share a key with the name are enough to find the one entity
+            # it means; for none or several, the whole index says so (and suggests names).
+            found = self._names_like(name).lookup(name)
+            if len(found) == 1:
+                return next(iter(found))
         return self.names.resolve(name)
+
+    def _names_like(self, name: str) -> NameIndex:
+        """The index of the labels and aliases that may share a key with ``name`` (or belong to
+        the entity it is the id of): every entity :meth:`names` would find for it is there.
+
+        A label passes when it holds a spelling of :func:`spellings_needed`, lower-cased, or
+        anything a plain lower-casing may not fold as :func:`~actorgraph.vocab._names.normalize_name` does (a character
+        beyond printable ASCII, an apostrophe, which is dropped from within a word), or is no
+        literal. Oxigraph tests 100,000 labels in half the time it takes to hand them over (0.6 s
+        of CPU against 1.3 s, and the whole index's 3 s more of Python)."""
+        tests = [
+            " || ".join(f'CONTAINS(LCASE(?name), "{spelling}")' for spelling in sorted(spellings))
+            for spellings in spellings_needed(name)
+        ]
+        try:
+            iri = name if "://" in name else str(expand(name))
+        except ValueError:
+            iri = ""
+        if iri and not set('<>"{}|^`\\ ') & set(iri):
+            tests.append(f"sameTerm(?e, <{iri}>)")
+        if not tests:
+            return NameIndex([])
+        result = self.query(
+            f"""SELECT ?e ?name ?isLabel WHERE {{
+                {{ ?e <{RDFS.label}> ?name BIND(true AS ?isLabel) }}
+                UNION {{ ?e <{SKOS.altLabel}> ?name BIND(false AS ?isLabel) }}
+                FILTER(isIRI(?e) && !STRSTARTS(STR(?e), "{PREFIXES["ag"]}"))
+                FILTER(REGEX(?name, "[^ -~]") || CONTAINS(?name, "'") || !isLiteral(?name)
+                       || {" || ".join(tests)})
+            }}"""
+        )
+        return NameIndex((str(r[0]), str(r[1]), str(r[2]) == "true") for r in result)
 
     def profile(self, name: str) -> Profile:
         """Everything the graph knows of one actor, each line with its sources (see

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["name_keys", "normalize_name"]
+__all__ = ["name_keys", "normalize_name", "spellings_needed"]
 
 # Every dash and hyphen a source may use, folded to a space.
 _DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -94,3 +94,26 @@ def _is_acronym(text: str) -> bool:
     """One word of at most ten characters with at least two capital letters (ISKP, JuA, TTP-SM)."""
     word = text.strip()
     return 0 < len(word) <= 10 and " " not in word and sum(ch.isupper() for ch in word) >= 2
+
+
+def spellings_needed(name: str) -> list[set[str]]:
+    """What a name needs to find in a label or alias to share one of its keys (a cheap test
+    before :func:`name_keys`, which a store can run on every label without reading them).
+
+    One set per key of ``name``: the spellings of that key's longest word (with the variants
+    that fold to it). A label of printable ASCII without apostrophes shares that key only if it
+    contains one of them once lower-cased, for every word of a key is a run of the label's
+    letters and digits so changed (other characters may decompose or fold into anything, and an
+    apostrophe joins the words beside it: such labels must be checked whole). An empty list: the
+    name has no key.
+
+    Examples
+    --------
+    >>> spellings_needed("Tehreek-e-Taliban (TTP)")
+    [{'taliban'}, {'taliban'}, {'ttp'}]
+    """
+    needed = []
+    for key in sorted(name_keys(name)):
+        word = max(key.split(), key=len)
+        needed.append({word} | {v for v, folded in _WORD_FOLDS.items() if folded == word})
+    return needed
