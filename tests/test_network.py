@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -457,6 +458,24 @@ def test_the_projection_leaves_the_collector_as_the_program_set_it(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.slow
+def test_a_dropped_projection_is_freed_at_once(kg: actorgraph.KnowledgeGraph) -> None:
+    # Freed by reference counting, not left for the cyclic collector: networkx memoises views
+    # (G.nodes, G.edges) that refer back to the graph, and the families and filters use them.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for options in ({}, {"view": "actors"}, {"as_of": "2015", "types": "ag:ArmedGroup"}):
+            G = kg.to_networkx(**options)  # type: ignore[arg-type]
+            assert G.number_of_nodes() > 0 and "families" in G.graph
+            dropped = weakref.ref(G)
+            del G
+            assert dropped() is None, options
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @pytest.mark.slow
