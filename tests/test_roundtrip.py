@@ -90,6 +90,7 @@ def test_fixture_round_trips() -> None:
     assert_isomorphic(data_graph(store), from_networkx(to_networkx(store)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "node-link"])
 def test_round_trip_through_each_export(tmp_path: Path, fmt: str) -> None:
     kg = actorgraph.load()
@@ -213,6 +214,7 @@ def valid_graphs(draw: st.DrawFn) -> Graph:
     return graph
 
 
+@pytest.mark.slow
 @settings(
     deadline=None,
     derandomize=True,
@@ -229,6 +231,7 @@ def test_generated_graphs_round_trip(graph: Graph) -> None:
     assert_isomorphic(expected, from_networkx(to_networkx(store)))
 
 
+@pytest.mark.slow
 @settings(deadline=None, derandomize=True, max_examples=40)
 @given(valid_graphs(), st.sampled_from(["graphml", "gexf", "node-link"]))
 def test_generated_graphs_round_trip_through_exports(

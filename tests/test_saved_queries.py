@@ -81,6 +81,7 @@ def test_saved_query_answers_with_rows_from_the_bundled_data(
         assert name in [str(v) for v in result.vars], f"param {name} is not projected"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("saved", "name", "example"), _examples())
 def test_each_param_example_narrows_the_answer(
     saved: SavedQuery, name: str, example: str, kg: actorgraph.KnowledgeGraph

@@ -503,6 +503,7 @@ def test_good_variants_conform(data: str, shapes: Graph, ontology: Graph) -> Non
     assert conforms, found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("data", "focus", "fragment"), BAD_CASES)
 def test_bad_graph_is_caught_with_a_helpful_message(
     data: str, focus: str, fragment: str, shapes: Graph, ontology: Graph
@@ -512,6 +513,7 @@ def test_bad_graph_is_caught_with_a_helpful_message(
     assert any(node == focus and fragment in message for node, message in found), found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "prop",
     [
@@ -565,6 +567,7 @@ def _object_properties() -> list[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in _object_properties() if n != "rank"])
 def test_every_relation_needs_its_statement(name: str, shapes: Graph, ontology: Graph) -> None:
     """Also for properties added to the ontology later: the check reads them from it."""

@@ -69,6 +69,7 @@ def test_a_valid_file_loads_the_same_quads_as_the_strict_load(
     assert len(_graph_quads(kg)) == 7
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("line", list(ONLY_STRICT_REJECTS.values()), ids=list(ONLY_STRICT_REJECTS))
 @pytest.mark.parametrize("as_bytes", [True, False], ids=["bytes", "file"])
 def test_what_only_a_strict_parser_rejects_is_an_error_and_writes_nothing(
@@ -154,6 +155,7 @@ def test_ctrl_c_during_the_load_leaves_the_graph_empty(
     assert {str(q) for q in kg.store} == before
 
 
+@pytest.mark.slow
 def test_the_compiled_bundled_data_is_cached_and_a_damaged_cache_is_compiled_again(
     tmp_path: Path,
 ) -> None:
