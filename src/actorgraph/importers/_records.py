@@ -175,6 +175,8 @@ def slugify(text: str) -> str:
 #: The largest death or injury count an importer accepts for one event: far above any recorded event's
 #: toll, so a larger one is a data error (a shifted column, a spreadsheet's serial number).
 MAX_COUNT = 1_000_000
+#: Digits that cannot exceed MAX_COUNT (six: 999,999).
+_FAST_DIGITS = len(str(MAX_COUNT)) - 1
 
 
 def count_value(text: str | None, column: str, unknown: Iterable[str] = ()) -> int | None:
@@ -194,6 +196,9 @@ def count_value(text: str | None, column: str, unknown: Iterable[str] = ()) -> i
     """
     if text is None:
         return None
+    # The usual case, a few plain ASCII digits, skips the checks below (same result).
+    if len(text) <= _FAST_DIGITS and text.isdigit() and text.isascii() and text not in unknown:
+        return int(text)
     value = text.strip()
     if value == "" or value in unknown:
         return None

@@ -31,6 +31,7 @@ The label is ours: ``"UCDP GED event 156098: TTP – Civilians, 2014-12-16"``. T
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 
@@ -84,6 +85,9 @@ def parse_ucdp_date(text: str, column: str) -> PartialDate:
     >>> parse_ucdp_date("2014-12-16 00:00:00.000", "date_start")
     PartialDate('2014-12-16')
     """
+    found = _known_date(text or "")
+    if found is not None:
+        return found
     match = _DATE_RE.match(text or "")
     if not match:
         raise RowError(
@@ -96,6 +100,23 @@ def parse_ucdp_date(text: str, column: str) -> PartialDate:
         return partial_date(year, month, day)
     except ValueError as exc:
         raise RowError("invalid date", column, f"{text!r} {exc}") from None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _known_date(text: str) -> PartialDate | None:
+    """The valid date ``text`` gives, else ``None`` (:func:`parse_ucdp_date` then says why).
+
+    A GED file repeats its dates (one per day of the years it covers: 13,000 for 1989-2024), so
+    each text is parsed once; the dates are shared between records, which never change them.
+    """
+    match = _DATE_RE.match(text)
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups()[:3])
+    try:
+        return partial_date(year, month, day)
+    except ValueError:
+        return None
 
 
 def map_ucdp_row(row: Mapping[str, str]) -> EventRecord:
