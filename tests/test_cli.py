@@ -54,6 +54,7 @@ def test_version_and_help_teach() -> None:
     assert "examples:" in run("query", "--help").stdout
 
 
+@pytest.mark.slow
 def test_query_answers_which_attacks_were_claimed_by_whom_and_according_to_whom() -> None:
     result = run("query", CLAIMS_QUERY)
     assert result.returncode == 0, result.stderr

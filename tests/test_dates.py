@@ -44,6 +44,7 @@ def test_what_is_not_a_date_is_refused_everywhere(text: str) -> None:
         date_bounds(text)
 
 
+@pytest.mark.slow
 def test_a_filter_with_trailing_text_after_the_date_is_a_usage_error() -> None:
     kg = actorgraph.load()
     with pytest.raises(UsageError, match="2023-07-30garbage"):

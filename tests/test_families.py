@@ -39,6 +39,7 @@ def _members(G: nx.MultiDiGraph) -> dict[str, set[str]]:
     return out
 
 
+@pytest.mark.slow
 def test_the_ttps_factions_share_its_family(full: nx.MultiDiGraph) -> None:
     ttp = full.nodes["agd:ttp"]["family"]
     assert ttp == "ag:TTPFamily"

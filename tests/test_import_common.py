@@ -85,6 +85,7 @@ def test_failed_first_load_leaves_no_graph(tmp_path: Path) -> None:
     assert len(store) == 0
 
 
+@pytest.mark.slow
 def test_graph_left_by_a_killed_import_is_dropped_before_the_next(tmp_path: Path) -> None:
     kg = actorgraph.load()
     partial = "https://w3id.org/actorgraph/graph/import/gtd/0123456789abcdef"

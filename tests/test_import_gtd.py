@@ -33,6 +33,7 @@ def _values(kg: actorgraph.KnowledgeGraph, subject: str, prop: str) -> set[str]:
     return {str(r[0]) for r in kg.query(f"SELECT ?o WHERE {{ {subject} {prop} ?o }}")}
 
 
+@pytest.mark.slow
 def test_counts_and_rejections(report: ImportReport) -> None:
     assert report.flavour == "CSV"
     assert (report.rows_read, report.events_created) == (8, 5)
@@ -194,6 +195,7 @@ def test_xlsx_without_openpyxl_names_the_extra(
         import_file(actorgraph.load(), "gtd", book)
 
 
+@pytest.mark.slow
 def test_xlsx_export_imports_like_the_csv(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl", reason="the xlsx extra (openpyxl) is not installed")
     book = openpyxl.Workbook()

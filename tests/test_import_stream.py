@@ -109,6 +109,7 @@ def test_the_loader_holds_at_most_depth_chunks_and_the_writer_waits(depth: int) 
     assert b"".join(store.loaded) == "".join(lines).encode()
 
 
+@pytest.mark.slow
 def test_an_import_leaves_the_interpreters_switch_interval_alone() -> None:
     before = sys.getswitchinterval()
     during: list[float] = []

@@ -235,6 +235,7 @@ def test_types_relations_and_focus(store: ox.Store) -> None:
     assert near.graph["filters"] == {"focus": "ISIS-K", "hops": 1}
 
 
+@pytest.mark.slow
 def test_focus_on_the_bundled_data_goes_through_resolve(kg: actorgraph.KnowledgeGraph) -> None:
     G = kg.to_networkx(view="actors", focus="ISKP", hops=1)
     assert "agd:iskp" in G and "agd:jui-f" in G
@@ -420,6 +421,7 @@ def test_an_on_disk_stores_bookkeeping_is_not_projected(tmp_path) -> None:  # ty
     assert set(on_disk) == set(in_memory)
 
 
+@pytest.mark.slow
 def test_the_graph_is_built_as_networkxs_own_methods_build_it(
     kg: actorgraph.KnowledgeGraph,
 ) -> None:

@@ -66,6 +66,7 @@ def store_of(objects: list[Any]) -> ox.Store:
     return store
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.lists(literals, min_size=1, max_size=5, unique_by=str))
 def test_every_literal_comes_back_exactly_from_the_stream(objects: list[ox.Literal]) -> None:
@@ -135,6 +136,7 @@ def test_without_dev_fd_the_whole_dump_is_read(monkeypatch: pytest.MonkeyPatch) 
     assert list(graph_lines(store, GRAPH)) == streamed
 
 
+@pytest.mark.slow
 def test_a_projection_that_fails_while_reading_leaves_no_writer_behind(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

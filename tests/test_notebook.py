@@ -64,6 +64,7 @@ def test_query_results_display_escaped(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in html
 
 
+@pytest.mark.slow
 def test_to_dataframe_types_columns() -> None:
     pytest.importorskip("pandas")
     kg = actorgraph.load()

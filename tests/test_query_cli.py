@@ -52,6 +52,7 @@ def test_query_from_a_file(
     assert out == kg.query(CLAIMS).serialize("tsv")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "argv", [pytest.param([], id="no-argument"), pytest.param(["-f", "-"], id="dash")]
 )
@@ -89,6 +90,7 @@ def test_missing_file_is_a_usage_error(
 # Formats
 
 
+@pytest.mark.slow
 def test_table_shows_curies_and_a_row_count(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, _ = run(capsysbinary, "query", CLAIMS)
     text = out.decode("utf-8")
@@ -98,6 +100,7 @@ def test_table_shows_curies_and_a_row_count(capsysbinary: pytest.CaptureFixture[
     assert text.rstrip().endswith("rows)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml"])
 def test_select_in_each_results_format(
     fmt: str, kg: actorgraph.KnowledgeGraph, capsysbinary: pytest.CaptureFixture[bytes]
@@ -138,6 +141,7 @@ def test_construct_in_each_rdf_format(
     assert len(graph) > 0
 
 
+@pytest.mark.slow
 def test_construct_defaults_to_turtle(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, _ = run(capsysbinary, "query", GRAPH_QUERY)
     assert code == 0
@@ -164,6 +168,7 @@ def test_a_format_that_does_not_fit_the_result_is_refused(
 # Limits, parameters, timeouts, stores
 
 
+@pytest.mark.slow
 def test_limit_cuts_rows_and_says_so(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, err = run(
         capsysbinary, "query", "SELECT * WHERE { ?s ?p ?o }", "--limit", "3", "--format", "json"
@@ -173,6 +178,7 @@ def test_limit_cuts_rows_and_says_so(capsysbinary: pytest.CaptureFixture[bytes])
     assert "--limit 3" in err
 
 
+@pytest.mark.slow
 def test_repeated_params_bind_variables(
     kg: actorgraph.KnowledgeGraph, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
@@ -197,6 +203,7 @@ def test_malformed_param_is_a_usage_error(capsysbinary: pytest.CaptureFixture[by
     assert "VAR=VALUE" in err
 
 
+@pytest.mark.slow
 def test_runaway_query_is_stopped_with_exit_code_5(
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
@@ -260,6 +267,7 @@ def test_syntax_error_points_at_line_and_column_of_the_file(
     assert caret.index("^") == source.index("]")
 
 
+@pytest.mark.slow
 def test_inline_syntax_error_names_line_and_column(
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
@@ -269,6 +277,7 @@ def test_inline_syntax_error_names_line_and_column(
     assert "^" in err
 
 
+@pytest.mark.slow
 def test_unknown_prefix_is_named(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, _, err = run(capsysbinary, "query", "SELECT ?x WHERE {\n  ?x foo:bar ?y }")
     assert code == 4
@@ -276,6 +285,7 @@ def test_unknown_prefix_is_named(capsysbinary: pytest.CaptureFixture[bytes]) -> 
     assert "line 2" in err
 
 
+@pytest.mark.slow
 def test_service_is_refused_at_its_position(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     query = "SELECT * WHERE {\n  SERVICE <http://example.org/sparql> { ?s ?p ?o }\n}"
     code, _, err = run(capsysbinary, "query", query)
@@ -317,6 +327,7 @@ def test_saved_query_runs_by_name(
     assert out.count(b"\n") > 2
 
 
+@pytest.mark.slow
 def test_saved_query_with_params(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, _ = run(
         capsysbinary,

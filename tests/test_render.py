@@ -213,6 +213,7 @@ def test_search_keys_follow_the_names_module() -> None:
     assert table["fold"]["ß"] == "ss"
 
 
+@pytest.mark.slow
 def test_the_unicode_tables_skip_only_planes_without_such_characters() -> None:
     import sys
     import unicodedata
@@ -292,6 +293,7 @@ def test_other_heights_are_refused(height: str) -> None:
         render_html(fixture_graph(), height=height)
 
 
+@pytest.mark.slow
 def test_large_graphs_draw_events_after_the_first_frame() -> None:
     g = nx.MultiDiGraph()
     for i in range(2100):
@@ -328,6 +330,7 @@ def test_the_viewer_never_writes_html_strings(name: str) -> None:
     assert "</script" not in viewer.lower()
 
 
+@pytest.mark.slow
 @settings(deadline=None, derandomize=True, max_examples=60)
 @given(
     label=st.text(max_size=40),

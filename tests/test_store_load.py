@@ -124,6 +124,7 @@ def _interrupted_parse(*args: object, **kwargs: object) -> Iterator[object]:
     raise KeyboardInterrupt
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["parse", "join"])
 def test_ctrl_c_during_the_load_leaves_the_graph_empty(
     monkeypatch: pytest.MonkeyPatch, where: str
