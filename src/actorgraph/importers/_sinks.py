@@ -75,10 +75,10 @@ class FileSink(Sink):
         self.handle.write(data)
 
 
-#: Loader threads of an import into an on-disk store. Oxigraph's own bulk loader keeps two threads
-#: sorting and writing while it parses; with one loader thread an import ran mostly one thread at
-#: a time (the rows mapped in Python, or a chunk loaded).
-DISK_LOADERS = 2
+#: Loader threads of an import into an on-disk store. Two (as Oxigraph's own bulk loader keeps two
+#: threads sorting and writing) kept the importing thread from waiting under load, but a
+#: 400,000-row import took 140.3 s with two against 125.9 s with one (load 2; BENCHMARKS.md).
+DISK_LOADERS = 1
 
 
 class StoreSink(Sink):
