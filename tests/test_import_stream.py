@@ -26,19 +26,16 @@ def _lines(n: int) -> list[str]:
     return [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(n)]
 
 
-@pytest.mark.parametrize("loaders", [1, 2], ids=["one-loader", "two-loaders"])
 @pytest.mark.parametrize("depth", [1, 3])
 @pytest.mark.parametrize("in_memory", [False, True], ids=["bulk-load", "load"])
-def test_chunks_are_loaded_and_hashed_as_one_file_would_be(
-    depth: int, in_memory: bool, loaders: int
-) -> None:
+def test_chunks_are_loaded_and_hashed_as_one_file_would_be(depth: int, in_memory: bool) -> None:
     store = ox.Store()
-    sink = StoreSink(store, GRAPH, chunk_lines=3, in_memory=in_memory, depth=depth, loaders=loaders)
-    lines = _lines(100)
+    sink = StoreSink(store, GRAPH, chunk_lines=3, in_memory=in_memory, depth=depth)
+    lines = _lines(10)
     for line in lines:
         sink.write(line)
     sink.finish()
-    assert len(list(store.quads_for_pattern(None, None, None, GRAPH))) == 100
+    assert len(list(store.quads_for_pattern(None, None, None, GRAPH))) == 10
     assert sink.digest == hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
@@ -54,17 +51,11 @@ def test_chunks_into_memory_grow_from_the_first_size_to_the_full_size() -> None:
     assert b"".join(store.loaded) == "".join(lines).encode()
 
 
-@pytest.mark.parametrize(
-    ("depth", "loaders"), [(1, 1), (3, 1), (2, 2)], ids=["depth-1", "depth-3", "two-loaders"]
-)
-def test_a_loader_error_is_raised_and_the_half_loaded_graph_dropped(
-    depth: int, loaders: int
-) -> None:
+@pytest.mark.parametrize("depth", [1, 3])
+def test_a_loader_error_is_raised_and_the_half_loaded_graph_dropped(depth: int) -> None:
     store = ox.Store()
     with pytest.raises(SyntaxError), LoadingInPlace(store, GRAPH):
-        sink = StoreSink(
-            store, GRAPH, chunk_lines=2, in_memory=loaders == 1, depth=depth, loaders=loaders
-        )
+        sink = StoreSink(store, GRAPH, chunk_lines=2, in_memory=True, depth=depth)
         try:
             for line in [*_lines(4), "not n-triples\n", *_lines(4)]:
                 sink.write(line)

@@ -23,7 +23,6 @@ from actorgraph.importers._report import ImportReport
 from actorgraph.importers._resolver import Resolver, Unresolved
 from actorgraph.importers._rows import file_digest, open_rows, require_columns
 from actorgraph.importers._sinks import (
-    DISK_LOADERS,
     FileSink,
     Sink,
     StoreSink,
@@ -210,7 +209,7 @@ def run_import(
                         first_lines=MEMORY_FIRST_CHUNK_LINES,
                     )
                     if in_memory
-                    else StoreSink(store, node, CHUNK_LINES, loaders=DISK_LOADERS)
+                    else StoreSink(store, node, CHUNK_LINES)
                 )
                 stack.callback(sink.abort)  # runs before the graph is dropped on an error
             else:

@@ -75,21 +75,13 @@ class FileSink(Sink):
         self.handle.write(data)
 
 
-#: Loader threads of an import into an on-disk store. Two (as Oxigraph's own bulk loader keeps two
-#: threads sorting and writing) kept the importing thread from waiting under load, but a
-#: 400,000-row import took 140.3 s with two against 125.9 s with one (load 2; BENCHMARKS.md).
-DISK_LOADERS = 1
-
-
 class StoreSink(Sink):
     """Loads each chunk into the graph on a second thread while the rows are still being read.
 
     Oxigraph's loaders release the GIL, so mapping rows (Python) and loading triples (Rust)
     overlap. The loader holds at most ``depth`` chunks (one loading, the others queued): the writer
     waits to hand over another until the loader is done with one, so memory is bounded whatever the
-    size of the file (``depth=1``: one chunk loading, one being written). ``loaders`` threads load
-    chunks side by side (each call of Oxigraph's bulk loader sorts and writes its own files, so
-    calls on one store may run at once); ``depth`` is then at least ``loaders``. An error in a
+    size of the file (``depth=1``, on disk: one chunk loading, one being written). An error in the
     loader is raised in the importing thread at the next chunk or at :meth:`finish`.
     """
 
@@ -102,22 +94,17 @@ class StoreSink(Sink):
         in_memory: bool = False,
         depth: int = 1,
         first_lines: int | None = None,
-        loaders: int = 1,
     ) -> None:
         super().__init__(chunk_lines, first_lines=first_lines)
         self.store = store
         self.node = node
         self.in_memory = in_memory
         self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._slots = threading.Semaphore(max(depth, loaders))
+        self._slots = threading.Semaphore(depth)
         self._error: BaseException | None = None
         self._stop = False
-        self._threads = [
-            threading.Thread(target=self._run, name="actorgraph-bulk-load", daemon=True)
-            for _ in range(loaders)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(target=self._run, name="actorgraph-bulk-load", daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
         while (data := self._queue.get()) is not None:
@@ -156,20 +143,16 @@ class StoreSink(Sink):
     def finish(self) -> None:
         """Load what is left and wait for the loader; raise its error, if any."""
         self.flush()
-        self._join()
+        self._queue.put(None)
+        self._thread.join()
         self._raise()
 
     def abort(self) -> None:
         """Stop loading (the chunk in progress ends) and wait for the loader thread."""
         self._stop = True
-        self._join()
-
-    def _join(self) -> None:
-        alive = [thread for thread in self._threads if thread.is_alive()]
-        for _ in alive:
-            self._queue.put(None)  # one end mark for each loader still reading the queue
-        for thread in alive:
-            thread.join()
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
 
 def drop_incomplete_imports(store: ox.Store) -> list[str]:
