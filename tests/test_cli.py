@@ -160,6 +160,22 @@ def test_validate_catches_a_broken_record_with_its_line_number(tmp_path: Path) -
 
 
 @pytest.mark.slow
+def test_validate_finds_what_pyshacl_finds_with_file_and_line(tmp_path: Path) -> None:
+    """A problem only the SHACL shapes catch: the same message, by default and --pyshacl."""
+    undated = tmp_path / "undated.yaml"
+    undated.write_text(
+        "entities:\n  - id: agd:test-undated-attack\n    type: ag:Attack\n    label: An attack\n",
+        encoding="utf-8",
+    )
+    fast = run("validate", str(undated))
+    reference = run("validate", "--pyshacl", str(undated))
+    assert fast.returncode == reference.returncode == 3
+    assert fast.stderr == reference.stderr
+    assert f"{undated}:2:" in fast.stderr
+    assert "agd:test-undated-attack: The attack has no date" in fast.stderr
+
+
+@pytest.mark.slow
 def test_viz_writes_one_page_that_needs_no_network(tmp_path: Path) -> None:
     result = run("viz", "-o", "page.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from pyshacl import validate
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 
+from actorgraph.curation._compile import compile_triples
+from actorgraph.curation._reader import read_curated
 from actorgraph.curation._validate import shacl_results
 
 ONTOLOGY_DIR = Path(__file__).parents[1] / "ontology"
@@ -671,3 +674,158 @@ def test_validate_reports_what_pyshacl_reports_for_every_bad_case(
     report = _actorgraph_report(data)
     assert report == _pyshacl_report(data, shapes, ontology)
     assert any(node == focus and fragment in message for node, _, message in report), report
+
+
+# One graph that breaks each shape of ontology/shapes.ttl and one that passes it: actorgraph's
+# evaluation (its own for the Core shapes, Oxigraph for the relation check) reports exactly what
+# pyshacl reports, result for result (focus node, path, message).
+def _without_direct_triple(data: str) -> str:
+    """A statement() graph without the direct triple agd:a ag:alliedWith agd:b."""
+    return data.replace(" ; ag:alliedWith agd:b .", " .")
+
+
+FAMILY = PREFIXES + 'agd:f a ag:Family ; rdfs:label "F"@en ; ag:familyOrder 1'
+
+# (shape's local name, a graph breaking it, its focus node, a message fragment, a passing graph)
+PER_SHAPE = [
+    ("LabelShape", entity(label='"A"@ur'), X, "English string tagged @en", entity()),
+    ("CountShape", attack("ag:killed -1"), X, "ag:killed must be", attack("ag:killed 0")),
+    (
+        "StatementCountShape",
+        _without_direct_triple(statement(rdf__predicate="ag:killed", rdf__object="-4")),
+        S,
+        "as its rdf:object",
+        _without_direct_triple(statement(rdf__predicate="ag:killed", rdf__object="4")),
+    ),
+    (
+        "AttackDateShape",
+        entity(type_="ag:Attack"),
+        X,
+        "has no date",
+        entity(type_="ag:Attack", extra='ag:dateText "mid-2023"@en'),
+    ),
+    (
+        "DateShape",
+        entity(extra='ag:foundingDate "2007"'),
+        X,
+        "ag:foundingDate must be",
+        entity(extra='ag:foundingDate "2007"^^xsd:gYear'),
+    ),
+    ("StatementShape", statement(ag__rank="ag:TopRank"), S, "exactly one ag:rank", statement()),
+    ("DirectTripleHasStatementShape", statement(rdf__object="agd:c"), MISSING, A, statement()),
+    (
+        "PinpointShape",
+        statement(ag__charStart="3"),
+        S,
+        "all three",
+        statement(ag__charStart="0", ag__charEnd="9", ag__spanSha256=f'"{SHA}"'),
+    ),
+    (
+        "ValueShape",
+        attack('ag:earliestDate "2024-01-01"^^xsd:date ; ag:latestDate "2023-12-31"^^xsd:date'),
+        X,
+        "not after ag:latestDate",
+        attack('ag:earliestDate "2023-01-01"^^xsd:date ; ag:latestDate "2023-12-31"^^xsd:date'),
+    ),
+    ("SourceShape", source(dcterms__title=""), SEED, "dcterms:title", source()),
+    (
+        "FamilyShape",
+        FAMILY + " .\n",
+        str(AGD.f),
+        "at least one rule",
+        FAMILY + " ; ag:familyRoot agd:x .\n",
+    ),
+]
+
+
+def test_every_shape_has_a_broken_and_a_passing_case(shapes: Graph) -> None:
+    targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target)
+    top = {str(s).removeprefix(str(AGSH)) for t in targets for s in shapes.subjects(t, None)}
+    assert top == {name for name, *_ in PER_SHAPE}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [pytest.param(case, id=case[0]) for case in PER_SHAPE])
+def test_each_shape_reports_what_pyshacl_reports(
+    case: tuple[str, str, str, str, str], shapes: Graph, ontology: Graph
+) -> None:
+    _, bad, focus, fragment, good = case
+    report = _actorgraph_report(bad)
+    assert report == _pyshacl_report(bad, shapes, ontology)
+    assert any(node == focus and fragment in message for node, _, message in report), report
+    assert _actorgraph_report(good) == _pyshacl_report(good, shapes, ontology) == []
+
+
+def test_pyshacl_itself_can_be_asked_for(shapes: Graph, ontology: Graph) -> None:
+    """``engine="pyshacl"`` runs the shapes in pyshacl, the reference, with the same results."""
+    data = attack("ag:killed -3 ; ag:injured 6.5")
+    graph = Graph().parse(data=data, format="turtle")
+    reference = sorted(
+        (str(focus), str(path), " | ".join(sorted(messages)))
+        for focus, path, messages in shacl_results(graph, engine="pyshacl")
+    )
+    assert reference == _actorgraph_report(data) == _pyshacl_report(data, shapes, ontology)
+    assert len(reference) == 2
+    assert len(graph) == len(Graph().parse(data=data, format="turtle")), "graph left unchanged"
+
+
+def _bundled_triples() -> list[tuple[Node, Node, Node]]:
+    return compile_triples(read_curated())
+
+
+def _broken(triples: list[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
+    """The bundled data with one thing wrong for most shapes, in real records."""
+    statements = sorted({s for s, p, _ in triples if p == AG.rank}, key=str)
+    attacks = sorted({s for s, p, o in triples if p == RDF.type and o == AG.Attack}, key=str)
+    dated = sorted({s for s, p, _ in triples if p == AG.date}, key=str)
+    labelled = sorted({s for s, p, _ in triples if p == RDFS.label}, key=str)
+    dropped = {
+        (statements[0], AG.rank),  # StatementShape
+        (dated[0], AG.date),  # AttackDateShape (when it is an attack dated only so)
+        (labelled[1], RDFS.label),  # LabelShape
+    }
+    kept = [(s, p, o) for s, p, o in triples if (s, p) not in dropped]
+    return [
+        *kept,
+        (attacks[1], AG.killed, Literal(-2)),  # CountShape
+        (dated[2], AG.date, Literal("March 2020")),  # DateShape
+        (statements[3], AG.charStart, Literal(5)),  # PinpointShape
+        (statements[4], SKOS.note, Literal("untagged")),  # ValueShape
+        (attacks[2], AG.claimedBy, attacks[3]),  # the relation check
+        (AGD.family, RDF.type, AG.Family),  # FamilyShape
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("broken", [False, True], ids=["bundled", "bundled-broken"])
+def test_the_bundled_data_gets_what_pyshacl_reports(
+    broken: bool, shapes: Graph, ontology: Graph
+) -> None:
+    """The whole bundled data (about 65,000 triples), as is and with faults planted."""
+    triples = _bundled_triples()
+    if broken:
+        triples = _broken(triples)
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    _, report, _ = validate(
+        graph, shacl_graph=shapes, ont_graph=ontology, inference="none", advanced=True
+    )
+    assert isinstance(report, Graph)
+    reference = sorted(
+        (
+            str(report.value(result, SH.focusNode)),
+            str(report.value(result, SH.resultPath)),
+            " | ".join(sorted(map(str, report.objects(result, SH.resultMessage)))),
+        )
+        for result in report.subjects(SH.resultSeverity, SH.Violation)
+    )
+    ours = sorted(
+        (str(focus), str(path), " | ".join(sorted(messages)))
+        for focus, path, messages in shacl_results(triples)
+    )
+    assert ours == reference
+    if broken:
+        assert len(ours) >= 7, ours
+    else:
+        assert ours == []

@@ -36,13 +36,24 @@ def add_parser(sub: Any) -> None:
         help="where the seed texts are: recompute every pinpoint's offsets and SHA-256",
     )
     parser.add_argument("--no-shacl", action="store_true", help="skip the SHACL shapes")
+    parser.add_argument(
+        "--pyshacl",
+        action="store_true",
+        help="run every SHACL shape in pyshacl, the reference implementation: the same "
+        "findings, about 20 s instead of under one on the bundled data",
+    )
     parser.set_defaults(func=_cmd_validate)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from actorgraph.curation._validate import validate  # noqa: PLC0415
 
-    errors = validate(args.paths or None, seeds_dir=args.seeds, shacl=not args.no_shacl)
+    errors = validate(
+        args.paths or None,
+        seeds_dir=args.seeds,
+        shacl=not args.no_shacl,
+        engine="pyshacl" if args.pyshacl else "actorgraph",
+    )
     if errors:
         raise DataErrors(errors)
     what = ", ".join(args.paths) if args.paths else "the bundled data"

@@ -13,7 +13,9 @@ from rdflib import URIRef
 
 from actorgraph._errors import DataError
 from actorgraph.curation._model import (
+    CONTROL_IN_TEXT_RE,
     MAX_FIELD_CHARS,
+    NOT_IN_IRI_RE,
     SLUG_RE,
     Claim,
     CuratedData,
@@ -70,10 +72,9 @@ class Checker:
             return None
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         text = unicodedata.normalize("NFC", text).strip()
-        control = next(
-            (ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t"), None
-        )
-        if control is not None:
+        found = CONTROL_IN_TEXT_RE.search(text)
+        if found is not None:
+            control = found.group()
             # YAML's "\e", "\0", "\x1b" … escapes make them; they would reach terminals and pages.
             self.error(record, key, f"holds the control character U+{ord(control):04X}; remove it")
             return None
@@ -93,7 +94,7 @@ class Checker:
         text = self.text(record, key)
         if text is None:
             return None
-        if any(ch.isspace() or ch in '<>"{}|^`\\' for ch in text):
+        if NOT_IN_IRI_RE.search(text):
             self.error(
                 record,
                 key,

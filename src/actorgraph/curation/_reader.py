@@ -20,6 +20,7 @@ from actorgraph._errors import DataError, DataErrors
 from actorgraph.curation._checks import Checker, check_cycles, check_pinpoints
 from actorgraph.curation._model import (
     CLAIM_KEYS,
+    CONTROL_RE,
     ENTITY_KEYS,
     EXTERNAL_OBJECTS,
     LANG_ALIAS_RE,
@@ -143,7 +144,8 @@ def read_curated(
         claim = _read_claim(record, check, onto, all_sources, all_entities)
         if claim is None:
             continue
-        previous = seen.get(claim.statement)
+        statement = claim.statement  # a SHA-256 of the claim's terms: computed once here
+        previous = seen.get(statement)
         if previous is not None:
             check.error(
                 record,
@@ -152,7 +154,7 @@ def read_curated(
                 "merge the two records",
             )
             continue
-        seen[claim.statement] = claim
+        seen[statement] = claim
         data.claims.append(claim)
     check_cycles(data.claims, errors, context.claims if context else ())
     if seeds_dir is not None:
@@ -248,7 +250,7 @@ def _read_entity(record: YamlMapping, check: Checker, onto: Ontology) -> Entity 
             check.error(record, "aliases", f"expected a name, found {raw!r}")
             continue
         text = unicodedata.normalize("NFC", str(raw)).strip()
-        if any(unicodedata.category(ch) == "Cc" for ch in text):
+        if CONTROL_RE.search(text):
             check.error(record, "aliases", f"{text!r} holds a control character; remove it")
             continue
         match = LANG_ALIAS_RE.match(text)
