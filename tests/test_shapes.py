@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from actorgraph.curation._compile import compile_triples
 from actorgraph.curation._reader import read_curated
+from actorgraph.curation._shacl_core import Unsupported, compile_shape
 from actorgraph.curation._validate import shacl_results
 
 ONTOLOGY_DIR = Path(__file__).parents[1] / "ontology"
@@ -829,3 +830,26 @@ def test_the_bundled_data_gets_what_pyshacl_reports(
         assert len(ours) >= 7, ours
     else:
         assert ours == []
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param("sh:xone ( [ sh:datatype xsd:string ] )", id="xone"),
+        pytest.param("sh:node agsh:Other", id="node"),
+        pytest.param("sh:severity sh:Warning", id="severity"),
+        pytest.param("sh:deactivated true", id="deactivated"),
+        pytest.param("sh:path [ sh:inversePath ag:x ]", id="inverse-path"),
+        pytest.param('sh:pattern "^a" ; sh:flags "i"', id="pattern-flags"),
+    ],
+)
+def test_a_construct_not_evaluated_by_actorgraph_is_left_to_pyshacl(extra: str) -> None:
+    shapes = Graph().parse(
+        data=PREFIXES
+        + "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        + "@prefix agsh: <https://w3id.org/actorgraph/shapes#> .\n"
+        + f'agsh:S sh:targetClass ag:Actor ; sh:message "m"@en ; {extra} .\n',
+        format="turtle",
+    )
+    with pytest.raises(Unsupported):
+        compile_shape(shapes, AGSH.S)
