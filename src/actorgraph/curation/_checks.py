@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -13,9 +14,7 @@ from rdflib import URIRef
 
 from actorgraph._errors import DataError
 from actorgraph.curation._model import (
-    CONTROL_IN_TEXT_RE,
     MAX_FIELD_CHARS,
-    NOT_IN_IRI_RE,
     SLUG_RE,
     Claim,
     CuratedData,
@@ -28,6 +27,15 @@ from actorgraph.vocab._namespaces import AG, expand
 
 # --------------------------------------------------------------------------------------------
 # Checking records
+
+# Unicode's control characters (category Cc) are exactly U+0000-U+001F and U+007F-U+009F; one
+# regular expression finds them instead of a category look-up per character (a fifth of reading
+# the bundled data went to those look-ups).
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+# The same without tab and newline, which longer texts may hold.
+CONTROL_IN_TEXT_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What may not appear in a CURIE or IRI: white space (as str.isspace) and <>"{}|^`\.
+NOT_IN_IRI_RE = re.compile(r'[\s<>"{}|^`\\]')
 
 
 class Checker:

@@ -31,14 +31,6 @@ RANK_ORDER = {AG.PreferredRank: 0, AG.NormalRank: 1, AG.DeprecatedRank: 2}
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 LANG_ALIAS_RE = re.compile(r"^(.*\S)@([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)$")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# Unicode's control characters (category Cc) are exactly U+0000-U+001F and U+007F-U+009F; one
-# regular expression finds them instead of a category look-up per character (a fifth of reading
-# the bundled data went to those look-ups).
-CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
-# The same without tab and newline, which longer texts may hold.
-CONTROL_IN_TEXT_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# What may not appear in a CURIE or IRI: white space (as str.isspace) and <>"{}|^`\.
-NOT_IN_IRI_RE = re.compile(r'[\s<>"{}|^`\\]')
 #: Properties the loader writes itself; a claim may not set them.
 MANAGED = {
     AG.earliestDate, AG.latestDate, AG.claimText, AG.rank, AG.charStart, AG.charEnd,

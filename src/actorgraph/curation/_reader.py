@@ -17,10 +17,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from actorgraph._errors import DataError, DataErrors
-from actorgraph.curation._checks import Checker, check_cycles, check_pinpoints
+from actorgraph.curation._checks import CONTROL_RE, Checker, check_cycles, check_pinpoints
 from actorgraph.curation._model import (
     CLAIM_KEYS,
-    CONTROL_RE,
     ENTITY_KEYS,
     EXTERNAL_OBJECTS,
     LANG_ALIAS_RE,
