@@ -8,6 +8,7 @@ when its reader stops early or its writer fails.
 from __future__ import annotations
 
 import errno
+import re
 import threading
 import time
 from typing import Any
@@ -127,6 +128,48 @@ def test_a_dump_that_stops_halfway_with_einval_is_raised_not_read_as_whole() -> 
 
     with pytest.raises(OSError, match="stopped after 1 of 2 triples"):
         list(graph_lines(StopsHalfway(), GRAPH))  # type: ignore[arg-type]
+
+
+def test_a_dump_that_stops_halfway_among_several_graphs_is_raised_and_named() -> None:
+    # The data graph's dumps are checked together, against the store's size less the graphs not
+    # read (here the ontology); a graph that stopped halfway is named.
+    whole, halfway = (
+        ox.NamedNode("https://example.org/whole"),
+        ox.NamedNode("https://example.org/cut"),
+    )
+    ontology = ox.NamedNode("https://w3id.org/actorgraph/graph/ontology")
+    sizes = {whole: 2, halfway: 2, ontology: 3}
+    line = '<https://example.org/s> <https://example.org/p> "{}" .\n'
+
+    class StopsHalfwayInOne:
+        def dump(self, path: str, *, from_graph: Any, **kwargs: Any) -> None:
+            with open(path, "w", encoding="utf-8") as pipe:
+                pipe.write(line.format(1))
+                if from_graph == whole:
+                    pipe.write(line.format(2))
+            raise OSError("Invalid argument (os error 22)")  # as Oxigraph raises the sync's
+
+        def named_graphs(self) -> list[ox.NamedNode]:
+            return [ontology, halfway, whole]
+
+        def __len__(self) -> int:
+            return sum(sizes.values())
+
+        def query(self, text: str, *, default_graph: Any) -> list[dict[str, ox.Literal]]:
+            count = sizes.get(default_graph, 0)
+            return [{"n": ox.Literal(str(count), datatype=ox.NamedNode(f"{XSD}integer"))}]
+
+    store: Any = StopsHalfwayInOne()
+    check = _reading.DumpCheck(store, [whole, halfway])
+    assert len(list(graph_lines(store, whole, check))) == 2
+    with pytest.raises(
+        OSError, match=re.escape("dump of <https://example.org/cut> stopped after 1 of 2")
+    ):
+        list(graph_lines(store, halfway, check))
+    # Both whole: the same dumps pass.
+    sizes[halfway] = 1
+    check = _reading.DumpCheck(store, [whole, halfway])
+    assert [len(list(graph_lines(store, g, check))) for g in (whole, halfway)] == [2, 1]
 
 
 def test_without_dev_fd_the_whole_dump_is_read(monkeypatch: pytest.MonkeyPatch) -> None:

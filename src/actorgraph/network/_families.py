@@ -59,8 +59,16 @@ def derive_families(G: nx.MultiDiGraph, onto: OntologyView) -> None:
     'the TTP and its factions'
     """
 
+    armed_types: dict[str, bool] = {}  # a few types, met on every node
+
     def armed(data: dict[str, Any]) -> bool:
-        return any("ag:ArmedGroup" in onto.ancestors(t) for t in data.get("types", []))
+        for t in data.get("types", ()):
+            found = armed_types.get(t)
+            if found is None:
+                found = armed_types[t] = "ag:ArmedGroup" in onto.ancestors(t)
+            if found:
+                return True
+        return False
 
     groups = sorted(n for n, d in G.nodes(data=True) if armed(d))
     members = set(groups)

@@ -100,77 +100,100 @@ def quad_lines(quads: Iterable[Any]) -> Iterator[str]:
         yield f"{q.subject} {q.predicate} {q.object} .\n"
 
 
-class _CountedPipe(io.RawIOBase):
-    """The reading end of a pipe that counts the lines it passes on (a count per chunk, in C)."""
-
-    def __init__(self, fd: int) -> None:
-        super().__init__()
-        self._fd = fd
-        self.lines = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = os.read(self._fd, len(buffer))
-        size = len(data)
-        buffer[:size] = data
-        self.lines += data.count(b"\n")
-        return size
-
-    def close(self) -> None:
-        if not self.closed:
-            os.close(self._fd)
-        super().close()
-
-
 def _triples_in(store: ox.Store, graph: Any) -> int:
     """How many triples one graph of the store holds (counted by Oxigraph, without the GIL)."""
     (solution,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)  # type: ignore[misc]
     return int(solution["n"].value)
 
 
-def _dump_into(store: ox.Store, graph: Any, pipe: int, outcome: list[Any]) -> None:
+def _ends_like_a_sync(error: BaseException) -> bool:
+    """Whether a dump's error is the one a dump into a pipe ends with (EINVAL: a pipe cannot be
+    synced), which Oxigraph also raises, message and all, if a write fails with EINVAL."""
+    return isinstance(error, OSError) and (
+        error.errno == errno.EINVAL or str(error).endswith(_SYNC_FAILED)
+    )
+
+
+class DumpCheck:
+    """Whether the dumps of some graphs of a store gave every triple those graphs hold.
+
+    A dump into a pipe ends with EINVAL once everything is written (syncing a pipe fails); the
+    same error from a write halfway through looks no different. So the lines read are compared
+    with what the store holds, once the last of ``graphs`` is read: for one graph, Oxigraph counts
+    its triples; for the data graph (every graph but a few small ones), the store's size less
+    those few graphs is the count, which costs a quarter of counting the graphs themselves
+    (300,000 triples: 0.02 s against 0.08 s of CPU). Only when the totals differ is each graph
+    counted, to name the one that stopped.
+    """
+
+    def __init__(self, store: ox.Store, graphs: Iterable[Any]) -> None:
+        self.store = store
+        self.graphs = list(graphs)
+        self.read: list[tuple[Any, int, BaseException | None]] = []
+
+    def ended(self, graph: Any, lines: int, error: BaseException | None) -> None:
+        """Record that the dump of ``graph`` gave ``lines`` lines and ended with ``error`` (the
+        sync's, or None); once the last graph has ended, raise if a dump stopped halfway."""
+        self.read.append((graph, lines, error))
+        if len(self.read) < len(self.graphs) or all(e is None for _, _, e in self.read):
+            return
+        if sum(n for _, n, _ in self.read) == self._expected():
+            return
+        for dumped, count, failed in self.read:
+            expected = _triples_in(self.store, dumped)
+            if count != expected:
+                raise OSError(
+                    errno.EINVAL,
+                    f"the store's dump of {dumped} stopped after {count} of {expected} triples"
+                    + (f" ({failed})" if failed is not None else ""),
+                ) from failed
+        raise OSError(errno.EINVAL, "the store changed while its graphs were read")
+
+    def _expected(self) -> int:
+        store, graphs = self.store, self.graphs
+        if len(graphs) == 1:
+            return _triples_in(store, graphs[0])
+        read = set(graphs)
+        others: list[Any] = [g for g in store.named_graphs() if g not in read]
+        if ox.DefaultGraph() not in read:
+            others.append(ox.DefaultGraph())
+        return len(store) - sum(_triples_in(store, g) for g in others)
+
+
+def _dump_into(store: ox.Store, graph: Any, pipe: int, outcome: list[BaseException]) -> None:
     """Write one graph as N-Triples into a pipe, then close it (run on a thread).
 
     Given a path, Oxigraph writes without holding the GIL; ``/dev/fd/N`` opens the pipe's writing
-    end again. Closing the pipe ends the reader's lines. An error is handed to the reader, which
-    raises it. Every dump into a pipe ends with one: syncing a pipe to disk fails (EINVAL) after
-    everything was written; so an EINVAL comes with the graph's number of triples, and the reader
-    raises it unless it read that many lines (an EINVAL halfway must not read as a whole graph).
+    end again. Closing the pipe ends the reader's lines. An error is handed to the reader.
     """
     try:
         store.dump(f"/dev/fd/{pipe}", format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-    except OSError as error:
-        if error.errno == errno.EINVAL or str(error).endswith(_SYNC_FAILED):
-            os.close(pipe)
-            pipe = -1
-            outcome.append(error)
-            outcome.append(_triples_in(store, graph))
-        else:
-            outcome.append(error)
     except BaseException as error:  # handed to the reading thread
         outcome.append(error)
     finally:
-        if pipe >= 0:
-            os.close(pipe)
+        os.close(pipe)
 
 
-def graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
+def graph_lines(store: ox.Store, graph: Any, check: DumpCheck | None = None) -> Iterator[str]:
     """The triples of one graph of the store as N-Triples lines, read as Oxigraph writes them.
 
     A million triples: 0.5 s, the writing on another core, where reading the same quads as pyoxigraph
     objects took 0.7 s. Elsewhere than on Linux (where ``/dev/fd`` and the error a pipe's sync gives
-    may differ), the dump is read once it is whole.
+    may differ), the dump is read once it is whole. A dump that ends with the error of a pipe's
+    sync is checked by ``check`` (by default, a check of this graph alone: see :class:`DumpCheck`);
+    any other error is raised.
     """
+    if check is None:
+        check = DumpCheck(store, [graph])
     reading, writing = os.pipe()
     if not (sys.platform.startswith("linux") and os.path.exists(f"/dev/fd/{writing}")):
         os.close(reading)
         os.close(writing)
         dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
         yield from io.StringIO(dumped.decode("utf-8"), newline="\n")
+        check.ended(graph, dumped.count(b"\n"), None)
         return
-    outcome: list[Any] = []
+    outcome: list[BaseException] = []
     writer = threading.Thread(
         target=_dump_into, args=(store, graph, writing, outcome), name="actorgraph-dump"
     )
@@ -178,27 +201,23 @@ def graph_lines(store: ox.Store, graph: Any) -> Iterator[str]:
     try:
         # Closed when the lines are read, or when the reader stops early: the writer then fails
         # to write (EPIPE) and ends.
-        pipe = _CountedPipe(reading)
-        lines = io.TextIOWrapper(io.BufferedReader(pipe), encoding="utf-8", newline="\n")
+        lines = open(reading, encoding="utf-8", newline="\n")  # noqa: SIM115 - closed below
     except BaseException:
         os.close(reading)
         writer.join()
         raise
     try:
         with lines:
-            yield from lines
+            # Counted as they pass (enumerate, in C): what the check compares.
+            count = 0
+            for count, line in enumerate(lines, 1):  # noqa: B007 - the count is read after
+                yield line
     finally:
         writer.join()
-    if len(outcome) == 2:
-        error, expected = outcome
-        if expected == pipe.lines:
-            return  # the pipe's final sync failed, after every triple was written
-        raise OSError(
-            errno.EINVAL,
-            f"the store's dump of {graph} stopped after {pipe.lines} of {expected} triples ({error})",
-        ) from error
-    if outcome:
-        raise outcome[0]
+    error = outcome[0] if outcome else None
+    if error is not None and not _ends_like_a_sync(error):
+        raise error
+    check.ended(graph, count, error)
 
 
 def ontology_view(store: ox.Store) -> OntologyView:
@@ -276,8 +295,13 @@ def read_data_graph(kg: Any) -> Reading:
             for g in graphs
             for q in store.quads_for_pattern(None, rdf_type, rdf_statement, g)
         }
+        # The graphs' dumps are checked together: the store's size gives their total.
+        check = DumpCheck(store, graphs)
         return Reading(
-            [graph_lines(store, g) for g in graphs], statements, onto, requery_in(store, graphs)
+            [graph_lines(store, g, check) for g in graphs],
+            statements,
+            onto,
+            requery_in(store, graphs),
         )
     if not hasattr(kg, "query"):
         raise UsageError(
