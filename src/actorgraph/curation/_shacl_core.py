@@ -18,7 +18,7 @@ reported constraint without ``sh:message``...); the caller leaves such a shape t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -66,13 +66,13 @@ class DataIndex:
         self._instances: dict[Node, list[Node]] | None = None
         self._subclasses: dict[Node, list[Node]] | None = None
 
-    def objects(self, subject: Node, predicate: Node) -> Sequence[Node]:
+    def objects(self, subject: Node, predicate: Node) -> Collection[Node]:
         """The values of ``predicate`` on ``subject``, each once."""
         by_predicate = self._spo.get(subject)
         if by_predicate is None:
             return ()
         values = by_predicate.get(predicate)
-        return () if values is None else list(values)
+        return () if values is None else values.keys()
 
     def subjects_of(self, predicate: Node) -> Iterable[Node]:
         """Every subject with a value for ``predicate``."""
@@ -116,7 +116,7 @@ class DataIndex:
 
 # A constraint component: given the index, the focus node and its value nodes, the value node
 # of each result (None for a result about the focus node as a whole, as for sh:minCount).
-Check = Callable[[DataIndex, Node, Sequence[Node]], list[Node | None]]
+Check = Callable[[DataIndex, Node, Collection[Node]], list[Node | None]]
 
 
 class Shape(NamedTuple):
@@ -128,15 +128,17 @@ class Shape(NamedTuple):
     checks: tuple[Check, ...]
     properties: tuple[Shape, ...]
 
-    def value_nodes(self, data: DataIndex, focus: Node) -> Sequence[Node]:
-        return [focus] if self.path is None else data.objects(focus, self.path)
+    def value_nodes(self, data: DataIndex, focus: Node) -> Collection[Node]:
+        return (focus,) if self.path is None else data.objects(focus, self.path)
 
     def results(self, data: DataIndex, focus: Node) -> list[Result]:
         """pyshacl's results for ``focus``: (focus node, result path, messages)."""
         values = self.value_nodes(data, focus)
         found: list[Result] = []
         for check in self.checks:
-            found.extend((focus, self.path, self.messages) for _ in check(data, focus, values))
+            failed = check(data, focus, values)
+            if failed:
+                found.extend([(focus, self.path, self.messages)] * len(failed))
         for prop in self.properties:
             for value in values:
                 found.extend(prop.results(data, value))
@@ -198,7 +200,7 @@ def focus_nodes(shapes: Graph, node: Node, data: DataIndex) -> set[Node]:
 
 
 def _per_value(test: Callable[[DataIndex, Node, Node], bool]) -> Check:
-    def check(data: DataIndex, focus: Node, values: Sequence[Node]) -> list[Node | None]:
+    def check(data: DataIndex, focus: Node, values: Collection[Node]) -> list[Node | None]:
         return [v for v in values if not test(data, focus, v)]
 
     return check
@@ -359,7 +361,7 @@ def _pair(strict: bool) -> Callable[[Graph, Node], Check]:
         if not isinstance(other, URIRef):
             raise Unsupported("sh:lessThan of something other than an IRI")
 
-        def check(data: DataIndex, focus: Node, values: Sequence[Node]) -> list[Node | None]:
+        def check(data: DataIndex, focus: Node, values: Collection[Node]) -> list[Node | None]:
             failed: list[Node | None] = []
             others = [_comparable(o) for o in data.objects(focus, other)]
             for v in values:
