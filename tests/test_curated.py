@@ -12,6 +12,7 @@ import actorgraph
 from actorgraph.curation._compile import compile_triples
 from actorgraph.curation._model import CuratedData, statement_id
 from actorgraph.curation._reader import read_curated
+from actorgraph.sparql._saved import read_saved_query
 from actorgraph.vocab._namespaces import AG, AGD, AGS, PROV
 
 HEADER = """
@@ -121,6 +122,60 @@ def test_a_dates_precision_gives_its_interval(tmp_path: Path) -> None:
     assert (attack, AG.date, Literal("2023-07", datatype=XSD.gYearMonth)) in triples
     assert (attack, AG.earliestDate, Literal("2023-07-01", datatype=XSD.date)) in triples
     assert (attack, AG.latestDate, Literal("2023-07-31", datatype=XSD.date)) in triples
+
+
+SINGLE_SOURCE_CLAIMS = """
+  - subject: agd:test-group
+    property: ag:foundingDate
+    object: 2007-12
+    source: ags:test-a
+    claim: Source A dates the group's founding to December 2007.
+  - subject: agd:test-group
+    property: ag:foundingDate
+    object: 2007-12-13
+    source: ags:test-b
+    claim: Source B dates the group's founding to 13 December 2007.
+  - subject: agd:test-attack
+    property: ag:killed
+    object: 63
+    source: ags:test-a
+    claim: Source A gives 63 dead.
+  - subject: agd:test-attack
+    property: ag:killed
+    object: 63
+    source: ags:test-b
+    claim: Source B gives 63 dead.
+  - subject: agd:test-attack
+    property: ag:injured
+    object: 10
+    source: ags:test-c
+    claim: Source C gives 10 injured.
+"""
+
+
+def test_a_key_fact_that_one_source_alone_gives_is_marked_single_source(tmp_path: Path) -> None:
+    triples = compile_triples(read_curated([_write(tmp_path, SINGLE_SOURCE_CLAIMS)]))
+    marked = {s for s, p, o in triples if p == AG.singleSource and o == Literal(True)}
+    subjects = {s: o for s, p, o in triples if p == RDF.object}
+    sources = {s: o for s, p, o in triples if p == PROV.wasDerivedFrom}
+    assert {(str(subjects[st]), sources[st]) for st in marked} == {
+        # the day: B alone (A's month does not give the day) ...
+        ("2007-12-13", AGS["test-b"]),
+        # ... and the one toll only C gives
+        ("10", AGS["test-c"]),
+    }
+    # not marked: A's "December 2007" (B's day falls within it), the 63 dead both give, and
+    # the attack's date (no key fact), which one source gives too.
+
+
+def test_the_saved_query_lists_the_facts_that_rest_on_one_source(tmp_path: Path) -> None:
+    path = _write(tmp_path, SINGLE_SOURCE_CLAIMS)
+    kg = actorgraph.load(data=[path])
+    text = read_saved_query("single-source-facts").text
+    rows = kg.query(text, params={"subject": "agd:test-attack"})
+    assert [(str(r.property).rsplit("#", 1)[1], str(r.value), r.source) for r in rows] == [
+        ("injured", "10", AGS["test-c"])
+    ]
 
 
 def test_sources_carry_title_creator_publisher_date_and_url(tmp_path: Path) -> None:

@@ -1088,3 +1088,53 @@ def test_a_page_without_coordinates_has_no_map(open_page: Any) -> None:
     assert loaded.page.locator("#map-pane").is_hidden()
     assert loaded.page.evaluate("typeof actorgraph.mapMarks") == "undefined"
     assert loaded.console_errors == []
+
+
+SINGLE_SOURCE_DATA = """
+sources:
+  - id: ags:fixture-one
+    title: Fixture source one
+    creator: Author One
+    publisher: Publisher One
+  - id: ags:fixture-two
+    title: Fixture source two
+    creator: Author Two
+    publisher: Publisher Two
+entities:
+  - id: agd:fixture-attack
+    type: ag:Attack
+    label: Fixture market attack
+claims:
+  - subject: agd:fixture-attack
+    property: ag:killed
+    object: 12
+    source: ags:fixture-one
+    claim: Source one gives twelve dead.
+  - subject: agd:fixture-attack
+    property: ag:killed
+    object: 12
+    source: ags:fixture-two
+    claim: Source two gives twelve dead.
+  - subject: agd:fixture-attack
+    property: ag:injured
+    object: 30
+    source: ags:fixture-two
+    claim: Source two alone gives thirty injured.
+"""
+
+
+def test_a_toll_only_one_source_gives_is_marked_single_source(
+    open_page: Any, tmp_path: Path
+) -> None:
+    import actorgraph
+
+    data = tmp_path / "single.yaml"
+    data.write_text(SINGLE_SOURCE_DATA, encoding="utf-8")
+    graph = actorgraph.load(data=[data]).to_networkx(view="full")
+    loaded = open_page(render_html(graph))
+    _search_and_open(loaded, "Fixture market attack", "agd:fixture-attack")
+    claims = loaded.page.locator("#panel-body .claim").all_inner_texts()
+    single = [c for c in claims if "single source" in c]
+    assert len(single) == 1 and "thirty injured" in single[0]
+    assert sum("twelve dead" in c for c in claims) == 2  # both shown, neither marked
+    assert loaded.console_errors == []

@@ -562,6 +562,7 @@
     if (st.start || st.end) metaBits.push((st.start || "…") + " – " + (st.end || "…"));
     if (st.lower_bound) metaBits.push("at least");
     if (st.uncertain) metaBits.push("uncertain");
+    if (st.single_source) metaBits.push("single source");
     if (st.disowned_date) metaBits.push("disowned " + st.disowned_date);
     if (metaBits.length) div.appendChild(dataEl("p", metaBits.join(" · "), "meta"));
     if (st.source) div.appendChild(sourceBlock(st.source));

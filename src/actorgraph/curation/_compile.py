@@ -16,6 +16,11 @@ from actorgraph.vocab._ontology import ontology
 # --------------------------------------------------------------------------------------------
 # Compiling to RDF
 
+#: The key facts that want two sources (founding, founders, leaders, tolls). A value of one of them
+#: that only one source gives is marked on its statement with ``ag:singleSource true``, so that a
+#: reader (the profile, the page, a SPARQL query) can tell a corroborated fact from one that is not.
+KEY_FACTS = frozenset({AG.foundingDate, AG.founderOf, AG.leaderOf, AG.killed, AG.injured})
+
 
 def compile_triples(data: CuratedData) -> list[Triple]:
     """Compile checked curated data to triples as CONTRACT.md says.
@@ -52,6 +57,7 @@ def compile_triples(data: CuratedData) -> list[Triple]:
     for claim in data.claims:
         by_subject_property[(claim.subject, claim.predicate)].append(claim)
         out.extend(_statement_triples(claim))
+    out.extend(_single_source_marks(data.claims))
     direct: dict[tuple[URIRef, URIRef], list[URIRef | Literal]] = {}
     for key, claims in by_subject_property.items():
         best = min(RANK_ORDER[c.rank] for c in claims)
@@ -96,6 +102,45 @@ def _statement_triples(claim: Claim) -> Iterator[Triple]:
         yield st, AG.uncertain, Literal(True)
     if claim.disowned_date is not None:
         yield st, AG.disownedDate, claim.disowned_date.literal()
+
+
+def _single_source_marks(claims: list[Claim]) -> Iterator[Triple]:
+    """``ag:singleSource true`` on each statement of a key fact's value that one source alone gives.
+
+    Another source supports a value when it gives the same value or, for a date, a date within it:
+    "13 December 2007" supports "December 2007" (not the other way round).
+    """
+    by_fact: dict[tuple[URIRef, URIRef], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.predicate in KEY_FACTS:
+            by_fact[(claim.subject, claim.predicate)].append(claim)
+    for group in by_fact.values():
+        spans = {claim.object: _date_span(claim.object) for claim in group}
+        for claim in group:
+            span = spans[claim.object]
+            supporters = {
+                other.source
+                for other in group
+                if other.object == claim.object
+                or (span is not None and _within(spans[other.object], span))
+            }
+            if len(supporters) == 1:
+                yield claim.statement, AG.singleSource, Literal(True)
+
+
+def _date_span(value: URIRef | Literal) -> tuple[str, str] | None:
+    """The first and last day a date value may mean, or None for a value that is no date."""
+    if not isinstance(value, Literal) or value.datatype not in _DATE_TYPES:
+        return None
+    date = parse_partial_date(str(value))
+    return date.earliest.isoformat(), date.latest.isoformat()
+
+
+def _within(inner: tuple[str, str] | None, outer: tuple[str, str]) -> bool:
+    return inner is not None and outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+_DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
 
 
 def _entity_intervals(

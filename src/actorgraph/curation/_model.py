@@ -35,6 +35,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 MANAGED = {
     AG.earliestDate, AG.latestDate, AG.claimText, AG.rank, AG.charStart, AG.charEnd,
     AG.spanSha256, AG.sourceFact, AG.lowerBound, AG.uncertain, AG.disownedDate, AG.sourceRecord,
+    AG.singleSource,
 }  # fmt: skip
 #: Object properties whose object may be an IRI outside the data (a Wikidata item, a web page).
 EXTERNAL_OBJECTS = {SKOS.exactMatch, SCHEMA.url}

@@ -105,6 +105,7 @@ STATEMENT_FIELDS = {
     str(SKOS.note): "note",
     str(AG.lowerBound): "lower_bound",
     str(AG.uncertain): "uncertain",
+    str(AG.singleSource): "single_source",
     str(AG.disownedDate): "disowned_date",
 }
 STATEMENT_PROPERTIES = {field: prop for prop, field in STATEMENT_FIELDS.items()}
