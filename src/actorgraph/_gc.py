@@ -5,11 +5,19 @@ no reference cycles; the cyclic collector would only rescan them again and again
 that step, and leaving it as the program had it, is measured (median CPU of 3 fresh processes,
 2 busy cores, December 2026; BENCHMARKS.md, "What the library does to its host"):
 
-- the projection of a million triples took 6.1 s with the pause and 6.8 s without; the program's
-  next young collections then scan the new graph once (0.4 s more of them than without the pause).
-  Moving the graph straight to the oldest generation (``gc.freeze()``) saved those 0.4 s but moves
-  every object of the program too and cannot be scoped: not done;
+- the projection of a million triples took 6.1 s with the pause and 6.8 s without;
 - ``render_html`` of page_bench's 10,000-node graph took 1.43 s with the pause and 1.60 s without.
+
+A pause alone leaves the new objects (the whole graph) in the youngest generation, so the first
+allocation after it runs a young collection over all of them, inside the call, and the program's
+next collections scan them again: at 300,000 triples, 0.1-0.2 s of a 1.3 s call, and the program's
+next 300,000 small containers took 0.62 s instead of 0.40 s (BENCHMARKS.md, "Before and after the
+restructure"). So the pause ends by moving what it made straight to the oldest generation
+(``gc.freeze()`` then ``gc.unfreeze()``, which moves every tracked object there without a scan).
+That must not move the program's own young objects too: the pause starts with a young collection
+(``gc.collect(1)``), which puts them where the collector puts survivors anyway, so that only what
+was made during the call is moved. Skipped when the program disabled the collector (it did not
+want collections) or froze objects (unfreezing would release them).
 """
 
 from __future__ import annotations
@@ -23,11 +31,18 @@ __all__ = ["collector_paused"]
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector inside the ``with`` block; afterwards it is as it was before."""
+    """Pause the cyclic collector inside the ``with`` block; afterwards it is as it was before,
+    and what the block made and kept waits in the oldest generation (see the module's text)."""
     enabled = gc.isenabled()
+    settle = enabled and gc.get_freeze_count() == 0
+    if settle:
+        gc.collect(1)  # the program's young objects, where a young collection puts them
     gc.disable()
     try:
         yield
     finally:
+        if settle and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
