@@ -23,10 +23,17 @@ from actorgraph.vocab._namespaces import curie
 
 
 def fold_actors(G: nx.MultiDiGraph, onto: OntologyView) -> nx.MultiDiGraph:
+    known: dict[tuple[str, tuple[str, ...]], bool] = {}  # a few tuples of types, over and over
+
     def has_class(data: Mapping[str, Any], cls: str) -> bool:
-        return any(cls in onto.ancestors(t) for t in data.get("types", []))
+        types = tuple(data.get("types", ()))
+        found = known.get((cls, types))
+        if found is None:
+            found = known[(cls, types)] = any(cls in onto.ancestors(t) for t in types)
+        return found
 
     actors = {n for n, d in G.nodes(data=True) if has_class(d, "ag:Actor")}
+    succ = G._succ  # the out-edges of each event, read as G.out_edges gives them
     H = nx.MultiDiGraph()
     H.graph.update(G.graph)
     H.graph["view"] = "actors"
@@ -40,7 +47,7 @@ def fold_actors(G: nx.MultiDiGraph, onto: OntologyView) -> nx.MultiDiGraph:
         if event in actors or not has_class(data, "ag:Event"):
             continue
         roles = [
-            (k, v, d) for _, v, k, d in G.out_edges(event, keys=True, data=True) if v in actors
+            (k, v, d) for v, keyed in succ[event].items() if v in actors for k, d in keyed.items()
         ]
         for role_a, actor_a, data_a in roles:
             for role_b, actor_b, data_b in roles:

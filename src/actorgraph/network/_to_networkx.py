@@ -36,7 +36,7 @@ from actorgraph.network._filters import filter_graph, focus_nodes
 from actorgraph.network._folding import fold_actors
 from actorgraph.network._projection import project
 from actorgraph.network._reading import Reading
-from actorgraph.network._view_reading import read_actors_view
+from actorgraph.network._view_reading import ActorsReading, add_events, read_actors_view
 
 
 def to_networkx(
@@ -121,7 +121,7 @@ def to_networkx(
 def build_view(
     kg: Any,
     view: str,
-    reading: Reading | None,
+    reading: Reading | ActorsReading | None,
     *,
     as_of: Any,
     between: Any,
@@ -131,7 +131,11 @@ def build_view(
     hops: int,
 ) -> nx.MultiDiGraph:
     """:func:`to_networkx` from a ``reading`` of ``kg`` (None: the whole data graph)."""
-    G, onto = project(kg, reading)
+    if isinstance(reading, ActorsReading):
+        G, onto = project(kg, reading.reading)
+        add_events(G, onto, reading.events)
+    else:
+        G, onto = project(kg, reading)
     # Families come from the whole graph, before any filter: a group's family does not change
     # with the period or the focus shown.
     derive_families(G, onto)

@@ -9,10 +9,18 @@ category, a dataset row's place and coordinates), so Oxigraph is asked which sub
 1. the actors and the sources, by their types (the class hierarchy comes from the ontology);
 2. the events that may tie two of them by a pair of roles of :data:`ACTOR_ROLES`, found without
    joining one event's roles (:func:`_candidate_events`);
-3. the places' containment and the other ends of the actors' and places' triples (what the
-   families of armed groups read), the places of the events (where the page's map puts an event
-   with no coordinates of its own), and the statements whose ``rdf:subject`` is one of those
-   actors, events or places;
+3. for the candidate events of an imported graph, one row each (:func:`_event_rows`): Oxigraph
+   reads each event's triples once and gives only what the folding and the page keep (its type,
+   label, aliases, dates, source record, coordinates, place, and its roles), each field with its
+   number of values; :func:`add_events` puts them into the projected graph as the projection
+   would have made their nodes and role edges. An event a row cannot stand for (a field with
+   several values, triples in another graph, a blank node, an actor known only as a blank node)
+   is read whole, as below;
+4. the places' containment and the other ends of the actors' and places' triples (what the
+   families of armed groups read), the places of the events that have no coordinates of their
+   own (where the page's map puts them), the statements whose ``rdf:subject`` is one of those
+   actors, events read whole or places, and the statements about the roles a tie may fold
+   (their dates and sources go with the tie);
 
 and then gives each graph's triples of those subjects as N-Triples lines, in the order of its
 index (a subject's triples together, ordered as a dump of the graph orders them), which the
@@ -23,23 +31,38 @@ tests build the view both ways and compare the graphs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
+import networkx as nx
 import pyoxigraph as ox
 
+from actorgraph.network._folding import coordinates
 from actorgraph.network._reading import (
     Reading,
     _store_of,
     data_graphs,
     graph_lines,
     line_key,
+    line_literal,
     ontology_view,
     quad_lines,
     requery_in,
+    unescape,
 )
-from actorgraph.network._vocabulary import ACTOR_ROLES, RDF_STATEMENT, RDF_SUBJECT
-from actorgraph.vocab._namespaces import AGG, expand
+from actorgraph.network._statements import edge_conveniences, statement_id
+from actorgraph.network._values import attribute_names, fast_curie, node_id, typed_value
+from actorgraph.network._vocabulary import (
+    ACTOR_ROLES,
+    RDF_OBJECT,
+    RDF_PREDICATE,
+    RDF_STATEMENT,
+    RDF_SUBJECT,
+    XSD_NS,
+    OntologyView,
+)
+from actorgraph.vocab._namespaces import AGG, curie, expand
 
 _ACTOR = "ag:Actor"
 _SOURCE = str(expand("ag:Source"))
@@ -49,7 +72,47 @@ _PLACE = str(expand("ag:place"))
 _IMPORTS = str(AGG) + "import/"
 
 
-def read_actors_view(kg: Any) -> Reading | None:
+class ActorsReading(NamedTuple):
+    """What the actors view reads: the projection's :class:`Reading` (actors, sources, places,
+    statements, curated graphs, and the events read whole) and the events read as rows
+    (:class:`EventRow`), which :func:`add_events` adds to the projected graph."""
+
+    reading: Reading
+    events: list[EventRow]
+
+
+class EventRow(NamedTuple):
+    """One imported event as the folding reads it: its key, its types, the values of
+    :data:`EVENT_FIELDS` by attribute name, its roles whose object is an actor (property IRI,
+    actor IRI), and its place (only where its own coordinates do not place it)."""
+
+    key: str
+    types: list[str]
+    values: dict[str, Any]
+    roles: list[tuple[str, str]]
+    place: str | None
+
+
+#: What the folding and the page read of a folded event (``fold_actors``, ``folded_event_names``):
+#: property IRI -> attribute name (names as the projection gives them; see ``add_events``).
+EVENT_FIELDS = {
+    str(expand(p)): p
+    for p in (
+        "rdf:type",
+        "rdfs:label",
+        "skos:altLabel",
+        "ag:date",
+        "ag:earliestDate",
+        "ag:latestDate",
+        "ag:sourceRecord",
+        "geo:lat",
+        "geo:long",
+        "ag:place",
+    )
+}
+
+
+def read_actors_view(kg: Any) -> ActorsReading | None:
     """What the actors view of ``kg`` needs, read as the projection reads a graph; None for a
     graph that is no local store (an endpoint), which is read whole."""
     store = _store_of(kg)
@@ -78,18 +141,39 @@ def read_actors_view(kg: Any) -> Reading | None:
             actors | places,
         )
     }
-    about = actors | events | places
-    # Two scans of the statements' index, no join: a VALUES clause over thousands of events
-    # joined with them measured far slower.
-    typed = {st for (st,) in ask.rows(f"SELECT ?st WHERE {{ ?st a <{RDF_STATEMENT}> }}")}
-    statements = {
-        st
-        for st, subject in ask.rows(f"SELECT ?st ?s WHERE {{ ?st <{RDF_SUBJECT}> ?s }}")
-        if subject in about and st in typed
-    }
-    whole = actors | sources | places | ends | statements
-    folded = sorted(events - whole)
+    whole = actors | sources | places | ends
     imported = [str(getattr(g, "value", "")).startswith(_IMPORTS) for g in graphs]
+    # Events of an imported graph are read as rows (EventRow): the folding's fields, one row
+    # each. An event is read whole instead when a row cannot stand for it: it is known to the
+    # reading otherwise (an actor, a place, a tie's end), it has triples in another graph, a
+    # field holds several values, or a role's object is not an IRI.
+    rows: list[EventRow] = []
+    used: set[tuple[str, str, str]] = set()  # the role triples a tie may fold
+    if not any(a.startswith("_:") for a in actors):
+        others = _subjects_elsewhere(ask, graphs, imported, events - whole)
+        for graph, is_imported in zip(graphs, imported, strict=True):
+            if is_imported:
+                rows += _event_rows(ask, graph, sorted(events - whole - others), actors)
+        # An event in two imports' rows is read whole (its node gathers both).
+        counts = Counter(row.key for row in rows)
+        rows = [row for row in rows if counts[row.key] == 1]
+        for row in rows:
+            used |= _paired_roles(row)
+            if row.place is not None:
+                whole.add(row.place)
+    fast = {row.key for row in rows}
+    about = actors | (events - fast) | places
+    statements = set()
+    for st, subject, prop, obj in ask.rows(
+        f"SELECT ?st ?s ?p ?o WHERE {{ ?st a <{RDF_STATEMENT}> . "
+        f"{{ SELECT ?st ?s WHERE {{ ?st <{RDF_SUBJECT}> ?s }} }} "
+        f"OPTIONAL {{ SELECT ?st ?p WHERE {{ ?st <{RDF_PREDICATE}> ?p }} }} "
+        f"OPTIONAL {{ SELECT ?st ?o WHERE {{ ?st <{RDF_OBJECT}> ?o }} }} }}"
+    ):
+        if subject in about or (subject in fast and (subject, prop, obj) in used):
+            statements.add(st)
+    whole |= statements
+    folded = sorted(events - whole - fast)
     event_lines = [ask.lines(g, folded) if i else [] for g, i in zip(graphs, imported, strict=True)]
     # A folded event without coordinates of its own is mapped at its place's (fold_actors).
     marker = f" <{_PLACE}> "
@@ -100,7 +184,7 @@ def read_actors_view(kg: Any) -> Reading | None:
         if marker in line and line.split(" ", 2)[2][0] != '"'
     } - set(folded)
     wanted = sorted(whole)
-    return Reading(
+    reading = Reading(
         [
             ask.lines(g, wanted) + lines if i else graph_lines(store, g)
             for g, i, lines in zip(graphs, imported, event_lines, strict=True)
@@ -110,6 +194,131 @@ def read_actors_view(kg: Any) -> Reading | None:
         requery_in(store, graphs),
         ask.subjects_among,
     )
+    return ActorsReading(reading, rows)
+
+
+def _subjects_elsewhere(
+    ask: _Asker, graphs: list[Any], imported: list[bool], events: set[str]
+) -> set[str]:
+    """Which of these events are subjects in more than one data graph, or in a graph that is not
+    an import (such an event's node gathers the values of every graph: it is read whole)."""
+    found: set[str] = set()
+    for graph, is_imported in zip(graphs, imported, strict=True):
+        if not is_imported:
+            found |= {
+                s
+                for (s,) in ask.rows("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", graph)
+                if s in events
+            }
+    if sum(imported) > 1:
+        counts: dict[str, int] = {}
+        for graph, is_imported in zip(graphs, imported, strict=True):
+            if is_imported:
+                for (s,) in ask.with_values(
+                    "SELECT DISTINCT ?s WHERE { VALUES ?s { %s } ?s ?p ?o }", events, graph
+                ):
+                    counts[s] = counts.get(s, 0) + 1
+        found |= {s for s, n in counts.items() if n > 1}
+    return found
+
+
+_FIELD_VARIABLES = {prop: f"f{i}" for i, prop in enumerate(EVENT_FIELDS)}
+_ROLE_IRIS = sorted({str(expand(r)) for pair in ACTOR_ROLES for r in pair})
+_TYPE = str(expand("rdf:type"))
+_ALIASES = str(expand("skos:altLabel"))
+_PLACE_FIELD = str(expand("ag:place"))
+_LAT, _LONG = str(expand("geo:lat")), str(expand("geo:long"))
+
+
+def _event_rows(ask: _Asker, graph: Any, events: list[str], actors: set[str]) -> list[EventRow]:
+    """The events of one imported graph as rows: Oxigraph reads each event's triples once and
+    gives one row with each field's value and count, and its roles (a row stands for an event
+    only when every field has at most one value). ``SAMPLE`` of a field bound on one triple of
+    the event's group is that triple's object: Oxigraph's ``SAMPLE`` passes over the unbound
+    values of the others (this query runs on the local store only)."""
+    iris = [e for e in events if not e.startswith("_:")]
+    if not iris:
+        return []
+    fields = " ".join(
+        f"(SAMPLE(?{v}) AS ?{v}) (COUNT(?{v}) AS ?n{v})" for v in _FIELD_VARIABLES.values()
+    )
+    binds = " ".join(
+        f"BIND(IF(?p = <{prop}>, ?o, ?none) AS ?{v})" for prop, v in _FIELD_VARIABLES.items()
+    )
+    roles = ", ".join(f"<{r}>" for r in _ROLE_IRIS)
+    text = (
+        "SELECT ?e (GROUP_CONCAT(?role) AS ?roles) "
+        + fields
+        + " WHERE { VALUES ?e { "
+        + " ".join(f"<{e}>" for e in iris)
+        + " } ?e ?p ?o "
+        + binds
+        + f' BIND(IF(?p IN ({roles}), CONCAT(STR(?p), ">", IF(isIRI(?o), STR(?o), "_:")), "")'
+        " AS ?role) } GROUP BY ?e"
+    )
+    result = ask.store.query(text, default_graph=graph)
+    assert isinstance(result, ox.QuerySolutions)  # a SELECT: our own text
+    tsv = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+    out = []
+    props = list(_FIELD_VARIABLES)
+    for line in tsv.split("\n")[1:]:
+        if not line:
+            continue
+        cells = line.split("\t")
+        key = cells[0][1:-1]
+        counts = cells[3::2]
+        if any(n not in ("0", "1") for n in counts) or "_:" in cells[1]:
+            continue  # several values, or a role that is no IRI: read whole
+        values: dict[str, Any] = {}
+        types: list[str] = []
+        place = None
+        for prop, cell, n in zip(props, cells[2::2], counts, strict=True):
+            if n == "0":
+                continue
+            if prop == _TYPE:
+                types.append(cell[1:-1])
+            elif prop == _PLACE_FIELD:
+                if cell[0] != "<":
+                    break  # a literal where a place belongs: read whole
+                place = cell[1:-1]
+            else:
+                values[prop] = cell_value(cell)
+        else:
+            if coordinates({"lat": values.get(_LAT), "long": values.get(_LONG)}) is not None:
+                place = None  # its own coordinates place it (event_coordinates)
+            text_roles = unescape(cells[1][1:-1]) if "\\" in cells[1] else cells[1][1:-1]
+            pairs = [r.split(">", 1) for r in text_roles.split(" ") if r]
+            found = [(p, o) for p, o in pairs if o in actors]
+            out.append(EventRow(key, types, values, found, place))
+    return out
+
+
+def _paired_roles(row: EventRow) -> set[tuple[str, str, str]]:
+    """The role triples of an event that a pair of :data:`ACTOR_ROLES` may fold (whose
+    statements the folded tie lists)."""
+    out = set()
+    for role_a, actor_a in row.roles:
+        for role_b, actor_b in row.roles:
+            if actor_a != actor_b and (curie(role_a), curie(role_b)) in ACTOR_ROLES:
+                out.add((row.key, role_a, actor_a))
+                out.add((row.key, role_b, actor_b))
+    return out
+
+
+def cell_value(cell: str) -> Any:
+    """A literal of a SPARQL TSV result as the projection reads its value (TSV writes booleans
+    and numbers of the usual datatypes bare: ``true``, ``3``, ``1.5``, ``1.0E3``)."""
+    if cell[0] == '"':
+        return line_literal(cell + " .\n")[0]
+    if cell in ("true", "false"):
+        datatype = "boolean"
+    elif "e" in cell or "E" in cell:
+        datatype = "double"
+    elif "." in cell:
+        datatype = "decimal"
+    else:
+        datatype = "integer"
+    return typed_value(cell, XSD_NS + datatype)[0]
 
 
 def _candidate_events(ask: _Asker, actors: set[str]) -> set[str]:
@@ -169,11 +378,11 @@ class _Asker:
             if line
         ]
 
-    def with_values(self, text: str, keys: Iterable[str]) -> list[list[str]]:
+    def with_values(self, text: str, keys: Iterable[str], graph: Any = None) -> list[list[str]]:
         """A SELECT with ``%s`` replaced by the IRIs among ``keys`` (a VALUES clause cannot
         name a blank node: those are looked up by pattern)."""
         iris = " ".join(f"<{k}>" for k in keys if not k.startswith("_:"))
-        return self.rows(text % iris) if iris else []
+        return self.rows(text % iris, graph) if iris else []
 
     def lines(self, graph: Any, keys: list[str]) -> list[str]:
         """One graph's triples of these subjects as N-Triples lines, in the graph's index order."""
@@ -215,3 +424,85 @@ class _Asker:
 
 def _key(term: Any) -> str:
     return term.value if type(term) is ox.NamedNode else "_:" + term.value
+
+
+def add_events(G: nx.MultiDiGraph, onto: OntologyView, rows: list[EventRow]) -> None:
+    """Add events read as rows to the projection of the rest, as the projection would have
+    made them from their triples: a node with its types and the fields' values, an edge to each
+    actor it has a role for (with the statements about that role, which the projection left on
+    the event's node: no edge was there to take them), and an edge to its place."""
+    if not rows:
+        return
+    node_data, succ, pred = G._node, G._succ, G._pred
+    properties = G.graph.get("properties", {})
+    # Attribute names as the projection gives them: a property it read keeps its name; the
+    # others are named beside those.
+    literal = set(EVENT_FIELDS) - {_TYPE, _PLACE_FIELD}
+    read = {str(expand(c)) for c, e in properties.items() if "attribute" in e}
+    named = attribute_names(read | literal)
+    names = {
+        prop: properties.get(EVENT_FIELDS[prop], {}).get("attribute") or named[prop]
+        for prop in literal
+    }
+    labels: dict[str, tuple[str, str]] = {}
+
+    def edge_key(prop: str) -> tuple[str, str]:
+        found = labels.get(prop)
+        if found is None:
+            key = fast_curie(prop)
+            found = labels[prop] = (key, onto.label(key))
+        return found
+
+    for row in rows:
+        u = node_id(row.key)
+        data = node_data.get(u)
+        out: dict[str, dict[str, Any]]
+        if data is None:
+            data = node_data[u] = {"types": [], "aliases": []}
+            out = succ[u] = {}
+            pred[u] = {}
+        else:
+            out = succ[u]
+        on_node = data.pop("statements", [])
+        types = data["types"] = [fast_curie(t) for t in row.types]
+        most = onto.most_specific(types)
+        if most is not None:
+            data["type"] = most
+        for prop, value in row.values.items():
+            name = names[prop]
+            if name == "aliases":
+                data["aliases"].append(value)
+            else:
+                data[name] = value
+        by_role: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for record in on_node:
+            prop, obj = record.pop("property"), record.pop("object", None)
+            by_role.setdefault((prop, obj), []).append(record)
+        ends = list(row.roles)
+        if row.place is not None:
+            ends.append((_PLACE_FIELD, row.place))
+        for prop, end in ends:
+            v = node_id(end)
+            if v not in node_data:
+                continue
+            key, label = edge_key(prop)
+            edge: dict[str, Any] = {"label": label, "statements": [], "sources": []}
+            records = by_role.get((key, v))
+            if records:
+                edge["statements"] = records
+                if len(records) == 1:
+                    start, end_date = records[0].get("start"), records[0].get("end")
+                    source = records[0].get("source")
+                    if isinstance(start, str):
+                        edge["start"] = start
+                    if isinstance(end_date, str):
+                        edge["end"] = end_date
+                    if isinstance(source, str):
+                        edge["sources"] = [source]
+                else:
+                    records.sort(key=statement_id)
+                    edge_conveniences(edge)
+            keys: dict[str, Any] | None = out.get(v)
+            if keys is None:
+                keys = out[v] = pred[v][u] = {}
+            keys[key] = edge
