@@ -49,7 +49,6 @@ from actorgraph.network._reading import (
     ontology_view,
     quad_lines,
     requery_in,
-    unescape,
 )
 from actorgraph.network._statements import edge_conveniences, statement_id
 from actorgraph.network._values import attribute_names, fast_curie, node_id, typed_value
@@ -146,7 +145,7 @@ def read_actors_view(kg: Any) -> ActorsReading | None:
     # Events of an imported graph are read as rows (EventRow): the folding's fields, one row
     # each. An event is read whole instead when a row cannot stand for it: it is known to the
     # reading otherwise (an actor, a place, a tie's end), it has triples in another graph, a
-    # field holds several values, or a role's object is not an IRI.
+    # field holds several values, or an actor is a blank node (a VALUES clause cannot name it).
     rows: list[EventRow] = []
     used: set[tuple[str, str, str]] = set()  # the role triples a tie may fold
     if not any(a.startswith("_:") for a in actors):
@@ -245,16 +244,22 @@ def _event_rows(ask: _Asker, graph: Any, events: list[str], actors: set[str]) ->
     binds = " ".join(
         f"BIND(IF(?p = <{prop}>, ?o, ?none) AS ?{v})" for prop, v in _FIELD_VARIABLES.items()
     )
-    roles = ", ".join(f"<{r}>" for r in _ROLE_IRIS)
+    # Roles and actors as numbers (a join with a VALUES clause each): their IRIs need not be
+    # written out for every role of every event.
+    members = sorted(actors)
+    roles = " ".join(f"(<{r}> {i})" for i, r in enumerate(_ROLE_IRIS))
+    named = " ".join(f"(<{a}> {i})" for i, a in enumerate(members))
     text = (
         "SELECT ?e (GROUP_CONCAT(?role) AS ?roles) "
         + fields
         + " WHERE { VALUES ?e { "
         + " ".join(f"<{e}>" for e in iris)
         + " } ?e ?p ?o "
+        + f"OPTIONAL {{ VALUES (?p ?pi) {{ {roles} }} }} "
+        + f"OPTIONAL {{ VALUES (?o ?oi) {{ {named} }} }} "
         + binds
-        + f' BIND(IF(?p IN ({roles}), CONCAT(STR(?p), ">", IF(isIRI(?o), STR(?o), "_:")), "")'
-        " AS ?role) } GROUP BY ?e"
+        + ' BIND(IF(BOUND(?pi) && BOUND(?oi), CONCAT(STR(?pi), ".", STR(?oi)), "") AS ?role)'
+        " } GROUP BY ?e"
     )
     result = ask.store.query(text, default_graph=graph)
     assert isinstance(result, ox.QuerySolutions)  # a SELECT: our own text
@@ -267,8 +272,8 @@ def _event_rows(ask: _Asker, graph: Any, events: list[str], actors: set[str]) ->
         cells = line.split("\t")
         key = cells[0][1:-1]
         counts = cells[3::2]
-        if any(n not in ("0", "1") for n in counts) or "_:" in cells[1]:
-            continue  # several values, or a role that is no IRI: read whole
+        if any(n not in ("0", "1") for n in counts):
+            continue  # several values: read whole
         values: dict[str, Any] = {}
         types: list[str] = []
         place = None
@@ -286,9 +291,11 @@ def _event_rows(ask: _Asker, graph: Any, events: list[str], actors: set[str]) ->
         else:
             if coordinates({"lat": values.get(_LAT), "long": values.get(_LONG)}) is not None:
                 place = None  # its own coordinates place it (event_coordinates)
-            text_roles = unescape(cells[1][1:-1]) if "\\" in cells[1] else cells[1][1:-1]
-            pairs = [r.split(">", 1) for r in text_roles.split(" ") if r]
-            found = [(p, o) for p, o in pairs if o in actors]
+            found = []
+            for code in cells[1][1:-1].split(" "):
+                if code:
+                    role, actor = code.split(".")
+                    found.append((_ROLE_IRIS[int(role)], members[int(actor)]))
             out.append(EventRow(key, types, values, found, place))
     return out
 
