@@ -205,14 +205,49 @@ SELECT ?d ?authority ?authorityLabel ?date ?list ?source WHERE {
 }
 """
 
-# Each attack's first day and toll: the counts by year, and which attacks are the first and last.
-_ATTACK_TOLLS = """
-SELECT ?attack ?earliest ?killed WHERE {
+# The attacks by year, counted by Oxigraph: their number, the deaths where a toll is reported, the
+# attacks with one, and the first and last attacks by (first day, id), as one text per year that
+# sorts as that pair does (an IRI holds no space, and a space sorts before anything a date holds).
+# Each attack once with its first day and largest toll, as the former reading of each row in
+# Python kept them (one ag:earliestDate per attack: the shapes say so). Handing TTP's 37,000
+# attacks (80,000 rows, one per role) to Python on a 100,000-row GTD store took 3.5 s of CPU; the
+# counts take about 1 s. The actor's attacks are found first, each once (its roles in one group
+# of their own): joined with the types first, Oxigraph read every attack of the store.
+_ATTACKS_BY_YEAR = """
+SELECT ?year (COUNT(*) AS ?attacks) (SUM(COALESCE(?killed, 0)) AS ?deaths)
+       (COUNT(?killed) AS ?tolls) (MIN(?key) AS ?first) (MAX(?key) AS ?last)
+WHERE {
+  { SELECT ?attack (MIN(STR(?day)) AS ?earliest) (MAX(?toll) AS ?killed) WHERE {
+      { SELECT DISTINCT ?attack WHERE {
+          VALUES ?p { ag:claimedBy ag:attributedTo ag:participant }
+          ?attack ?p ?x } }
+      FACTS
+    } GROUP BY ?attack }
+  AS_OF
+  BIND(CONCAT(?earliest, " ", STR(?attack)) AS ?key)
+}
+GROUP BY (SUBSTR(?earliest, 1, 4) AS ?year)
+"""
+
+# An attack's type, first day and toll: looked up for each attack of an actor, or for an actor
+# with very many, each property read whole and joined by hash. On the 100,000-row GTD store (CPU):
+# TTP's 80,000 roles 1.2 s joined against 1.7 s looked up; BLA's 39,000 about 1 s either way; an
+# actor with 181 roles 0.01 s looked up, 0.4 s joined (reading every attack of the store).
+_FACTS_LOOKED_UP = """?attack a ?cls .
+      FILTER(?cls IN (ATTACK_CLASSES))
+      ?attack ag:earliestDate ?day .
+      OPTIONAL { ?attack ag:killed ?toll }"""
+_FACTS_JOINED = """{ SELECT DISTINCT ?attack WHERE { VALUES ?cls { ATTACK_CLASSES } ?attack a ?cls } }
+      { SELECT ?attack ?day WHERE { ?attack ag:earliestDate ?day } }
+      OPTIONAL { SELECT ?attack ?toll WHERE { ?attack ag:killed ?toll } }"""
+
+# The actor's roles in events above which its attacks' facts are read whole.
+_MANY_ROLES = 50_000
+
+_ROLES = """
+SELECT (COUNT(*) AS ?roles) WHERE {
   VALUES ?p { ag:claimedBy ag:attributedTo ag:participant }
-  ?attack ?p ?x ; ag:earliestDate ?earliest .
-  VALUES ?cls { ATTACK_CLASSES }
-  ?attack a ?cls .
-  OPTIONAL { ?attack ag:killed ?killed }
+  ?attack ?p ?x
 }
 """
 
@@ -365,39 +400,39 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
     if designations:
         sections["Designations"] = sorted(designations.values(), key=lambda ln: ln.date or "")
 
-    # Every attack's date and toll (for the counts by year), then what the first and last
-    # attacks' lines show: their labels, dates and sources.
+    # The attacks by year (counted by Oxigraph), then what the first and last attacks' lines
+    # show: their labels, dates and sources.
     classes = _attack_classes(kg)
-    attacks: dict[str, dict[str, Any]] = {}
-    for row in kg.query(_about(_ATTACK_TOLLS, iri).replace("ATTACK_CLASSES", classes)):
-        attack = attacks.setdefault(
-            str(row.attack), {"earliest": str(row.earliest), "killed": None}
-        )
-        if row.killed is not None:
-            attack["killed"] = max(int(row.killed), attack["killed"] or 0)
-    if day is not None:
-        attacks = {k: a for k, a in attacks.items() if str(a["earliest"]) <= day}
+    many = int(next(iter(kg.query(_about(_ROLES, iri)))).roles) > _MANY_ROLES
+    counts = (
+        _about(_ATTACKS_BY_YEAR, iri)
+        .replace("FACTS", _FACTS_JOINED if many else _FACTS_LOOKED_UP)
+        .replace("ATTACK_CLASSES", (" " if many else ", ").join(classes))
+        .replace("AS_OF", f'FILTER(?earliest <= "{day}")' if day is not None else "")
+    )
     by_year: dict[str, dict[str, int]] = {}
-    for attack in sorted(attacks.values(), key=lambda a: str(a["earliest"])):
-        year = str(attack["earliest"])[:4]
-        row_counts = by_year.setdefault(year, {"attacks": 0, "killed": 0, "no_toll": 0})
-        row_counts["attacks"] += 1
+    firsts, lasts = [], []
+    for row in kg.query(counts):
+        attacks, tolls = int(row.attacks), int(row.tolls)
         # An attack with no reported toll is counted apart, never as 0 dead.
-        if attack["killed"] is None:
-            row_counts["no_toll"] += 1
-        else:
-            row_counts["killed"] += attack["killed"]
-    if attacks:
+        by_year[str(row.year)] = {
+            "attacks": attacks,
+            "killed": int(row.deaths),
+            "no_toll": attacks - tolls,
+        }
+        firsts.append(str(row.first))
+        lasts.append(str(row.last))
+    if by_year:
         # The first and the last by day, and of the same day by id (the order rows come in
         # depends on the engine and its plan).
-        ordered = sorted(attacks.items(), key=lambda item: (str(item[1]["earliest"]), item[0]))
-        ends = {ordered[0][0], ordered[-1][0]}
+        first_id, last_id = (key.rsplit(" ", 1)[1] for key in (min(firsts), max(lasts)))
+        ends: dict[str, dict[str, Any]] = {first_id: {}, last_id: {}}
         for row in kg.query(
             _about(_ATTACKS, iri)
-            .replace("ATTACK_CLASSES", classes)
+            .replace("ATTACK_CLASSES", " ".join(classes))
             .replace("ATTACKS", " ".join(f"<{a}>" for a in sorted(ends)))
         ):
-            attack = attacks[str(row.attack)]
+            attack = ends[str(row.attack)]
             if "sources" not in attack:
                 # Shown at the source's precision ("2007", "2015-05"); the interval's first day
                 # only where the attack has no ag:date (a start date alone).
@@ -406,21 +441,24 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
                 attack["sources"] = set()
             if row.source is not None:
                 attack["sources"].add(curie(str(row.source)))
-        first, last = ordered[0], ordered[-1]
+        first, last = ends[first_id], ends[last_id]
         sections["Recorded attacks"] = [
             ProfileLine(
-                text=f"first recorded: {first[1]['label']}",
-                entity=curie(first[0]),
-                date=str(first[1]["date"]),
-                sources=sorted(first[1]["sources"]),
+                text=f"first recorded: {first['label']}",
+                entity=curie(first_id),
+                date=first["date"],
+                sources=sorted(first["sources"]),
             ),
             ProfileLine(
-                text=f"last recorded: {last[1]['label']}",
-                entity=curie(last[0]),
-                date=str(last[1]["date"]),
-                sources=sorted(last[1]["sources"]),
+                text=f"last recorded: {last['label']}",
+                entity=curie(last_id),
+                date=last["date"],
+                sources=sorted(last["sources"]),
             ),
-            ProfileLine(text=f"{len(attacks)} attacks recorded in the loaded data"),
+            ProfileLine(
+                text=f"{sum(row['attacks'] for row in by_year.values())} attacks recorded in "
+                "the loaded data"
+            ),
         ]
     return Profile(
         id=node,
@@ -433,13 +471,13 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
     )
 
 
-def _attack_classes(kg: KnowledgeGraph) -> str:
-    """``ag:Attack`` and its subclasses in the graph, as the terms of a VALUES clause (a class
-    that is a blank node cannot type an attack: none is written)."""
+def _attack_classes(kg: KnowledgeGraph) -> list[str]:
+    """``ag:Attack`` and its subclasses in the graph, as SPARQL terms (a class that is a blank
+    node cannot type an attack: none is written)."""
     rows = kg.query(
         "SELECT DISTINCT ?cls WHERE { ?cls rdfs:subClassOf* ag:Attack FILTER(isIRI(?cls)) }"
     )
-    return " ".join(f"<{row.cls}>" for row in rows)
+    return [f"<{row.cls}>" for row in rows]
 
 
 def _about(text: str, iri: str) -> str:
