@@ -71,6 +71,8 @@ VIRTUOSO_DIFFERS = {
         "query --endpoint warns"
     ),
 }
+#: The differences above that are Virtuoso's row cap alone (see _cases).
+CUT_AT_THE_ROW_CAP = {("entity-profile", False)}
 
 
 @pytest.fixture(scope="module")
@@ -305,7 +307,11 @@ def _cases() -> list[object]:
             marks = []
             reason = VIRTUOSO_DIFFERS.get((name, with_params))
             if reason is not None:
-                marks.append(pytest.mark.xfail(reason=reason, strict=True))
+                # A difference the row cap makes is not run: it cannot pass whatever the query
+                # does, comparing 70,000-row answers took 135 s (bundled) and 267 s (UCDP), and
+                # test_an_answer_cut_at_virtuosos_row_cap_is_reported checks the cap itself.
+                run = (name, with_params) not in CUT_AT_THE_ROW_CAP
+                marks.append(pytest.mark.xfail(reason=reason, strict=True, run=run))
             label = f"{name}-{'examples' if with_params else 'unbound'}"
             cases.append(pytest.param(name, with_params, marks=marks, id=label))
     return cases
