@@ -275,7 +275,7 @@ def test_a_profile_counts_the_attacks_up_to_a_day_as_the_former_counting_did(
     read whole and joined (here forced for every actor), the others looked up per attack: both
     give what reading every attack in Python gave, with and without ``as_of``."""
     if joined:
-        monkeypatch.setattr(_profile, "_MANY_ROLES", 0)
+        monkeypatch.setattr(_profile, "MANY_ROLES", 0)
     fresh, indexed = graphs
     iri = str(expand(indexed.names.resolve(name)))
     _assert_attacks_as_before(fresh.profile(name), indexed, iri, None)

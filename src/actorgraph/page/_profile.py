@@ -252,8 +252,9 @@ _FACTS_JOINED = """{ SELECT DISTINCT ?attack WHERE { VALUES ?cls { ATTACK_CLASSE
       { SELECT ?attack ?day WHERE { ?attack ag:earliestDate ?day } }
       OPTIONAL { SELECT ?attack ?toll WHERE { ?attack ag:killed ?toll } }"""
 
-# The actor's roles in events above which its attacks' facts are read whole.
-_MANY_ROLES = 50_000
+#: The actor's roles in events above which its attacks' facts are read whole and joined by hash
+#: (chosen from a 100,000-row store's measurements, BENCHMARKS.md); tests set it to 0 to try that form.
+MANY_ROLES = 50_000
 
 _ROLES = """
 SELECT (COUNT(*) AS ?roles) WHERE {
@@ -414,7 +415,7 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
     # The attacks by year (counted by Oxigraph), then what the first and last attacks' lines
     # show: their labels, dates and sources.
     classes = _attack_classes(kg)
-    many = int(next(iter(kg.query(_about(_ROLES, iri)))).roles) > _MANY_ROLES
+    many = int(next(iter(kg.query(_about(_ROLES, iri)))).roles) > MANY_ROLES
     counts = (
         _about(_ATTACKS_BY_YEAR, iri)
         .replace("FACTS", _FACTS_JOINED if many else _FACTS_LOOKED_UP)
