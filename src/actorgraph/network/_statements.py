@@ -35,8 +35,19 @@ def source_info(data: Mapping[str, Any], attr_names: Mapping[str, str]) -> dict[
 
 def edge_conveniences(data: dict[str, Any]) -> None:
     """An edge's start, end and sources, from its statements (the projection sets those of an
-    edge with one statement itself)."""
+    edge with one statement itself, as its statement arrives)."""
     statements = data["statements"]
+    if len(statements) == 1:  # the usual case: its own, no dates to compare
+        only = statements[0]
+        for key in ("start", "end"):
+            value = only.get(key)
+            if isinstance(value, str):
+                data[key] = value
+            else:
+                data.pop(key, None)
+        source = only.get("source")
+        data["sources"] = [source] if isinstance(source, str) else []
+        return
     data.pop("start", None)
     data.pop("end", None)
     starts = [st["start"] for st in statements if isinstance(st.get("start"), str)]

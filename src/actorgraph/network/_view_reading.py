@@ -535,18 +535,9 @@ def add_events(G: nx.MultiDiGraph, onto: OntologyView, rows: list[EventRow]) -> 
             records = by_role.get((key, v))
             if records:
                 edge["statements"] = records
-                if len(records) == 1:
-                    start, end_date = records[0].get("start"), records[0].get("end")
-                    source = records[0].get("source")
-                    if isinstance(start, str):
-                        edge["start"] = start
-                    if isinstance(end_date, str):
-                        edge["end"] = end_date
-                    if isinstance(source, str):
-                        edge["sources"] = [source]
-                else:
+                if len(records) > 1:
                     records.sort(key=statement_id)
-                    edge_conveniences(edge)
+                edge_conveniences(edge)
             keys: dict[str, Any] | None = out.get(v)
             if keys is None:
                 keys = out[v] = pred[v][u] = {}
