@@ -70,38 +70,52 @@ def compile_triples(data: CuratedData) -> list[Triple]:
     return out
 
 
+# The terms every statement uses, made once: an rdflib ``Namespace`` makes a new URIRef at each
+# attribute access, and equal URIRefs that are not the same object compare in Python in every
+# dictionary the triples go through (the SHACL index, the copy into Oxigraph).
+_TYPE, _STATEMENT = RDF.type, RDF.Statement
+_SUBJECT, _PREDICATE, _OBJECT = RDF.subject, RDF.predicate, RDF.object
+_DERIVED_FROM, _NOTE = PROV.wasDerivedFrom, SKOS.note
+_CLAIM_TEXT, _RANK, _SOURCE_FACT, _LOCATOR = AG.claimText, AG.rank, AG.sourceFact, AG.locator
+_CHAR_START, _CHAR_END, _SPAN_SHA256 = AG.charStart, AG.charEnd, AG.spanSha256
+_START, _END, _EARLIEST, _LATEST = AG.startDate, AG.endDate, AG.earliestDate, AG.latestDate
+_LOWER_BOUND, _UNCERTAIN, _DISOWNED = AG.lowerBound, AG.uncertain, AG.disownedDate
+_SINGLE_SOURCE = AG.singleSource
+_TRUE = Literal(True)
+_SOURCE_PREFIX = len(str(AGS))
+
+
 def _statement_triples(claim: Claim) -> Iterator[Triple]:
     st = claim.statement
-    yield st, RDF.type, RDF.Statement
-    yield st, RDF.subject, claim.subject
-    yield st, RDF.predicate, claim.predicate
-    yield st, RDF.object, claim.object
-    yield st, PROV.wasDerivedFrom, claim.source
-    yield st, AG.claimText, Literal(claim.claim, lang="en")
-    yield st, AG.rank, claim.rank
+    yield st, _TYPE, _STATEMENT
+    yield st, _SUBJECT, claim.subject
+    yield st, _PREDICATE, claim.predicate
+    yield st, _OBJECT, claim.object
+    yield st, _DERIVED_FROM, claim.source
+    yield st, _CLAIM_TEXT, Literal(claim.claim, lang="en")
+    yield st, _RANK, claim.rank
     if claim.char_start is not None and claim.char_end is not None:
-        yield st, AG.charStart, Literal(claim.char_start, datatype=XSD.integer)
-        yield st, AG.charEnd, Literal(claim.char_end, datatype=XSD.integer)
-        yield st, AG.spanSha256, Literal(str(claim.span_sha256))
+        yield st, _CHAR_START, Literal(claim.char_start, datatype=XSD.integer)
+        yield st, _CHAR_END, Literal(claim.char_end, datatype=XSD.integer)
+        yield st, _SPAN_SHA256, Literal(str(claim.span_sha256))
     if claim.fact is not None:
-        slug = str(claim.source)[len(str(AGS)) :]
-        yield st, AG.sourceFact, Literal(f"{slug}#{claim.fact}")
+        yield st, _SOURCE_FACT, Literal(f"{str(claim.source)[_SOURCE_PREFIX:]}#{claim.fact}")
     if claim.locator is not None:
-        yield st, AG.locator, Literal(claim.locator)
+        yield st, _LOCATOR, Literal(claim.locator)
     if claim.start is not None:
-        yield st, AG.startDate, claim.start.literal()
-        yield st, AG.earliestDate, Literal(claim.start.earliest.isoformat(), datatype=XSD.date)
+        yield st, _START, claim.start.literal()
+        yield st, _EARLIEST, Literal(claim.start.earliest.isoformat(), datatype=XSD.date)
     if claim.end is not None:
-        yield st, AG.endDate, claim.end.literal()
-        yield st, AG.latestDate, Literal(claim.end.latest.isoformat(), datatype=XSD.date)
+        yield st, _END, claim.end.literal()
+        yield st, _LATEST, Literal(claim.end.latest.isoformat(), datatype=XSD.date)
     if claim.note is not None:
-        yield st, SKOS.note, Literal(claim.note, lang="en")
+        yield st, _NOTE, Literal(claim.note, lang="en")
     if claim.lower_bound:
-        yield st, AG.lowerBound, Literal(True)
+        yield st, _LOWER_BOUND, _TRUE
     if claim.uncertain:
-        yield st, AG.uncertain, Literal(True)
+        yield st, _UNCERTAIN, _TRUE
     if claim.disowned_date is not None:
-        yield st, AG.disownedDate, claim.disowned_date.literal()
+        yield st, _DISOWNED, claim.disowned_date.literal()
 
 
 def _single_source_marks(claims: list[Claim]) -> Iterator[Triple]:
@@ -125,7 +139,7 @@ def _single_source_marks(claims: list[Claim]) -> Iterator[Triple]:
                 or (span is not None and _within(spans[other.object], span))
             }
             if len(supporters) == 1:
-                yield claim.statement, AG.singleSource, Literal(True)
+                yield claim.statement, _SINGLE_SOURCE, _TRUE
 
 
 def _date_span(value: URIRef | Literal) -> tuple[str, str] | None:

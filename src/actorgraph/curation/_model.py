@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -111,9 +112,13 @@ class Claim:
     path: str = ""
     line: int = 0
 
-    @property
+    @functools.cached_property
     def statement(self) -> URIRef:
-        """The statement's content-derived IRI."""
+        """The statement's content-derived IRI.
+
+        Computed once: the reader, the compiler and validation each ask for it, and the four
+        terms it hashes are not changed once a claim is read.
+        """
         return statement_id(self.subject, self.predicate, self.object, self.source)
 
 

@@ -143,7 +143,7 @@ def read_curated(
         claim = _read_claim(record, check, onto, all_sources, all_entities)
         if claim is None:
             continue
-        statement = claim.statement  # a SHA-256 of the claim's terms: computed once here
+        statement = claim.statement  # a SHA-256 of the claim's terms, kept on the claim
         previous = seen.get(statement)
         if previous is not None:
             check.error(
@@ -275,20 +275,27 @@ def _read_claim(
     required = ("subject", "property", "object", "source", "claim")
     if not check.keys(record, CLAIM_KEYS, required, "claim"):
         return None
+    # Each IRI is taken from its declaration (the entity, the source, the ontology's property):
+    # one object per IRI, which the compiled triples' dictionaries find by identity.
     subject = check.iri(record, "subject")
-    if subject is not None and subject not in entities:
-        check.error(
-            record, "subject", f"{compact_iri(subject)} is not declared in any 'entities' list"
-        )
-        subject = None
+    if subject is not None:
+        declared = entities.get(subject)
+        if declared is None:
+            check.error(
+                record, "subject", f"{compact_iri(subject)} is not declared in any 'entities' list"
+            )
+        subject = None if declared is None else declared.iri
     source = check.iri(record, "source", "ags")
-    if source is not None and source not in sources:
+    claim_source = sources.get(source) if source is not None else None
+    if source is not None and claim_source is None:
         check.error(
             record, "source", f"{compact_iri(source)} is not declared in any 'sources' list"
         )
-        source = None
+    source = None if claim_source is None else claim_source.iri
     predicate = check.iri(record, "property")
     info = onto.properties.get(predicate) if predicate is not None else None
+    if info is not None:
+        predicate = info.iri
     if predicate is not None and info is None:
         check.error(
             record, "property", f"{compact_iri(predicate)} is not a property of the ontology"
@@ -306,7 +313,6 @@ def _read_claim(
         check.error(
             record, "rank", f"{rank_name!r} is not a rank; expected preferred, normal or deprecated"
         )
-    claim_source = sources.get(source) if source is not None else None
     pinpoint = _read_pinpoint(record, check, claim_source)
     fact = record.get("fact")
     if fact is not None and (not isinstance(fact, int) or isinstance(fact, bool) or fact < 1):
@@ -361,7 +367,10 @@ def _read_object(
         iri = check.iri(record, "object")
         if iri is None:
             return None
-        if iri not in entities and info.iri not in EXTERNAL_OBJECTS:
+        declared = entities.get(iri)
+        if declared is not None:
+            return declared.iri
+        if info.iri not in EXTERNAL_OBJECTS:
             check.error(
                 record, "object", f"{compact_iri(iri)} is not declared in any 'entities' list"
             )

@@ -271,7 +271,7 @@ def _node_kind(shapes: Graph, rule: Node) -> Check:
 
 
 def _in(shapes: Graph, rule: Node) -> Check:
-    allowed = list(shapes.items(rule))
+    allowed = frozenset(shapes.items(rule))  # a set, as pyshacl's InConstraintComponent holds it
     return _per_value(lambda data, focus, v: v in allowed)
 
 
