@@ -405,3 +405,17 @@ def test_a_file_nested_deeper_than_any_record_is_read_as_before(tmp_path: Path) 
     path.write_text("entities: " + "[" * 200 + "]" * 200 + "\n", encoding="utf-8")
     with pytest.raises(actorgraph.DataError):
         read_curated([path])
+
+
+def test_an_alias_to_a_text_value_is_refused_where_it_stands(tmp_path: Path) -> None:
+    """Plain text is read by a shorter path than other values; an alias to it is still noticed."""
+    path = _write(
+        tmp_path,
+        "  - subject: agd:test-attack\n    property: ag:date\n    object: &when 2023-07\n"
+        "    source: ags:test-b\n    claim: Source B dates the test attack to July 2023.\n"
+        "    start: *when\n",
+    )
+    line = path.read_text(encoding="utf-8").splitlines().index("    start: *when") + 1
+    with pytest.raises(actorgraph.DataError, match=r"the alias \*when is not allowed") as info:
+        read_curated([path])
+    assert (info.value.line, info.value.column) == (line, 12)
