@@ -1,11 +1,11 @@
-"""What pausing the cyclic garbage collector buys ``to_networkx`` and ``render_html``.
+"""What pausing the cyclic garbage collector buys ``to_networkx``, ``render_html`` and ``validate``.
 
-Both calls pause the collector while they build millions of new objects that hold no cycles, and
+The calls pause the collector while they build millions of new objects that hold no cycles, and
 restore the program's setting when they return (``try``/``finally``); the pause ends by moving
 what the call made to the oldest generation (after a young collection at its start, so that the
 program's own objects are not moved). This benchmark runs each call in fresh processes as shipped
 (``pause``), with the pause but without that move (``pause-only``) and without either
-(``no-pause``): ``actorgraph._gc``'s ``gc``, the one place both calls pause it, is replaced by one
+(``no-pause``): ``actorgraph._gc``'s ``gc``, the one place the calls pause it, is replaced by one
 whose ``collect``, ``freeze`` and ``unfreeze`` (and for ``no-pause`` ``disable``) do nothing. The
 variants alternate; it prints the median CPU time (all threads of the process; wall-clock time on
 a shared machine says little) of each:
@@ -14,10 +14,13 @@ a shared machine says little) of each:
   program does next -- 300,000 small containers kept -- since the collections the pause saves
   during the call are partly paid after it, when the young generation holds the new graph;
 - ``page``: ``render_html`` of ``page_bench.synthetic_graph(10_000, 20_000)``, the best of 3
-  calls per process (the first call, which imports pyvis and igraph, is not timed).
+  calls per process (the first call, which imports pyvis and igraph, is not timed);
+- ``validate``: ``actorgraph validate``'s call on the bundled data, the first of the process (as
+  the command makes it: the ontology and the shapes are read in it too).
 
     python benchmarks/gc_pause_bench.py projection --triples 1000000 --runs 3
     python benchmarks/gc_pause_bench.py page --runs 3
+    python benchmarks/gc_pause_bench.py validate --runs 3
 
 Results: ``BENCHMARKS.md``, "What the library does to its host".
 """
@@ -81,6 +84,14 @@ def _child(what: str, variant: str, data: str | None) -> dict[str, Any]:
             "total": after - start,
             "nodes": graph.number_of_nodes(),
         }
+    if what == "validate":
+        from actorgraph.curation._validate import validate
+
+        gc.collect()
+        start = time.process_time()
+        errors = validate()
+        took = time.process_time() - start
+        return {"call": took, "after": 0.0, "total": took, "errors": len(errors)}
     from page_bench import synthetic_graph
 
     from actorgraph.page import _render
@@ -98,7 +109,7 @@ def _child(what: str, variant: str, data: str | None) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["projection", "page"])
+    parser.add_argument("what", choices=["projection", "page", "validate"])
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per variant")
     parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)

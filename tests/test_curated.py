@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import actorgraph
 from actorgraph.curation._compile import compile_triples
 from actorgraph.curation._model import CuratedData, statement_id
 from actorgraph.curation._reader import read_curated
+from actorgraph.curation._validate import validate
 from actorgraph.sparql._saved import read_saved_query
 from actorgraph.vocab._namespaces import AG, AGD, AGS, PROV
 
@@ -419,3 +421,18 @@ def test_an_alias_to_a_text_value_is_refused_where_it_stands(tmp_path: Path) -> 
     with pytest.raises(actorgraph.DataError, match=r"the alias \*when is not allowed") as info:
         read_curated([path])
     assert (info.value.line, info.value.column) == (line, 12)
+
+
+@pytest.mark.slow
+def test_validate_leaves_the_collector_as_the_program_set_it() -> None:
+    # Validation pauses the cyclic collector while it reads and compiles (it would only rescan the
+    # new records): the program finds it enabled, or disabled, as it left it.
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert validate() == []
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        assert validate() == []
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from actorgraph._errors import DataError, DataErrors
+from actorgraph._gc import collector_paused
 from actorgraph.curation._compile import compile_triples
 from actorgraph.curation._model import CuratedData, bundled_files
 from actorgraph.curation._reader import read_curated
@@ -66,6 +67,19 @@ def validate(
     >>> validate()
     []
     """
+    # Reading, compiling and indexing make hundreds of thousands of objects that hold no cycles; with the
+    # cyclic collector on, its full collections rescanned them, a fifth of the CPU time on the
+    # bundled data (BENCHMARKS.md, "`actorgraph validate` on the bundled data").
+    with collector_paused():
+        return _validate(paths, seeds_dir, shacl, engine)
+
+
+def _validate(
+    paths: Iterable[str | Path] | None,
+    seeds_dir: str | Path | None,
+    shacl: bool,
+    engine: Literal["actorgraph", "pyshacl"],
+) -> list[DataError]:
     context = None
     files: list[Path] | None = None
     if paths is not None:
