@@ -1,0 +1,149 @@
+"""Events on the page: those the actors view folds into ties (with names to find them by, their
+period and their place), and the dated events the timeline strip counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from actorgraph.network._folding import coordinates, event_coordinates
+from actorgraph.page._periods import month_bounds, span
+from actorgraph.page._values import as_list, as_text, slug
+from actorgraph.vocab import _names
+from actorgraph.vocab._ontology import subclasses_of
+
+__all__ = ["RESPONSIBILITY", "folded_events", "timeline"]
+
+# Relations that say who did an event: listed before the others in the side panel.
+RESPONSIBILITY = ("ag:claimedBy", "ag:attributedTo", "ag:disownedBy")
+# Kinds of dated event in the timeline strip, in its stacking order.
+_EVENT_KINDS = ("claimed or attributed", "imported", "other")
+
+
+def folded_events(
+    folded: Mapping[str, list[int]],
+    known: Any,
+    index: Mapping[Any, int],
+    details: list[dict[str, Any]],
+    graph: nx.Graph | None = None,
+) -> list[dict[str, Any]]:
+    """The events that folded edges stand for, with names to find them by.
+
+    Names come from the event's node when the graph has it, else from ``G.graph["events"]``
+    (CURIE -> ``label``, ``aliases``, ``type``, ``date``, ``lat``, ``long``), else from the
+    CURIE's slug. An event with coordinates carries them as ``where`` (lat, long).
+    """
+    out = []
+    for curie in sorted(folded):
+        info: Mapping[str, Any] = {}
+        if curie in index:
+            info = details[index[curie]]
+        elif isinstance(known, Mapping) and isinstance(known.get(curie), Mapping):
+            info = known[curie]
+        label = as_text(info.get("label")) or slug(curie).replace("-", " ")
+        aliases = [as_text(a) for a in as_list(info.get("aliases")) if as_text(a)]
+        keys: set[str] = {_names.normalize_name(slug(curie))}
+        for name in [label, *aliases]:
+            keys |= _names.name_keys(name)
+        event: dict[str, Any] = {
+            "id": curie,
+            "label": label,
+            "edges": folded[curie],
+            "search": sorted(k for k in keys if k),
+        }
+        if aliases:
+            event["aliases"] = aliases
+        for key in ("type", "date"):
+            if info.get(key):
+                event[key] = as_text(info[key])
+        # The period filter's interval for the event itself (its ties span all their events).
+        time = span(
+            info.get("earliest") or info.get("date"), info.get("latest") or info.get("date")
+        )
+        if time is not None:
+            event["time"] = time
+        where = (
+            event_coordinates(graph, curie)
+            if graph is not None and curie in index
+            else coordinates(info)
+        )
+        if where is not None:
+            event["where"] = where
+        out.append(event)
+    return out
+
+
+def timeline(
+    graph: nx.Graph,
+    ids: list[Any],
+    folded: Mapping[str, list[int]],
+    edge_rel: list[int],
+    rel_names: list[str],
+) -> dict[str, Any]:
+    """The dated events the timeline strip counts: each once, in the month it began.
+
+    An event is an ``ag:Event`` node, or an event folded into ties (the actors view) that is not a
+    node of the graph. Its kind: ``imported`` when it is a dataset's row (``sourceRecord``),
+    else ``claimed or attributed`` when a tie says who claimed it or is held responsible, else
+    ``other``. Events dated to the year only are listed apart (``yearOnly``: their years): the strip
+    has no month to put them in.
+    """
+    event_classes = subclasses_of("ag:Event")
+    responsible = frozenset(RESPONSIBILITY[:2])  # claimed by, attributed to
+    months: list[int] = []
+    kinds: list[int] = []
+    year_only: list[int] = []
+
+    def add(when: Any, kind: int) -> None:
+        bounds = month_bounds(when)
+        if bounds is None:
+            return
+        if bounds[0] != bounds[1]:
+            year_only.append(bounds[0] // 12)
+            return
+        months.append(bounds[0])
+        kinds.append(kind)
+
+    for node in ids:
+        attrs = graph.nodes[node]
+        types = {as_text(attrs.get("type")), *(as_text(t) for t in as_list(attrs.get("types")))}
+        if not event_classes.intersection(types):
+            continue
+        if attrs.get("sourceRecord") is not None:
+            kind = 1
+        elif graph.is_directed() and any(as_text(k) in responsible for k in _out_keys(graph, node)):
+            kind = 0
+        else:
+            kind = 2
+        # The date at its own precision ("2014"), else the first day it may have been.
+        add(attrs.get("date") or attrs.get("earliest") or attrs.get("latest"), kind)
+    known = graph.graph.get("events")
+    for curie, carriers in sorted(folded.items()):
+        if curie in graph:
+            continue  # counted as a node
+        info = known.get(curie) if isinstance(known, Mapping) else None
+        if not isinstance(info, Mapping):
+            continue
+        if info.get("sourceRecord") is not None:
+            kind = 1
+        elif any(
+            rel_names[edge_rel[e]].split("/", 1)[0].lstrip("^") in responsible for e in carriers
+        ):
+            kind = 0
+        else:
+            kind = 2
+        add(info.get("date"), kind)
+    return {
+        "months": months,
+        "kinds": kinds,
+        "kindNames": list(_EVENT_KINDS),
+        "yearOnly": year_only,
+    }
+
+
+def _out_keys(graph: nx.Graph, node: Any) -> Iterable[Any]:
+    if graph.is_multigraph():
+        return (k for _u, _v, k in graph.out_edges(node, keys=True))
+    return (d.get("key", d.get("label")) for _u, _v, d in graph.out_edges(node, data=True))
