@@ -31,6 +31,7 @@ from typing import Any
 import networkx as nx
 
 from actorgraph._errors import UsageError
+from actorgraph._gc import collector_paused
 from actorgraph.network._families import count_members, derive_families
 from actorgraph.network._filters import filter_graph, focus_nodes
 from actorgraph.network._folding import fold_actors
@@ -101,21 +102,26 @@ def to_networkx(
         raise UsageError(f"unknown view {view!r}: use 'full' or 'actors'")
     if hops < 0:
         raise UsageError("hops must be 0 or more")
-    # The actors view reads only what it needs: the actors, the events between two of them,
-    # their statements, the sources, and the places and ends a family rule reads (the whole
-    # graph when kg is an endpoint).
-    reading = read_actors_view(kg) if view == "actors" else None
-    return build_view(
-        kg,
-        view,
-        reading,
-        as_of=as_of,
-        between=between,
-        types=types,
-        relations=relations,
-        focus=focus,
-        hops=hops,
-    )
+    # Hundreds of thousands of small objects and no cycles: the collector is paused for the call,
+    # not only for the projection (actorgraph._gc). The actors view makes most of its objects
+    # outside the projection (its events' rows and nodes, the folding), where the collector's
+    # 916 passes over the growing graph took 0.6 of 3.4 s of CPU on a 100,000-row import.
+    with collector_paused():
+        # The actors view reads only what it needs: the actors, the events between two of
+        # them, their statements, the sources, and the places and ends a family rule reads (the
+        # whole graph when kg is an endpoint).
+        reading = read_actors_view(kg) if view == "actors" else None
+        return build_view(
+            kg,
+            view,
+            reading,
+            as_of=as_of,
+            between=between,
+            types=types,
+            relations=relations,
+            focus=focus,
+            hops=hops,
+        )
 
 
 def build_view(

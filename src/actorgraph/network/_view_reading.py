@@ -61,7 +61,7 @@ from actorgraph.network._vocabulary import (
     XSD_NS,
     OntologyView,
 )
-from actorgraph.vocab._namespaces import AGG, curie, expand
+from actorgraph.vocab._namespaces import AGG, expand
 
 _ACTOR = "ag:Actor"
 _SOURCE = str(expand("ag:Source"))
@@ -206,10 +206,15 @@ def _statements_about(ask: _Asker, about: set[str], used: set[tuple[str, str, st
     statements about them: the statements of each property are read, or, when few events have
     that role in a tie, those of these events."""
     typed = f"?st a <{RDF_STATEMENT}>"
+    # The lookup by subject in a subquery: joined with the type directly, Oxigraph started from
+    # every typed statement and checked each against the VALUES list (0.7 s of CPU against
+    # 0.05 s for 4,514 of 27,275 statements on a 100,000-row import).
     found = {
         st
         for (st,) in ask.with_values(
-            f"SELECT ?st WHERE {{ VALUES ?s {{ %s }} ?st <{RDF_SUBJECT}> ?s . {typed} }}", about
+            f"SELECT ?st WHERE {{ {{ SELECT ?st WHERE {{ VALUES ?s {{ %s }} "
+            f"?st <{RDF_SUBJECT}> ?s }} }} {typed} }}",
+            about,
         )
     }
     by_role: dict[str, set[str]] = {}
@@ -261,6 +266,7 @@ def _subjects_elsewhere(
 
 _FIELD_VARIABLES = {prop: f"f{i}" for i, prop in enumerate(EVENT_FIELDS)}
 _ROLE_IRIS = sorted({str(expand(r)) for pair in ACTOR_ROLES for r in pair})
+_ROLE_PAIRS = {(str(expand(a)), str(expand(b))) for a, b in ACTOR_ROLES}
 _TYPE = str(expand("rdf:type"))
 _ALIASES = str(expand("skos:altLabel"))
 _PLACE_FIELD = str(expand("ag:place"))
@@ -344,7 +350,7 @@ def _paired_roles(row: EventRow) -> set[tuple[str, str, str]]:
     out = set()
     for role_a, actor_a in row.roles:
         for role_b, actor_b in row.roles:
-            if actor_a != actor_b and (curie(role_a), curie(role_b)) in ACTOR_ROLES:
+            if actor_a != actor_b and (role_a, role_b) in _ROLE_PAIRS:
                 out.add((row.key, role_a, actor_a))
                 out.add((row.key, role_b, actor_b))
     return out
@@ -381,11 +387,14 @@ def _candidate_events(ask: _Asker, actors: set[str]) -> set[str]:
     def iris(names: list[str]) -> str:
         return " ".join(f"<{expand(n)}>" for n in names)
 
+    # COUNT, not COUNT(DISTINCT): a triple held by two graphs may count twice, which only makes
+    # a candidate the folding drops; the sets of DISTINCT took 0.06 s of CPU and 14 MB more
+    # (100,000 events).
     found = {
         e
         for (e,) in ask.rows(
             f"SELECT ?e WHERE {{ VALUES ?r {{ {iris(twice)} }} ?e ?r ?x }} "
-            "GROUP BY ?e ?r HAVING (COUNT(DISTINCT ?x) > 1)"
+            "GROUP BY ?e ?r HAVING (COUNT(?x) > 1)"
         )
     }
     found |= {
