@@ -13,6 +13,7 @@ import pytest
 
 import actorgraph
 from actorgraph.importers import import_file
+from actorgraph.network import _view_reading
 from actorgraph.network._to_networkx import build_view, to_networkx
 from actorgraph.network._view_reading import read_actors_view
 
@@ -218,6 +219,19 @@ def test_imported_events_read_as_rows_give_the_folded_projection(filters: dict[s
         assert events["agd:row-g"]["aliases"] == ["G"]
         tie = new.edges["agd:group-8", "agd:ttp", "^ag:participant/ag:participant"]
         assert "agst:row-a-1" in {st["id"] for st in tie["statements"]}
+
+
+def test_events_read_a_few_per_query_give_the_same_rows_and_graph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = _store_with_rows()
+    whole = read_actors_view(store)
+    monkeypatch.setattr(_view_reading, "EVENTS_PER_QUERY", 2)
+    parted = read_actors_view(store)
+    assert whole is not None and parted is not None
+    assert len(whole.events) > 2  # more than one query
+    assert sorted(parted.events) == sorted(whole.events)
+    assert_same_graph(_old_actors_view(store), to_networkx(store, view="actors"))
 
 
 @pytest.mark.slow

@@ -293,21 +293,34 @@ def _event_rows(ask: _Asker, graph: Any, events: list[str], actors: set[str]) ->
     members = sorted(actors)
     roles = " ".join(f"(<{r}> {i})" for i, r in enumerate(_ROLE_IRIS))
     named = " ".join(f"(<{a}> {i})" for i, a in enumerate(members))
-    text = (
-        "SELECT ?e (GROUP_CONCAT(?role) AS ?roles) "
-        + fields
-        + " WHERE { VALUES ?e { "
-        + " ".join(f"<{e}>" for e in iris)
-        + " } ?e ?p ?o "
+    head = "SELECT ?e (GROUP_CONCAT(?role) AS ?roles) " + fields + " WHERE { VALUES ?e { "
+    tail = (
+        " } ?e ?p ?o "
         + f"OPTIONAL {{ VALUES (?p ?pi) {{ {roles} }} }} "
         + f"OPTIONAL {{ VALUES (?o ?oi) {{ {named} }} }} "
         + binds
         + ' BIND(IF(BOUND(?pi) && BOUND(?oi), CONCAT(STR(?pi), ".", STR(?oi)), "") AS ?role)'
         " } GROUP BY ?e"
     )
-    result = ask.store.query(text, default_graph=graph)
-    assert isinstance(result, ox.QuerySolutions)  # a SELECT: our own text
-    tsv = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+    out: list[EventRow] = []
+    # EVENTS_PER_QUERY events a query: Oxigraph's groups and the answer's text for all of them
+    # at once (16,538 events) took 55 MB more at the peak than queries of 1,000, for the same
+    # CPU within 4%.
+    for start in range(0, len(iris), EVENTS_PER_QUERY):
+        chunk = " ".join(f"<{e}>" for e in iris[start : start + EVENTS_PER_QUERY])
+        result = ask.store.query(head + chunk + tail, default_graph=graph)
+        assert isinstance(result, ox.QuerySolutions)  # a SELECT: our own text
+        tsv = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+        out += _rows_of(tsv, members)
+    return out
+
+
+#: How many events one query of :func:`_event_rows` reads (a setting: the rows are the same).
+EVENTS_PER_QUERY = 1000
+
+
+def _rows_of(tsv: str, members: list[str]) -> list[EventRow]:
+    """The rows of :func:`_event_rows`' answer (TSV) that stand for their events."""
     out = []
     props = list(_FIELD_VARIABLES)
     for line in tsv.split("\n")[1:]:
