@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -208,6 +209,35 @@ def test_read_only_refuses_a_store_written_by_another_version(bundled_store: Pat
         assert kg.resolve("TTP") == "agd:ttp"
     with actorgraph.load(store=bundled_store, read_only=True) as kg:
         assert kg.resolve("TTP") == "agd:ttp"
+
+
+def _size_on_disk(path: Path) -> int:
+    """The bytes of RocksDB's tables and write-ahead logs under ``path``."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.suffix in (".sst", ".log"))
+
+
+def test_a_store_brought_up_to_date_does_not_keep_what_it_replaced(
+    bundled_store: Path, tmp_path: Path
+) -> None:
+    # Twice a store written by another version of the data is opened for writing, which replaces
+    # its ontology and curated graphs.
+    for _ in range(2):
+        with actorgraph.load(store=bundled_store) as kg:
+            kg.store.update(
+                f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{DATA_VERSION}> ?p ?o }} }} ;"
+                f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{DATA_VERSION}> <{EX}v> "old" }} }}'
+            )
+        actorgraph.load(store=bundled_store).close()
+    # RocksDB deletes a write-ahead log it no longer needs when the store is next opened.
+    actorgraph.load(store=bundled_store).close()
+    # The floor: a copy of the same store, compacted by Oxigraph itself.
+    floor = tmp_path / "floor"
+    shutil.copytree(bundled_store, floor)
+    compacted = ox.Store(str(floor / "oxigraph"))
+    compacted.optimize()
+    compacted.flush()
+    del compacted
+    assert _size_on_disk(bundled_store) < 1.1 * _size_on_disk(floor)
 
 
 def test_close_twice_is_harmless(bundled_store: Path) -> None:

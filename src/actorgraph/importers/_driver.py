@@ -38,7 +38,7 @@ from actorgraph.importers._swap import (
     replace_graph,
 )
 from actorgraph.importers._writer import Dyads, Matcher, Writer
-from actorgraph.store._replace import LoadingInPlace
+from actorgraph.store._replace import LoadingInPlace, compact
 
 #: A record id kept as an integer: ASCII digits, no leading zero, at most 18 of them (so that the
 #: integer gives back exactly this text and fits 64 bits).
@@ -304,18 +304,6 @@ def _in_memory(target: HasStore | ox.Store) -> bool:
     """Whether the import goes into an in-memory store: a KnowledgeGraph says so (its path is
     None); a bare pyoxigraph.Store is taken to be on disk."""
     return not isinstance(target, ox.Store) and getattr(target, "path", 0) is None
-
-
-def compact(store: ox.Store) -> None:
-    """Compact an on-disk store after an import (Oxigraph's ``optimize``).
-
-    The bulk loader adds each chunk's sorted files beside the others: a 100,000-row GTD import
-    leaves 86 files, and a query reads each pattern in every one of them. Compacted (23 files),
-    the same store answered the commands of an analyst's journey in a quarter to a half of the
-    CPU time (``benchmarks/store_bench.py``; BENCHMARKS.md), for a compaction costing about a
-    seventh of the import's CPU time.
-    """
-    store.optimize()
 
 
 def preview(record: EventRecord, resolver: Resolver) -> tuple[frozenset[str], set[str]]:
