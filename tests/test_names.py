@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import actorgraph
 from actorgraph.vocab._name_index import NameIndex
-from actorgraph.vocab._names import name_keys, normalize_name
+from actorgraph.vocab._names import key_pattern, name_keys, normalize_name
 
 # Letters, digits and spaces only (the names name_keys takes its quick path for), with the words
 # it folds among them so that folding is exercised.
@@ -25,6 +27,40 @@ def test_plain_names_get_the_key_normalize_name_gives(name: str, padding: str) -
     text = padding + name.replace(" ", " " + padding) + padding
     expected = {normalize_name(text)} - {""}
     assert name_keys(text) == expected
+
+
+# Labels: words, the spellings that fold, separators (dashes of any kind), parenthesised parts,
+# a mark and apostrophes, glued in any order.
+_PIECES = st.sampled_from(
+    ["Tehreek", "tahrik", "e", "I", "Taliban", "TTP", "TTP-SM", "313", "khurasan", "x",
+     " ", "  ", "-", "\u2013", "\u2212", "_", "/", ".", ",", "(", ")", "(TTP)", "(Pakistan)",
+     "(TTP-SM)", " (JuA)", "\u00e9", "'", "\u2019"]
+)  # fmt: skip
+_LABELS = st.lists(_PIECES, max_size=9).map("".join)
+
+
+@given(_LABELS, st.data())
+def test_a_label_that_shares_a_key_with_a_name_matches_its_key_pattern(
+    label: str, data: st.DataObject
+) -> None:
+    keys = name_keys(label)
+    assume(keys)
+    key = data.draw(st.sampled_from(sorted(keys)))
+    # The name as a user may type the key: other case, other separators, a folded spelling.
+    name = data.draw(
+        st.sampled_from([key, key.upper(), key.replace(" ", "-"), key.replace("i", "e"), label])
+    )
+    assume(name_keys(name) & keys)
+    pattern = key_pattern(name)
+    assert pattern is not None
+    assert re.search(pattern, label, re.IGNORECASE), (name, label)
+
+
+@given(_LABELS, _LABELS)
+def test_a_label_matching_no_key_pattern_shares_no_key(label: str, name: str) -> None:
+    pattern = key_pattern(name)
+    if pattern is None or not re.search(pattern, label, re.IGNORECASE):
+        assert not name_keys(name) & name_keys(label), (name, label)
 
 
 def test_folded_words_in_a_plain_name() -> None:

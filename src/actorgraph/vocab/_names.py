@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["name_keys", "normalize_name", "spellings_needed"]
+__all__ = ["key_pattern", "name_keys", "normalize_name"]
 
 # Every dash and hyphen a source may use, folded to a space.
 _DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
@@ -96,24 +96,43 @@ def _is_acronym(text: str) -> bool:
     return 0 < len(word) <= 10 and " " not in word and sum(ch.isupper() for ch in word) >= 2
 
 
-def spellings_needed(name: str) -> list[set[str]]:
-    """What a name needs to find in a label or alias to share one of its keys (a cheap test
-    before :func:`name_keys`, which a store can run on every label without reading them).
+# Between two words of a label: a character that is no ASCII letter or digit (a dash of any
+# kind among them), or a parenthesised part (which one of a label's keys leaves out).
+_SEP = "([^A-Za-z0-9]|[(][^()]*[)])"
+# What a label's words cannot be told from without normalising it whole: a character beyond
+# printable ASCII other than a dash (it may decompose, fold or be a letter), an apostrophe (dropped
+# from within a word, joining the words beside it).
+_UNSPOKEN = "[^ -~" + _DASHES.replace("-", "") + "]|'"
 
-    One set per key of ``name``: the spellings of that key's longest word (with the variants
-    that fold to it). A label of printable ASCII without apostrophes shares that key only if it
-    contains one of them once lower-cased, for every word of a key is a run of the label's
-    letters and digits so changed (other characters may decompose or fold into anything, and an
-    apostrophe joins the words beside it: such labels must be checked whole). An empty list: the
-    name has no key.
+
+def key_pattern(name: str) -> str | None:
+    """A regular expression (to match case-insensitively) that every label sharing a key with
+    ``name`` matches: a cheap test before :func:`name_keys`, which a store can run on every label
+    without handing them over. ``None``: the name has no key.
+
+    A key's words are the runs of a label's ASCII letters and digits (lower-cased, with the
+    variants that fold to them), so the label is those runs and separators, with parenthesised
+    parts anywhere; or it ends in a parenthesised acronym that is those words. A label with marks,
+    other characters beyond ASCII or apostrophes always matches: it must be checked whole.
 
     Examples
     --------
-    >>> spellings_needed("Tehreek-e-Taliban (TTP)")
-    [{'taliban'}, {'taliban'}, {'ttp'}]
+    >>> import re
+    >>> pattern = key_pattern("Tehreek-e-Taliban")
+    >>> bool(re.search(pattern, "Tehrik-i-Taliban (Pakistan)", re.IGNORECASE))
+    True
+    >>> bool(re.search(pattern, "Tehrik-i-Taliban Pakistan", re.IGNORECASE))
+    False
+    >>> bool(re.search(pattern, "UCDP GED event 1: TTP – Civilians", re.IGNORECASE))
+    False
     """
-    needed = []
+    alternatives = []
     for key in sorted(name_keys(name)):
-        word = max(key.split(), key=len)
-        needed.append({word} | {v for v, folded in _WORD_FOLDS.items() if folded == word})
-    return needed
+        words = []
+        for word in key.split():
+            spellings = {word} | {v for v, folded in _WORD_FOLDS.items() if folded == word}
+            words.append("(" + "|".join(sorted(spellings)) + ")")
+        alternatives.append(f"^{_SEP}*" + f"{_SEP}+".join(words) + f"{_SEP}*$")
+        inner = "[^A-Za-z0-9()]"
+        alternatives.append(f"[(]{inner}*" + f"{inner}+".join(words) + f"{inner}*[)][^A-Za-z0-9]*$")
+    return "|".join([_UNSPOKEN, *alternatives]) if alternatives else None
