@@ -152,14 +152,18 @@ def evaluate_reply(
     subs: dict[ox.Variable, Any],
     limit: int | None,
     dataset: Mapping[str, Any] | None = None,
+    *,
+    table: bool = False,
 ) -> tuple[str, Any]:
     """Run a query in a worker process; return a picklable reply for :func:`result_of_reply`.
 
     The one body of every query worker: the library's timeout worker and the endpoint's
-    (:mod:`actorgraph.http._query_host`).
+    (:mod:`actorgraph.http._query_host`). With ``table``, a SELECT without a limit comes as SPARQL
+    TSV, as in :func:`run_local` without a timeout.
     """
     try:
-        return "ok", _evaluate(store, text, subs, limit, dataset)
+        kind, data, truncated = _evaluate(store, text, subs, limit, dataset, table=table)
+        return "ok", (kind, data, truncated, table and kind == "SELECT" and limit is None)
     except QueryError as exc:
         return "query-error", (str(exc), exc.line, exc.column)
     except MemoryError:
@@ -178,8 +182,8 @@ def result_of_reply(reply: tuple[str, Any]) -> QueryResult:
         raise QueryMemoryError("the query ran out of memory in its worker process; narrow it")
     if status == "error":
         raise QueryError(f"the query failed: {payload}")
-    kind, data, truncated = payload
-    return QueryResult(kind, data, truncated=truncated)
+    kind, data, truncated, tsv = payload
+    return QueryResult(kind, data, truncated=truncated, tsv=tsv)
 
 
 def _worker(
@@ -192,7 +196,8 @@ def _worker(
     dataset: Mapping[str, Any] | None = None,
 ) -> None:
     try:
-        conn.send(evaluate_reply(store, text, subs, limit, dataset))
+        # As TSV: the rows' terms are then made once per distinct cell, without decoding JSON.
+        conn.send(evaluate_reply(store, text, subs, limit, dataset, table=True))
     finally:
         conn.close()
 
