@@ -338,11 +338,18 @@ class KnowledgeGraph:
             f"""SELECT ?e ?name ?isLabel WHERE {{
                 {{ ?e <{RDFS.label}> ?name BIND(true AS ?isLabel) }}
                 UNION {{ ?e <{SKOS.altLabel}> ?name BIND(false AS ?isLabel) }}
-                FILTER(isIRI(?e) && !STRSTARTS(STR(?e), "{PREFIXES["ag"]}"))
                 FILTER(!isLiteral(?name) || {" || ".join(tests)})
             }}"""
         )
-        return NameIndex((str(r[0]), str(r[1]), str(r[2]) == "true") for r in result)
+        # The ontology's terms and blank nodes are left out here, of the few labels that pass:
+        # as a FILTER, Oxigraph tested every label's subject first (0.36 s of CPU of 0.61 s at
+        # 100,000 imported rows).
+        ontology = PREFIXES["ag"]
+        return NameIndex(
+            (str(r[0]), str(r[1]), str(r[2]) == "true")
+            for r in result
+            if isinstance(r[0], URIRef) and not str(r[0]).startswith(ontology)
+        )
 
     def profile(self, name: str) -> Profile:
         """Everything the graph knows of one actor, each line with its sources (see
