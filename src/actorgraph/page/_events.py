@@ -3,7 +3,7 @@ period and their place), and the dated events the timeline strip counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -12,14 +12,25 @@ from actorgraph.network._folding import coordinates, event_coordinates
 from actorgraph.page._periods import month_bounds, span
 from actorgraph.page._values import as_list, as_text, slug
 from actorgraph.vocab import _names
-from actorgraph.vocab._ontology import subclasses_of
 
-__all__ = ["RESPONSIBILITY", "folded_events", "timeline"]
+__all__ = [
+    "CLAIMED",
+    "IMPORTED",
+    "RESPONSIBILITY",
+    "event_date",
+    "event_kind",
+    "folded_events",
+    "responsible",
+    "timeline",
+]
 
 # Relations that say who did an event: listed before the others in the side panel.
 RESPONSIBILITY = ("ag:claimedBy", "ag:attributedTo", "ag:disownedBy")
-# Kinds of dated event in the timeline strip, in its stacking order.
+# The ties that make an event's kind "claimed or attributed": claimed by, attributed to.
+_RESPONSIBLE = frozenset(RESPONSIBILITY[:2])
+# Kinds of dated event in the timeline strip, in its stacking order, and their indices.
 _EVENT_KINDS = ("claimed or attributed", "imported", "other")
+CLAIMED, IMPORTED, OTHER = range(3)
 
 
 def folded_events(
@@ -76,8 +87,8 @@ def folded_events(
 
 
 def timeline(
+    node_events: Iterable[Sequence[Any]],
     graph: nx.Graph,
-    ids: list[Any],
     folded: Mapping[str, list[int]],
     edge_rel: list[int],
     rel_names: list[str],
@@ -85,13 +96,11 @@ def timeline(
     """The dated events the timeline strip counts: each once, in the month it began.
 
     An event is an ``ag:Event`` node, or an event folded into ties (the actors view) that is not a
-    node of the graph. Its kind: ``imported`` when it is a dataset's row (``sourceRecord``),
-    else ``claimed or attributed`` when a tie says who claimed it or is held responsible, else
-    ``other``. Events dated to the year only are listed apart (``yearOnly``: their years): the strip
-    has no month to put them in.
+    node of the graph. The page's walk over the graph finds the nodes (``node_events``: each one's
+    date and kind, in the graph's order, see ``event_kind``); the folded ones are read here. Events
+    dated to the year only are listed apart (``yearOnly``: their years): the strip has no month to
+    put them in.
     """
-    event_classes = subclasses_of("ag:Event")
-    responsible = frozenset(RESPONSIBILITY[:2])  # claimed by, attributed to
     months: list[int] = []
     kinds: list[int] = []
     year_only: list[int] = []
@@ -106,19 +115,8 @@ def timeline(
         months.append(bounds[0])
         kinds.append(kind)
 
-    for node in ids:
-        attrs = graph.nodes[node]
-        types = {as_text(attrs.get("type")), *(as_text(t) for t in as_list(attrs.get("types")))}
-        if not event_classes.intersection(types):
-            continue
-        if attrs.get("sourceRecord") is not None:
-            kind = 1
-        elif graph.is_directed() and any(as_text(k) in responsible for k in _out_keys(graph, node)):
-            kind = 0
-        else:
-            kind = 2
-        # The date at its own precision ("2014"), else the first day it may have been.
-        add(attrs.get("date") or attrs.get("earliest") or attrs.get("latest"), kind)
+    for when, kind in node_events:
+        add(when, kind)
     known = graph.graph.get("events")
     for curie, carriers in sorted(folded.items()):
         if curie in graph:
@@ -126,15 +124,10 @@ def timeline(
         info = known.get(curie) if isinstance(known, Mapping) else None
         if not isinstance(info, Mapping):
             continue
-        if info.get("sourceRecord") is not None:
-            kind = 1
-        elif any(
-            rel_names[edge_rel[e]].split("/", 1)[0].lstrip("^") in responsible for e in carriers
-        ):
-            kind = 0
-        else:
-            kind = 2
-        add(info.get("date"), kind)
+        claimed = any(
+            rel_names[edge_rel[e]].split("/", 1)[0].lstrip("^") in _RESPONSIBLE for e in carriers
+        )
+        add(info.get("date"), event_kind(info, claimed))
     return {
         "months": months,
         "kinds": kinds,
@@ -143,7 +136,21 @@ def timeline(
     }
 
 
-def _out_keys(graph: nx.Graph, node: Any) -> Iterable[Any]:
-    if graph.is_multigraph():
-        return (k for _u, _v, k in graph.out_edges(node, keys=True))
-    return (d.get("key", d.get("label")) for _u, _v, d in graph.out_edges(node, data=True))
+def event_kind(attrs: Mapping[str, Any], claimed: bool) -> int:
+    """An event's kind in the timeline strip (an index of its ``kindNames``): ``imported`` when it
+    is a dataset's row (``sourceRecord``), else ``claimed or attributed`` when a tie says who
+    claimed it or is held responsible (``claimed``), else ``other``."""
+    if attrs.get("sourceRecord") is not None:
+        return IMPORTED
+    return CLAIMED if claimed else OTHER
+
+
+def event_date(attrs: Mapping[str, Any]) -> Any:
+    """The date the timeline strip counts an event node at: its own at its precision ("2014"),
+    else the first day it may have been."""
+    return attrs.get("date") or attrs.get("earliest") or attrs.get("latest")
+
+
+def responsible(relation: Any) -> bool:
+    """Whether an event's outgoing tie says who claimed it or is held responsible."""
+    return as_text(relation) in _RESPONSIBLE

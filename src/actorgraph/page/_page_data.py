@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from actorgraph.network._folding import coordinates, event_coordinates
+from actorgraph.network._folding import coordinates
 from actorgraph.page import _events, _periods
 from actorgraph.page._families import FAMILY_KEYS, family_payload
 from actorgraph.page._layout import edge_curves, layout
@@ -23,6 +23,7 @@ from actorgraph.page._search_tables import normalize_tables
 from actorgraph.page._styles import CLASS_STYLE, RELATION_STYLE, local_name, styles
 from actorgraph.page._values import as_list, as_text, display, json_statements, slug
 from actorgraph.vocab import _names
+from actorgraph.vocab._ontology import subclasses_of
 
 __all__ = ["CSS_LENGTH", "build_page_data"]
 
@@ -66,8 +67,18 @@ def build_page_data(
     search: list[list[str]] = []
     node_time: list[list[int] | None] = []
     node_timed: list[bool] = []
-    geo_nodes: list[list[float]] = []  # [node index, lat, long, 1 if an event else 0]
+    # Where each node is (the map): its own coordinates, or for an event those of the place it
+    # happened at, its first ag:place tie to a node that has them (found in the walk over edges).
+    own_where: list[tuple[float, float] | None] = []
+    node_where: list[tuple[float, float] | None] = []
+    placeless: set[int] = set()  # events without coordinates, with ag:place ties to look at
+    # The events of the timeline strip: node index -> [date, kind]; "claimed or attributed"
+    # is found in the walk over edges, from the event's ties.
+    node_events: dict[int, list[Any]] = {}
+    unclaimed: set[int] = set()  # events whose ties may yet say who claimed them
     timed_classes = _periods.timed_classes()
+    event_classes = subclasses_of("ag:Event")
+    places = graph.is_directed() and graph.is_multigraph()
     for node in ids:
         attrs = graph.nodes[node]
         source_meta = sources_in.get(node) if isinstance(sources_in, Mapping) else None
@@ -107,12 +118,19 @@ def build_page_data(
         if statements:
             detail["statements"] = statements
         details.append(detail)
+        i = len(details) - 1
         timed = bool(timed_classes.intersection([type_, *types]))
         node_timed.append(timed)
-        # Where it is: its own coordinates, or for an event those of the place it happened at.
-        where = event_coordinates(graph, node) if timed else coordinates(attrs)
-        if where is not None:
-            geo_nodes.append([len(details) - 1, *_rounded(where), int(timed)])
+        own = coordinates(attrs)
+        own_where.append(own)
+        node_where.append(own)
+        if own is None and timed and places:
+            placeless.add(i)
+        if event_classes.intersection([type_, *types]):
+            kind = _events.event_kind(attrs, claimed=False)
+            node_events[i] = [_events.event_date(attrs), kind]
+            if kind != _events.IMPORTED and graph.is_directed():
+                unclaimed.add(i)
         span = _periods.span(attrs.get("earliest"), attrs.get("latest"))
         node_time.append(span if timed else None)
 
@@ -126,7 +144,16 @@ def build_page_data(
     for u, v, key, attrs in _edges(graph):
         rel = as_text(key) or "(related)"
         rel_labels.setdefault(rel, as_text(attrs.get("label")) or local_name(rel))
-        pairs.append((index[u], index[v]))
+        a, b = index[u], index[v]
+        pairs.append((a, b))
+        if a in placeless and key == "ag:place" and own_where[b] is not None:
+            node_where[a] = own_where[b]
+            placeless.discard(a)
+        if a in unclaimed and _events.responsible(
+            key if graph.is_multigraph() else attrs.get("key", attrs.get("label"))
+        ):
+            unclaimed.discard(a)
+            node_events[a][1] = _events.CLAIMED
         edge_rel.append(rel_ids.setdefault(rel, len(rel_ids)))
         statements = json_statements(attrs.get("statements"))
         edge_detail: dict[str, Any] = {"rel": rel}
@@ -165,7 +192,10 @@ def build_page_data(
     families, family_details = family_payload(graph, ids)
     for i, family in family_details.items():
         details[i]["family"] = family
-    timeline = _events.timeline(graph, ids, folded, edge_rel, list(rel_ids))
+    timeline = _events.timeline(node_events.values(), graph, folded, edge_rel, list(rel_ids))
+    geo_nodes = [  # [node index, lat, long, 1 if an event else 0]
+        [i, *_rounded(w), int(node_timed[i])] for i, w in enumerate(node_where) if w is not None
+    ]
     xs, ys = layout(len(ids), pairs, seed)
     type_order = sorted(type_ids, key=lambda t: (t not in CLASS_STYLE, t))
     type_style = styles(type_order, {k: v[0] for k, v in CLASS_STYLE.items()})
