@@ -234,6 +234,8 @@ def event_coordinates(graph: nx.Graph, node: Any) -> tuple[float, float] | None:
 
 def coordinates(data: Mapping[str, Any]) -> tuple[float, float] | None:
     """``(lat, long)`` from node attributes, when both are finite numbers in range."""
+    if "lat" not in data or "long" not in data:
+        return None  # most nodes: not raising KeyError for them saves its cost
     try:
         lat, long = float(data["lat"]), float(data["long"])
     except (KeyError, TypeError, ValueError):

@@ -78,7 +78,8 @@ def build_page_data(
     unclaimed: set[int] = set()  # events whose ties may yet say who claimed them
     timed_classes = _periods.timed_classes()
     event_classes = subclasses_of("ag:Event")
-    places = graph.is_directed() and graph.is_multigraph()
+    multigraph = graph.is_multigraph()
+    places = graph.is_directed() and multigraph
     for node in ids:
         attrs = graph.nodes[node]
         source_meta = sources_in.get(node) if isinstance(sources_in, Mapping) else None
@@ -126,7 +127,7 @@ def build_page_data(
         node_where.append(own)
         if own is None and timed and places:
             placeless.add(i)
-        if event_classes.intersection([type_, *types]):
+        if timed and event_classes.intersection([type_, *types]):
             kind = _events.event_kind(attrs, claimed=False)
             node_events[i] = [_events.event_date(attrs), kind]
             if kind != _events.IMPORTED and graph.is_directed():
@@ -150,7 +151,7 @@ def build_page_data(
             node_where[a] = own_where[b]
             placeless.discard(a)
         if a in unclaimed and _events.responsible(
-            key if graph.is_multigraph() else attrs.get("key", attrs.get("label"))
+            rel if multigraph else attrs.get("key", attrs.get("label"))
         ):
             unclaimed.discard(a)
             node_events[a][1] = _events.CLAIMED
