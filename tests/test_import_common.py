@@ -395,3 +395,23 @@ def test_slugs_are_iri_safe_and_stable(text: str) -> None:
     assert slug == slugify(text)
     assert slug and all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
     ox.NamedNode("https://w3id.org/actorgraph/data/place-" + slug)
+
+
+@pytest.mark.slow
+def test_an_import_compacts_the_store_only_when_it_is_a_large_share_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compaction rewrites the whole store: a few rows imported into a large store must not pay for
+    # it (the bundled data alone is ~70,000 quads; the sample file writes a few hundred triples).
+    import actorgraph.importers._driver as driver
+
+    with actorgraph.load(store=tmp_path / "kg") as kg:
+        small = import_file(kg, "gtd", GTD_FILE)
+        assert small.store_change == "loaded" and not small.compacted
+        assert small.as_dict()["compacted"] is False
+        monkeypatch.setattr(driver, "COMPACT_SHARE", 0)  # the setting: 0 compacts every import
+        again = import_file(kg, "gtd", GTD_FILE, unresolved="report")
+        assert again.store_change == "replaced" and again.compacted
+    # An in-memory store is never compacted.
+    memory = import_file(actorgraph.load(), "gtd", GTD_FILE)
+    assert memory.store_change == "loaded" and not memory.compacted

@@ -46,6 +46,8 @@ class ImportReport:
     places_created: int = 0
     #: What the store saw: "loaded", "replaced", "unchanged" (the same graph was there), or "".
     store_change: str = ""
+    #: Whether the import ended by compacting the on-disk store (see ``COMPACT_SHARE``).
+    compacted: bool = False
 
     @property
     def rejected(self) -> list[Issue]:
@@ -104,6 +106,7 @@ class ImportReport:
             "graph": self.graph,
             "committed": self.committed,
             "store_change": self.store_change,
+            "compacted": self.compacted,
             "rows_read": self.rows_read,
             "events_created": self.events_created,
             "same_event_links": self.same_event_links,

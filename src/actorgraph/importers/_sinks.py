@@ -31,6 +31,8 @@ class Sink:
         self.hash = hashlib.sha256()
         self._parts: list[str] = []
         self._lines = 0
+        #: Lines (triples) written in all, across chunks.
+        self.total_lines = 0
         self._limit = min(chunk_lines, first_lines or self.FIRST_CHUNK_LINES)
         # With first_lines given, chunks double in size from it up to chunk_lines (a ramp).
         self._ramp = first_lines is not None
@@ -38,7 +40,9 @@ class Sink:
     def write(self, text: str, lines: int | None = None) -> None:
         """Add whole lines of N-Triples (``text`` ends with a line feed; ``lines`` counts them)."""
         self._parts.append(text)
-        self._lines += text.count("\n") if lines is None else lines
+        n = text.count("\n") if lines is None else lines
+        self._lines += n
+        self.total_lines += n
         if self._lines >= self._limit:
             self._limit = min(self.chunk_lines, 2 * self._limit) if self._ramp else self.chunk_lines
             self.flush()
