@@ -1,8 +1,10 @@
-"""Load one of the repository's scripts (``benchmarks/``, ``tools/``) as a module, for the tests."""
+"""Load or run one of the repository's scripts (``benchmarks/``, ``tools/``), for the tests."""
 
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -17,3 +19,18 @@ def load_script(relative: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def run_script(relative: str, *args: str) -> str:
+    """Run ``ROOT / relative`` with ``args`` in a Python process of its own; its standard output.
+
+    The script must exit 0 (its standard error is the assertion's message)."""
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / relative), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from _scripts import load_script
-
-RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+from _scripts import load_script, run_script
 
 
 def _run_module() -> ModuleType:
@@ -24,15 +20,10 @@ def _run_module() -> ModuleType:
 def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("bench")
     out = tmp / "results.json"
-    completed = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--json", str(out), "--workdir", str(tmp / "work")],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    stdout = run_script(
+        "benchmarks/run.py", "--quick", "--json", str(out), "--workdir", str(tmp / "work")
     )
-    assert completed.returncode == 0, completed.stderr
-    return completed.stdout, json.loads(out.read_text())
+    return stdout, json.loads(out.read_text())
 
 
 @pytest.mark.slow
@@ -107,16 +98,7 @@ def test_a_failing_step_becomes_a_cell_not_a_crash() -> None:
 @pytest.mark.slow
 def test_network_bench_runs_and_prints_its_floors() -> None:
     # The projection benchmark and the floors it documents (BENCHMARKS.md) must keep running.
-    script = RUN.with_name("network_bench.py")
-    completed = subprocess.run(
-        [sys.executable, str(script), "--triples", "3000", "--repeat", "1"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    out = completed.stdout
+    out = run_script("benchmarks/network_bench.py", "--triples", "3000", "--repeat", "1")
     assert "synthetic GTD-like graph: 3,000 triples" in out
     assert "faster than rdflib_to_networkx_multidigraph" in out
     assert "reading every triple as streamed N-Triples lines" in out
@@ -126,19 +108,11 @@ def test_network_bench_runs_and_prints_its_floors() -> None:
 @pytest.mark.slow
 def test_repeat_calls_projects_and_renders_the_same_page_each_time(tmp_path: Path) -> None:
     # The instruction counts of BENCHMARKS.md come from this script; it must keep running.
-    script = RUN.with_name("repeat_calls.py")
     data = tmp_path / "synthetic.nt"
 
     def run(*args: str) -> dict[str, Any]:
-        completed = subprocess.run(
-            [sys.executable, str(script), *args],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
-        return json.loads(completed.stdout) if completed.stdout else {}
+        stdout = run_script("benchmarks/repeat_calls.py", *args)
+        return json.loads(stdout) if stdout else {}
 
     run("data", "3000", str(data))
     assert len(data.read_text(encoding="utf-8").splitlines()) == 3000

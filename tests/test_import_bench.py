@@ -6,8 +6,6 @@ importer writes into the store (the commit marker aside).
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -15,10 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 import actorgraph
-from _scripts import load_script
+from _scripts import load_script, run_script
 from actorgraph.importers import import_file
-
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "import_bench.py"
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +51,7 @@ def test_the_rdflib_side_holds_the_same_triples_as_the_import(
 
 
 def _run(*args: str) -> str:
-    completed = subprocess.run(
-        [sys.executable, str(BENCH), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed.stdout
+    return run_script("benchmarks/import_bench.py", *args)
 
 
 @pytest.mark.slow
