@@ -62,11 +62,10 @@ def _evaluate(
     dataset: Mapping[str, Any] | None = None,
     *,
     table: bool = False,
-) -> tuple[str, bytes, bool]:
-    """Run a query; return its kind, its results (SPARQL JSON or N-Triples) and whether cut at ``limit``.
-
-    With ``table``, a SELECT without a limit comes as SPARQL TSV instead of JSON (see
-    :class:`QueryResult`).
+) -> tuple[str, bytes, bool, bool]:
+    """Run a query; return its kind, its results (SPARQL JSON or N-Triples), whether cut at
+    ``limit``, and whether the results are SPARQL TSV instead: with ``table``, a SELECT without a
+    limit comes as TSV (see :class:`QueryResult`).
     """
     # The union of all graphs, unless the caller names a dataset (the SPARQL Protocol's
     # default-graph-uri / named-graph-uri).
@@ -98,12 +97,12 @@ def _evaluate(
     # Checked once the text parses, so that a syntax error is reported first.
     check_param_names(text, [v.value for v in substitutions])
     if isinstance(result, ox.QueryBoolean):
-        return "ASK", json.dumps({"head": {}, "boolean": bool(result)}).encode(), False
+        return "ASK", json.dumps({"head": {}, "boolean": bool(result)}).encode(), False, False
     truncated = False
     if isinstance(result, ox.QuerySolutions) and limit is None:
         # Oxigraph writes the whole result in Rust, far quicker than term by term.
         fmt = ox.QueryResultsFormat.TSV if table else ox.QueryResultsFormat.JSON
-        return "SELECT", result.serialize(format=fmt) or b"", False
+        return "SELECT", result.serialize(format=fmt) or b"", False, table
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         bindings = []
@@ -115,7 +114,7 @@ def _evaluate(
                 {name: _json_term(solution[name]) for name in names if solution[name] is not None}
             )
         doc = {"head": {"vars": names}, "results": {"bindings": bindings}}
-        return "SELECT", json.dumps(doc, ensure_ascii=False).encode("utf-8"), truncated
+        return "SELECT", json.dumps(doc, ensure_ascii=False).encode("utf-8"), truncated, False
     triples = []
     for count, triple in enumerate(result):
         if limit is not None and count >= limit:
@@ -123,7 +122,7 @@ def _evaluate(
             break
         triples.append(triple)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return "CONSTRUCT", data, truncated
+    return "CONSTRUCT", data, truncated, False
 
 
 def _syntax_error(
@@ -162,8 +161,7 @@ def evaluate_reply(
     TSV, as in :func:`run_local` without a timeout.
     """
     try:
-        kind, data, truncated = _evaluate(store, text, subs, limit, dataset, table=table)
-        return "ok", (kind, data, truncated, table and kind == "SELECT" and limit is None)
+        return "ok", _evaluate(store, text, subs, limit, dataset, table=table)
     except QueryError as exc:
         return "query-error", (str(exc), exc.line, exc.column)
     except MemoryError:
@@ -235,10 +233,8 @@ def run_local(
     subs: dict[ox.Variable, Any] = dict(param_terms(params))
     dataset = dataset_of(default_graph, named_graphs)
     if timeout is None:
-        kind, payload, truncated = _evaluate(store, text, subs, limit, dataset, table=True)
-        if kind == "SELECT" and limit is None:
-            return QueryResult(kind, payload, truncated=truncated, tsv=True)
-        return QueryResult(kind, payload, truncated=truncated)
+        kind, payload, truncated, tsv = _evaluate(store, text, subs, limit, dataset, table=True)
+        return QueryResult(kind, payload, truncated=truncated, tsv=tsv)
     if timeout <= 0:
         raise QueryError(f"the timeout must be positive, got {timeout}")
     context = multiprocessing.get_context("fork")
