@@ -36,6 +36,8 @@ __all__ = ["collector_paused"]
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic collector inside the ``with`` block; afterwards it is as it was before,
     and what the block made and kept waits in the oldest generation (see the module's text)."""
+    # Scoped: the program's setting is read here and restored in ``finally``, whatever the block
+    # raises; nested pauses leave it to the outermost. Why: the measurements in the module's text.
     enabled = gc.isenabled()
     settle = enabled and gc.get_freeze_count() == 0
     if settle:
@@ -45,6 +47,8 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if settle and gc.get_freeze_count() == 0:
+            # What the block made, to the oldest generation without a scan; the freeze count is
+            # back to 0 at once, so nothing of the program's stays frozen.
             gc.freeze()
             gc.unfreeze()
         if enabled:
