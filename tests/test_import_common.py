@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import actorgraph
+from actorgraph import UsageError
 from actorgraph.cli import main
 from actorgraph.importers import (
     drop_incomplete_imports,
@@ -415,3 +416,29 @@ def test_an_import_compacts_the_store_only_when_it_is_a_large_share_of_it(
     # An in-memory store is never compacted.
     memory = import_file(actorgraph.load(), "gtd", GTD_FILE)
     assert memory.store_change == "loaded" and not memory.compacted
+
+
+@pytest.mark.slow
+def test_an_import_compacts_when_told_and_not_when_told_not_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Several files imported in a row compact once: --no-compact on all but the last, --compact on
+    # the last (whatever the share rule would say either way).
+    import actorgraph.importers._driver as driver
+
+    store, report = tmp_path / "kg", tmp_path / "report.json"
+    monkeypatch.setattr(driver, "COMPACT_SHARE", 0)  # the rule alone would compact every import
+    args = ["import", "gtd", str(GTD_FILE), "--store", str(store), "--quiet", "--report"]
+    assert main([*args, str(report), "--no-compact"]) == 0
+    assert json.loads(report.read_text())["compacted"] is False
+    monkeypatch.setattr(driver, "COMPACT_SHARE", 1e9)  # and now it would compact none
+    assert main([*args, str(report), "--compact"]) == 0
+    done = json.loads(report.read_text())
+    assert done["compacted"] is True and done["store_change"] == "unchanged"
+    with actorgraph.load(store=store) as kg:
+        before = len(kg)
+        kg.compact()  # the API's way to the same
+        assert len(kg) == before
+    with actorgraph.load(store=store, read_only=True) as kg, pytest.raises(UsageError):
+        kg.compact()
+    actorgraph.load().compact()  # an in-memory store: nothing to do

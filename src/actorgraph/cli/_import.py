@@ -42,6 +42,8 @@ def add_parser(sub: Any) -> None:
                 actorgraph import ucdp ged_pakistan.csv --store my-store --report rejected.csv
                 actorgraph import acled acled_export.csv --store my-store --unresolved report
                 actorgraph import gtd globalterrorismdb.csv --store my-store --strict --report r.json
+                actorgraph import ucdp ged-2023.csv --store my-store --no-compact
+                actorgraph import ucdp ged-2024.csv --store my-store --compact
                 actorgraph query --store my-store "SELECT ?e WHERE { ?e ag:sameEventAs ?c }"
 
                 exit codes: 0 imported; 3 the file is malformed or lacks a required column;
@@ -90,6 +92,14 @@ def add_parser(sub: Any) -> None:
         metavar="VERSION",
         help="the dataset's release (e.g. 25.1), recorded as the source's schema:version",
     )
+    parser.add_argument(
+        "--compact",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="compact the store when the import is done, which makes the queries after it two to "
+        "four times cheaper (default: when the file is at least a quarter of the store); importing "
+        "several files, give --no-compact to all but the last and --compact to the last",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     parser.set_defaults(func=_cmd_import)
 
@@ -112,6 +122,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             dataset_version=args.dataset_version,
             progress=progress,
+            compact=args.compact,
         )
     finally:
         kg.close()

@@ -38,7 +38,7 @@ from actorgraph.importers._swap import (
     replace_graph,
 )
 from actorgraph.importers._writer import Dyads, Matcher, Writer
-from actorgraph.store._replace import LoadingInPlace, compact
+from actorgraph.store._replace import LoadingInPlace, compact_store
 
 #: A record id kept as an integer: ASCII digits, no leading zero, at most 18 of them (so that the
 #: integer gives back exactly this text and fits 64 bits).
@@ -151,6 +151,7 @@ def run_import(
     encoding: str | None = None,
     dataset_version: str | None = None,
     progress: ProgressFn | None = None,
+    compact: bool | None = None,
     fail_after_rows: int | None = None,
     digest: str | None = None,
     display_path: str | None = None,
@@ -291,13 +292,17 @@ def run_import(
             )
     # Compacted once the import is whole and its checkpoint gone: with the checkpoint in place, the
     # files it rewrites would take their space twice; a kill while it compacts loses nothing.
-    # Only an import that is a large share of the store: compaction rewrites all of it.
-    if (
-        report.store_change in ("loaded", "replaced")
-        and not _in_memory(target)
-        and sink.total_lines >= COMPACT_SHARE * len(store)
+    # Unless told, only an import that is a large share of the store: compaction rewrites all of it.
+    # Told to (the last of several files), whether or not this file changed the store.
+    if not _in_memory(target) and (
+        compact
+        or (
+            compact is None
+            and report.store_change in ("loaded", "replaced")
+            and sink.total_lines >= COMPACT_SHARE * len(store)
+        )
     ):
-        compact(store)
+        compact_store(store)
         report.compacted = True
     changed = getattr(target, "_changed", None)
     if callable(changed):  # a KnowledgeGraph caches its name index
@@ -311,7 +316,8 @@ def run_import(
 #: 100,000-row import into a new store it made the reads that follow 2-4x cheaper, for a seventh of
 #: the import's CPU; but 1,000 rows imported into a store of 7.1 M quads took 12.3 s with it and 2.1 s
 #: without (BENCHMARKS.md, "Compaction after a small import"), and the few files such an import adds
-#: are left to RocksDB's own background compaction. 0 compacts after every import.
+#: are left to RocksDB's own background compaction. 0 compacts after every import. An import given
+#: ``compact=True`` or ``compact=False`` does as it is told.
 COMPACT_SHARE = 0.25
 
 

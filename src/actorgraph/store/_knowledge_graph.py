@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 from actorgraph.store._graphs import META_GRAPH, STAGING_PREFIX, expand_graph, to_quads
 from actorgraph.store._loading import has_blank_nodes, line_chunks, load_checked, rdf_input
 from actorgraph.store._lock import unlock_store
-from actorgraph.store._replace import LoadingInPlace, swap_in
+from actorgraph.store._replace import LoadingInPlace, compact_store, swap_in
 from actorgraph.store._undo import checkpointed
 
 
@@ -121,6 +121,23 @@ class KnowledgeGraph:
                 store.bulk_load(format=ox.RdfFormat.N_QUADS, to_graph=staging, **rdf_input(source))
 
             self._swap_in(target, fill)
+
+    def compact(self) -> None:
+        """Compact an on-disk store (Oxigraph's ``optimize``): the files that imports and graph
+        replacements added beside each other are merged, so that reads look in fewer of them.
+
+        An import compacts by itself when it is a large share of the store; after several
+        imported with ``compact=False`` (``actorgraph import --no-compact``), call this once.
+        An in-memory store has nothing to compact; a remote endpoint is not this library's to
+        compact (UsageError).
+        """
+        store = self.store
+        if self._read_only:
+            raise UsageError(
+                f"the store {self.path} was opened read-only; open it without read_only"
+            )
+        if self.path is not None:
+            compact_store(store)
 
     def _checkpointed(self) -> AbstractContextManager[None]:
         """A checkpoint of the on-disk store around a write (:mod:`actorgraph.store._undo`);

@@ -34,7 +34,7 @@ from actorgraph.store._graphs import (
 )
 from actorgraph.store._knowledge_graph import KnowledgeGraph
 from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
-from actorgraph.store._replace import compact, drop_unfinished, unfinished_graphs
+from actorgraph.store._replace import compact_store, drop_unfinished, unfinished_graphs
 from actorgraph.store._undo import STORE_DIR, needs_restore, restore
 
 # --------------------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def _bring_up_to_date(
         # As after an import: once the checkpoint is gone (its files would take their space
         # twice), the replaced graphs' quads and deletions are folded away. Once per new version
         # of the data, and when the store is created.
-        compact(store)
+        compact_store(store)
 
 
 def _refresh_bundled(

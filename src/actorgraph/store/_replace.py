@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from actorgraph.store._graphs import LOADING, META_GRAPH, STAGING_PREFIX
 
-__all__ = ["LoadingInPlace", "compact", "drop_unfinished", "swap_in", "unfinished_graphs"]
+__all__ = ["LoadingInPlace", "compact_store", "drop_unfinished", "swap_in", "unfinished_graphs"]
 
 _META = ox.NamedNode(str(META_GRAPH))
 
@@ -140,7 +140,7 @@ def drop_unfinished(store: ox.Store, *, chunk: int = DROP_CHUNK) -> list[str]:
     return found
 
 
-def compact(store: ox.Store) -> None:
+def compact_store(store: ox.Store) -> None:
     """Compact an on-disk store after a graph was loaded or replaced (Oxigraph's ``optimize``).
 
     The bulk loader adds each chunk's sorted files beside the others: a 100,000-row GTD import
