@@ -232,6 +232,10 @@ def test_events_read_a_few_per_query_give_the_same_rows_and_graph(
     assert len(whole.events) > 2  # more than one query
     assert sorted(parted.events) == sorted(whole.events)
     assert_same_graph(_old_actors_view(store), to_networkx(store, view="actors"))
+    # The queries run two at a time; their answers are read in the order they were asked.
+    monkeypatch.setattr(_view_reading, "QUERIES_AHEAD", 0)
+    one_by_one = read_actors_view(store)
+    assert one_by_one is not None and one_by_one.events == parted.events
 
 
 @pytest.mark.slow

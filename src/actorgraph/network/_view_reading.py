@@ -31,8 +31,9 @@ tests build the view both ways and compare the graphs.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -305,21 +306,33 @@ def _event_rows(ask: _Asker, graph: Any, events: list[str], actors: set[str]) ->
         + ' BIND(IF(BOUND(?pi) && BOUND(?oi), CONCAT(STR(?pi), ".", STR(?oi)), "") AS ?role)'
         " } GROUP BY ?e"
     )
-    out: list[EventRow] = []
-    # EVENTS_PER_QUERY events a query: Oxigraph's groups and the answer's text for all of them
-    # at once (16,538 events) took 55 MB more at the peak than queries of 1,000, for the same
-    # CPU within 4%.
-    for start in range(0, len(iris), EVENTS_PER_QUERY):
+
+    def answer(start: int) -> str:
         chunk = " ".join(f"<{e}>" for e in iris[start : start + EVENTS_PER_QUERY])
         result = ask.store.query(head + chunk + tail, default_graph=graph)
         assert isinstance(result, ox.QuerySolutions)  # a SELECT: our own text
-        tsv = (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
-        out += _rows_of(tsv, members)
+        return (result.serialize(format=ox.QueryResultsFormat.TSV) or b"").decode("utf-8")
+
+    out: list[EventRow] = []
+    # EVENTS_PER_QUERY events a query: Oxigraph's groups and the answer's text for all of them
+    # at once (16,538 events) took 55 MB more at the peak than queries of 1,000, for the same
+    # CPU within 4%. Oxigraph answers without Python's lock, so the queries run on two threads
+    # while this one reads the answers before them, in order; at most QUERIES_AHEAD answers wait.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="actorgraph-events") as pool:
+        waiting: deque[Future[str]] = deque()
+        for start in range(0, len(iris), EVENTS_PER_QUERY):
+            waiting.append(pool.submit(answer, start))
+            if len(waiting) > QUERIES_AHEAD:
+                out += _rows_of(waiting.popleft().result(), members)
+        while waiting:
+            out += _rows_of(waiting.popleft().result(), members)
     return out
 
 
 #: How many events one query of :func:`_event_rows` reads (a setting: the rows are the same).
 EVENTS_PER_QUERY = 1000
+#: How many of those queries are asked before the answer of the first is read.
+QUERIES_AHEAD = 2
 
 
 def _rows_of(tsv: str, members: list[str]) -> list[EventRow]:
