@@ -135,16 +135,26 @@ def _queries(kg: actorgraph.KnowledgeGraph) -> list[tuple[str, dict[str, str], s
 
 
 def _time_queries(
-    kg: actorgraph.KnowledgeGraph, cases: list[tuple[str, dict[str, str], str]]
-) -> tuple[float, dict[tuple[str, str], float]]:
-    each = {}
+    kg: actorgraph.KnowledgeGraph, cases: list[tuple[str, dict[str, str], str]], timeout: float
+) -> tuple[float, dict[tuple[str, str], float], list[str]]:
+    """Seconds in all, seconds of each run, and the runs stopped (at ``timeout`` seconds, or by
+    the client: a reply over ``ACTORGRAPH_MAX_REPLY``)."""
+    each, stopped = {}, []
     for name, params, text in cases:
+        case = (name, " ".join(f"{k}={v}" for k, v in params.items()) or "-")
         start = time.perf_counter()
-        len(kg.query(text, params=params or None, timeout=600))
-        each[(name, " ".join(f"{k}={v}" for k, v in params.items()) or "-")] = (
-            time.perf_counter() - start
-        )
-    return sum(each.values()), each
+        try:
+            len(kg.query(text, params=params or None, timeout=timeout))
+        except actorgraph.QueryTimeout:
+            stopped.append(" ".join(case))
+        except actorgraph.EndpointError as error:  # a reply over the client's cap, say
+            stopped.append(f"{' '.join(case)} ({error})")
+        each[case] = time.perf_counter() - start
+    return sum(each.values()), each, stopped
+
+
+def _stopped(runs: list[str]) -> str:
+    return f" stopped: {', '.join(runs)}" if runs else ""
 
 
 def _data_sets(args: argparse.Namespace, work: Path) -> Iterator[tuple[str, Path | None]]:
@@ -177,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ucdp", type=Path, default=UCDP if UCDP.is_file() else None)
     parser.add_argument("--gtd-rows", type=int, default=0)
     parser.add_argument("--no-update", action="store_true", help="skip the SPARQL Update pushes")
+    parser.add_argument(
+        "--timeout", type=float, default=600, help="seconds a query may take (then it is stopped)"
+    )
     args = parser.parse_args(argv)
     if "virtuoso" in args.servers and missing():
         parser.error(missing() or "")
@@ -186,14 +199,14 @@ def main(argv: list[str] | None = None) -> int:
         for index, (label, store) in enumerate(_data_sets(args, work)):
             kg = actorgraph.load() if store is None else actorgraph.load(store=str(store))
             cases = _queries(kg)
-            local_total, local_each = _time_queries(kg, cases)
+            local_total, local_each, local_stopped = _time_queries(kg, cases, args.timeout)
             print(f"\n## {label}\n")
             print("| server | push --gsp s | push --update s | check s | triples | "
                   f"{len(cases)} saved queries s | slowest |")  # fmt: skip
             print("|---|---|---|---|---|---|---|")
             slowest = max(local_each, key=local_each.__getitem__)
             print(f"| local store (in process) | – | – | – | – | {local_total:.1f} | "
-                  f"{' '.join(slowest)} {local_each[slowest]:.1f} |")  # fmt: skip
+                  f"{' '.join(slowest)} {local_each[slowest]:.1f} |{_stopped(local_stopped)}")  # fmt: skip
             for number, server in enumerate(args.servers):
                 with _server(server, work / f"{server}-{index}-{number}") as target:
                     gsp, check, triples = _push(kg, target, "gsp")
@@ -202,10 +215,11 @@ def main(argv: list[str] | None = None) -> int:
                         seconds, _, _ = _push(kg, target, "update")
                         update = f"{seconds:.1f} (chunks of {target.chunk:,})"
                     remote = actorgraph.load(store=target.query)
-                    total, each = _time_queries(remote, cases)
+                    total, each, stopped = _time_queries(remote, cases, args.timeout)
                     slowest = max(each, key=each.__getitem__)
                     print(f"| {target.name} | {gsp:.1f} | {update} | {check:.1f} | {triples:,} | "
-                          f"{total:.1f} | {' '.join(slowest)} {each[slowest]:.1f} |", flush=True)  # fmt: skip
+                          f"{total:.1f} | {' '.join(slowest)} {each[slowest]:.1f} |"
+                          f"{_stopped(stopped)}", flush=True)  # fmt: skip
             kg.close()
     print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
