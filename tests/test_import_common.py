@@ -420,7 +420,7 @@ def test_an_import_compacts_the_store_only_when_it_is_a_large_share_of_it(
 
 @pytest.mark.slow
 def test_an_import_compacts_when_told_and_not_when_told_not_to(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Several files imported in a row compact once: --no-compact on all but the last, --compact on
     # the last (whatever the share rule would say either way).

@@ -93,9 +93,10 @@ def import_file(
     compact
         Whether an on-disk store is compacted when the import is committed (Oxigraph's
         ``optimize``: the reads that follow take a half to a quarter of the CPU time). ``None``
-        (the default): when the import wrote at least a quarter of the store's quads. ``False``:
-        several files imported in a row, each but the last with ``compact=False`` and the last with
-        ``compact=True``, compact the store once. See also :meth:`KnowledgeGraph.compact`.
+        (the default): when the import wrote at least a quarter of the store's quads; ``True``:
+        always; ``False``: never. Several files imported in a row, all but the last with
+        ``compact=False`` and the last with ``compact=True``, compact the store once. See also
+        :meth:`KnowledgeGraph.compact`.
 
     Returns
     -------
