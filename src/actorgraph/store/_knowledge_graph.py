@@ -106,10 +106,7 @@ class KnowledgeGraph:
         Triples go into ``graph``; a quad that names a graph of its own keeps it (Oxigraph's
         ``to_graph`` applies to triples only).
         """
-        if self._read_only:
-            raise UsageError(
-                f"the store {self.path} was opened read-only; open it without read_only"
-            )
+        self._require_writable()
         target = ox.NamedNode(str(graph))
         store = self.store
         with self._checkpointed():
@@ -132,12 +129,15 @@ class KnowledgeGraph:
         compact (UsageError).
         """
         store = self.store
+        self._require_writable()
+        if self.path is not None:
+            compact_store(store)
+
+    def _require_writable(self) -> None:
         if self._read_only:
             raise UsageError(
                 f"the store {self.path} was opened read-only; open it without read_only"
             )
-        if self.path is not None:
-            compact_store(store)
 
     def _checkpointed(self) -> AbstractContextManager[None]:
         """A checkpoint of the on-disk store around a write (:mod:`actorgraph.store._undo`);
