@@ -4,10 +4,13 @@
 the store in another, the *host*, started with ``spawn`` (a fresh interpreter: nothing inherited
 from the threaded server). The host is single-threaded; for each query it forks a worker, which is
 safe there as it would not be in the server (a fork copies only the forking thread, so a lock held
-by any other thread stays held forever in the child). The worker
-
-- sends the server a pidfd for itself, so the server can kill exactly that process (on a timeout,
-  or when the client goes away) with no risk of hitting a reused process id;
+by any other thread stays held forever in the child). On an on-disk store the host still has
+RocksDB's background threads, so a worker may yet inherit one of their locks held: it reads the
+store once before it takes its request, and the server forks another if it has not within
+``START_GRACE_S`` (as :func:`actorgraph.sparql._runner.run_local` does). The host sends the server a
+pidfd for each worker as it forks it, so the server can kill exactly that process (on a timeout,
+when the client goes away, or when it does not start) with no risk of hitting a reused process id.
+The worker
 - limits its own address space (``RLIMIT_AS``) to what the host had plus the query's budget, so a
   query that sorts billions of solutions fails its allocation and dies instead of growing the
   machine by gigabytes;
@@ -37,7 +40,15 @@ from actorgraph._errors import ActorGraphError, QueryError, QueryMemoryError, Qu
 from actorgraph.sparql._guard import check_query
 from actorgraph.sparql._parameters import check_params, param_terms
 from actorgraph.sparql._results import QueryResult
-from actorgraph.sparql._runner import dataset_of, evaluate_reply, result_of_reply
+from actorgraph.sparql._runner import (
+    START_ATTEMPTS,
+    START_GRACE_S,
+    dataset_of,
+    evaluate_reply,
+    not_started_error,
+    probe_store,
+    result_of_reply,
+)
 
 __all__ = ["QueryHost"]
 
@@ -148,12 +159,10 @@ class QueryHost:
             (text, dict(params or {}), limit, timeout, default_graph, named_graphs)
         )
         loop = asyncio.get_running_loop()
-        channel = self._channel(b"Q")
-        pidfd: int | None = None
+        channel, pidfd = await self._started_worker(loop)
         finished = False
         try:
             async with asyncio.timeout(timeout):
-                pidfd = await _recv_pidfd(loop, channel)
                 await loop.sock_sendall(channel, request)
                 channel.shutdown(socket.SHUT_WR)
                 reply = await _recv_to_eof(loop, channel)
@@ -165,10 +174,9 @@ class QueryHost:
             ) from None
         finally:
             channel.close()
-            if pidfd is not None:
-                if not finished:
-                    await _kill(loop, pidfd)
-                os.close(pidfd)
+            if not finished:
+                await _kill(loop, pidfd)
+            os.close(pidfd)
         if not reply:
             raise QueryMemoryError(
                 f"the query was stopped at its memory limit of {self.memory_mib} MiB "
@@ -176,6 +184,27 @@ class QueryHost:
                 "everything) or raise the limit"
             )
         return result_of_reply(pickle.loads(reply))
+
+    async def _started_worker(self, loop: asyncio.AbstractEventLoop) -> tuple[socket.socket, int]:
+        """A worker that has read the store once: its channel and a pidfd of it. One that has not
+        within ``START_GRACE_S`` is killed and another forked (see the module's text)."""
+        for _ in range(START_ATTEMPTS):
+            channel = self._channel(b"Q")
+            start = _Start()
+            try:
+                async with asyncio.timeout(START_GRACE_S):
+                    await _await_start(loop, channel, start)
+            except TimeoutError:
+                pass
+            finally:
+                if not start.done:
+                    channel.close()
+                    if start.pidfd is not None:
+                        await _kill(loop, start.pidfd)
+                        os.close(start.pidfd)
+            if start.done and start.pidfd is not None:
+                return channel, start.pidfd
+        raise not_started_error(START_ATTEMPTS)
 
     async def update(self, text: str) -> None:
         """Apply a SPARQL Update in the host (the guard has already checked it)."""
@@ -239,18 +268,36 @@ async def _kill(loop: asyncio.AbstractEventLoop, pidfd: int) -> None:
         loop.remove_reader(pidfd)
 
 
-async def _recv_pidfd(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> int:
-    while True:
+@dataclass
+class _Start:
+    """What the server has heard of a worker's start: the host's pidfd of it, its first read."""
+
+    pidfd: int | None = None
+    read: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.pidfd is not None and self.read
+
+
+async def _await_start(loop: asyncio.AbstractEventLoop, sock: socket.socket, start: _Start) -> None:
+    """Read a worker's two start messages into ``start``, in whichever order they come: the host's
+    ``P`` with a pidfd of the worker, and the worker's ``S`` once it has read the store. Returns
+    early if the channel closes (the worker ended before either)."""
+    while not start.done:
         await _readable(loop, sock)
         try:
             message, fds, _, _ = socket.recv_fds(sock, 1, 1)
         except BlockingIOError:
             continue
-        if message != b"P" or len(fds) != 1:
+        if message == b"P" and len(fds) == 1 and start.pidfd is None:
+            start.pidfd = fds[0]
+        elif message == b"S" and not fds:
+            start.read = True
+        else:
             for fd in fds:
                 os.close(fd)
-            raise QueryError("the server's query process has stopped; restart `actorgraph serve`")
-        return fds[0]
+            return
 
 
 async def _recv_to_eof(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> bytes:
@@ -305,6 +352,7 @@ def _host_main(control: socket.socket, config: _HostConfig) -> None:
                 if pid == 0:
                     control.close()
                     _worker_main(channel, store, config.memory_mib)  # never returns
+                _send_pidfd(channel, pid)
                 channel.close()
             elif order == b"U":
                 _answer(channel, _apply_update, store)
@@ -314,6 +362,23 @@ def _host_main(control: socket.socket, config: _HostConfig) -> None:
                 channel.close()
     finally:
         graph.close()
+
+
+def _send_pidfd(channel: socket.socket, pid: int) -> None:
+    """Send the server a pidfd of the worker ``pid``, just forked. The worker cannot have ended
+    normally yet (it waits for a request the server sends only after this); one that crashed at
+    once has been reaped (``SIGCHLD`` is ignored) and gets none, and the server sees its channel
+    close."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        socket.send_fds(channel, [b"P"], [pidfd])
+    except OSError:
+        pass  # the server gave up on this request
+    finally:
+        os.close(pidfd)
 
 
 def _answer(channel: socket.socket, action: Any, store: Any) -> None:
@@ -365,16 +430,15 @@ def _limit_memory(budget_mib: int) -> None:
 
 
 def _worker_main(channel: socket.socket, store: Any, memory_mib: int) -> None:
-    """A forked query worker: announce itself, read the request, answer, exit."""
+    """A forked query worker: read the store once and say so, read the request, answer, exit."""
     status = 0
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         # Default action of SIGALRM: the process ends, even inside Oxigraph's Rust code.
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         signal.alarm(_REQUEST_WAIT_S)
-        pidfd = os.pidfd_open(os.getpid())
-        socket.send_fds(channel, [b"P"], [pidfd])
-        os.close(pidfd)
+        probe_store(store)
+        channel.sendall(b"S")
         request = _read_request(channel)
         if not request:
             return

@@ -1,5 +1,11 @@
 """Running a query in Oxigraph: in this process, or, with a timeout, in a forked worker process that
 is killed when the time is up, because Oxigraph's evaluation (in Rust) cannot be cancelled from Python.
+
+A fork copies one thread, and every lock as it was at that moment. An on-disk store has RocksDB's
+background threads (flushes, compactions) in the forking process; a lock one of them held is held
+forever in the worker, which then blocks on its first read of the store. So a worker reads the
+store once (:func:`probe_store`) and says so before it is given its query; one that has not within
+:data:`START_GRACE_S` is killed and another is forked, up to :data:`START_ATTEMPTS` in all.
 """
 
 from __future__ import annotations
@@ -25,9 +31,42 @@ from actorgraph.sparql._parameters import (
 from actorgraph.sparql._results import QueryResult
 from actorgraph.vocab._namespaces import PREFIXES
 
-__all__ = ["dataset_of", "evaluate_reply", "result_of_reply", "run_local"]
+__all__ = [
+    "START_ATTEMPTS",
+    "START_GRACE_S",
+    "dataset_of",
+    "evaluate_reply",
+    "not_started_error",
+    "probe_store",
+    "result_of_reply",
+    "run_local",
+]
 
 _ERROR_POS_RE = re.compile(r"error at (\d+):(\d+)")
+
+#: How long a forked worker has to read the store once before it is taken for stuck (a fork and one
+#: read take milliseconds; seconds leave room for a loaded machine and a large process to copy).
+START_GRACE_S = 5.0
+#: How many workers are forked for one query before it is given up as unable to start.
+START_ATTEMPTS = 3
+_STARTED = "started"
+
+
+def probe_store(store: ox.Store) -> None:
+    """Read one quad of ``store``: on disk this takes the locks a query's first read takes (a
+    RocksDB snapshot and iterator), so a forked worker that returns from it will not block on a
+    lock it inherited held."""
+    next(iter(store.quads_for_pattern(None, None, None, None)), None)
+
+
+def not_started_error(attempts: int) -> QueryError:
+    """The error when no worker of a query could read the store (see the module's text)."""
+    return QueryError(
+        f"the query was not run: {attempts} worker processes in a row could not read the store "
+        f"within {START_GRACE_S:g} s of starting (a lock held by another thread of this process "
+        "when it forked, or a machine too busy to start one); run the query again, or without a "
+        "timeout"
+    )
 
 
 def _json_term(term: Any) -> dict[str, Any]:
@@ -194,6 +233,8 @@ def _worker(
     dataset: Mapping[str, Any] | None = None,
 ) -> None:
     try:
+        probe_store(store)
+        conn.send(_STARTED)
         # As TSV: the rows' terms are then made once per distinct cell, without decoding JSON.
         conn.send(evaluate_reply(store, text, subs, limit, dataset, table=True))
     finally:
@@ -238,30 +279,35 @@ def run_local(
     if timeout <= 0:
         raise QueryError(f"the timeout must be positive, got {timeout}")
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_worker,
-        args=(sender, store, text, subs, limit),
-        kwargs={"dataset": dataset},
-        daemon=True,
-    )
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(
-                f"the query ran past its {timeout:g} s limit and was stopped; "
-                "narrow it (LIMIT, more specific patterns) or raise the timeout"
-            )
-        reply = receiver.recv()
-    except EOFError:
-        raise QueryError(
-            "the query crashed its worker process (out of memory, or nested too deeply for the "
-            "parser); simplify it"
-        ) from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
-    return result_of_reply(reply)
+    for _ in range(START_ATTEMPTS):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_worker,
+            args=(sender, store, text, subs, limit),
+            kwargs={"dataset": dataset},
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        try:
+            if not receiver.poll(START_GRACE_S):
+                continue  # stuck before its first read: killed below, and another forked
+            receiver.recv()  # _STARTED
+            if not receiver.poll(timeout):
+                raise QueryTimeout(
+                    f"the query ran past its {timeout:g} s limit and was stopped; "
+                    "narrow it (LIMIT, more specific patterns) or raise the timeout"
+                )
+            reply = receiver.recv()
+        except EOFError:
+            raise QueryError(
+                "the query crashed its worker process (out of memory, or nested too deeply for "
+                "the parser); simplify it"
+            ) from None
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receiver.close()
+        return result_of_reply(reply)
+    raise not_started_error(START_ATTEMPTS)
