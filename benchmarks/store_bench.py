@@ -130,10 +130,12 @@ def _child(kind: str, args: list[str]) -> dict[str, Any]:
         kg = actorgraph.load(store=args[0], read_only=True)
         start = time.perf_counter()
         if kind == "actors-before":
+            from actorgraph._gc import collector_paused
             from actorgraph.network._folding import fold_actors
             from actorgraph.network._projection import project
 
-            G = fold_actors(*project(kg))
+            with collector_paused():  # as to_networkx() does
+                G = fold_actors(*project(kg))
         else:
             G = kg.to_networkx(view="actors" if kind == "actors" else "full")
         seconds = time.perf_counter() - start

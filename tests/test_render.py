@@ -475,6 +475,19 @@ def test_the_map_lists_what_has_coordinates() -> None:
     assert base["countryLines"].startswith("M") and base["provinceLines"].startswith("M")
 
 
+def test_a_folded_event_that_is_also_a_node_is_mapped_where_its_node_is() -> None:
+    # Ties that stand for events a, b and c, drawn beside their nodes: each folded event is put
+    # where the map puts its node (own coordinates, else its place's; c's place has none).
+    g = located_graph()
+    g.add_node("agd:state", label="State", type="ag:State")
+    g.add_edge("agd:ttp", "agd:state", key="ag:attacked", events=["agd:a", "agd:b", "agd:c"])
+    meta = _meta(render_html(g))
+    nodes = {meta["details"][row[0]]["id"]: row[1:3] for row in meta["geo"]["nodes"]}
+    events = {meta["events"][row[0]]["id"]: row[1:] for row in meta["geo"]["events"]}
+    assert events == {"agd:a": nodes["agd:a"], "agd:b": nodes["agd:b"]}
+    assert events["agd:b"] == nodes["agd:peshawar"]
+
+
 def test_a_page_with_nothing_to_map_carries_no_base_map() -> None:
     page = render_html(fixture_graph())
     assert _script_json(page, "map-data") is None

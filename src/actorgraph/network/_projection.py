@@ -12,7 +12,6 @@ from typing import Any
 
 import networkx as nx
 
-from actorgraph._gc import collector_paused
 from actorgraph.network._reading import Reading, line_literal, read_data_graph, unescape
 from actorgraph.network._statements import edge_conveniences, source_info, statement_id
 from actorgraph.network._values import (
@@ -54,11 +53,12 @@ from actorgraph.vocab._namespaces import AGST, curie
 
 
 def project(kg: Any, reading: Reading | None = None) -> tuple[nx.MultiDiGraph, OntologyView]:
-    """Project ``kg``'s data graph, or the part of it a ``reading`` gives (see :class:`Reading`)."""
-    # Millions of small objects and no cycles: the collector is paused for the call (measured in
-    # actorgraph._gc).
-    with collector_paused():
-        return _Projection(reading or read_data_graph(kg)).graph()
+    """Project ``kg``'s data graph, or the part of it a ``reading`` gives (see :class:`Reading`).
+
+    Millions of small objects and no cycles: call it with the collector paused, as
+    :func:`~actorgraph.network._to_networkx.to_networkx` does (measured in actorgraph._gc).
+    """
+    return _Projection(reading or read_data_graph(kg)).graph()
 
 
 class _Projection:

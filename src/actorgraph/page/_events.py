@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from actorgraph.network._folding import coordinates, event_coordinates
+from actorgraph.network._folding import coordinates
 from actorgraph.page._periods import month_bounds, span
 from actorgraph.page._values import as_list, as_text, slug
 from actorgraph.vocab import _names
@@ -38,13 +38,14 @@ def folded_events(
     known: Any,
     index: Mapping[Any, int],
     details: list[dict[str, Any]],
-    graph: nx.Graph | None = None,
+    node_where: Sequence[tuple[float, float] | None] = (),
 ) -> list[dict[str, Any]]:
     """The events that folded edges stand for, with names to find them by.
 
     Names come from the event's node when the graph has it, else from ``G.graph["events"]``
     (CURIE -> ``label``, ``aliases``, ``type``, ``date``, ``lat``, ``long``), else from the
-    CURIE's slug. An event with coordinates carries them as ``where`` (lat, long).
+    CURIE's slug. An event with coordinates carries them as ``where`` (lat, long): for a node, where
+    the page's walk over the graph placed it (``node_where``, by node index), else its own.
     """
     out = []
     for curie in sorted(folded):
@@ -76,8 +77,8 @@ def folded_events(
         if time is not None:
             event["time"] = time
         where = (
-            event_coordinates(graph, curie)
-            if graph is not None and curie in index
+            node_where[index[curie]]
+            if curie in index and index[curie] < len(node_where)
             else coordinates(info)
         )
         if where is not None:

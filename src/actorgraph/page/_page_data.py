@@ -184,7 +184,9 @@ def build_page_data(
         hi_e = max((y for y in ends if y is not None), default=None)
         edge_time.append(None if lo_e is None and hi_e is None else _periods.interval(lo_e, hi_e))
 
-    folded_events = _events.folded_events(folded, graph.graph.get("events"), index, details, graph)
+    folded_events = _events.folded_events(
+        folded, graph.graph.get("events"), index, details, node_where
+    )
     geo_events: list[list[float]] = []  # [folded event index, lat, long]
     for position, event in enumerate(folded_events):
         where = event.pop("where", None)
