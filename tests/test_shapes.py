@@ -798,14 +798,13 @@ def _broken(triples: list[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, No
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("broken", [False, True], ids=["bundled", "bundled-broken"])
-def test_the_bundled_data_gets_what_pyshacl_reports(
-    broken: bool, shapes: Graph, ontology: Graph
-) -> None:
-    """The whole bundled data (about 65,000 triples), as is and with faults planted."""
-    triples = _bundled_triples()
-    if broken:
-        triples = _broken(triples)
+def test_the_bundled_data_gets_what_pyshacl_reports(shapes: Graph, ontology: Graph) -> None:
+    """The whole bundled data (about 65,000 triples) with faults planted in a few records.
+
+    Every other record is as shipped, so agreeing here agrees on them too, and
+    tests/test_curated.py checks that actorgraph finds nothing in the data as shipped: one run of
+    pyshacl (about 40 s in CI) instead of two."""
+    triples = _broken(_bundled_triples())
     graph = Graph()
     for triple in triples:
         graph.add(triple)
@@ -826,10 +825,7 @@ def test_the_bundled_data_gets_what_pyshacl_reports(
         for focus, path, messages in shacl_results(triples)
     )
     assert ours == reference
-    if broken:
-        assert len(ours) >= 7, ours
-    else:
-        assert ours == []
+    assert len(ours) >= 7, ours
 
 
 @pytest.mark.parametrize(
