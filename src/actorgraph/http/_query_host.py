@@ -6,11 +6,12 @@ from the threaded server). The host is single-threaded; for each query it forks 
 safe there as it would not be in the server (a fork copies only the forking thread, so a lock held
 by any other thread stays held forever in the child). On an on-disk store the host still has
 RocksDB's background threads, so a worker may yet inherit one of their locks held: it reads the
-store once before it takes its request, and the server forks another if it has not within
-``START_GRACE_S`` (as :func:`actorgraph.sparql._runner.run_local` does). The host sends the server a
-pidfd for each worker as it forks it, so the server can kill exactly that process (on a timeout,
-when the client goes away, or when it does not start) with no risk of hitting a reused process id.
-The worker
+store once before it takes its request, and the server has the host fork another if it has not
+within ``START_GRACE_S`` (as :func:`actorgraph.sparql._runner.run_local` does). The host sends the
+server a pidfd for each worker as it forks it, so the server can kill exactly that process (on a
+timeout, when the client goes away, or when it does not start) with no risk of hitting a reused
+process id. The worker
+
 - limits its own address space (``RLIMIT_AS``) to what the host had plus the query's budget, so a
   query that sorts billions of solutions fails its allocation and dies instead of growing the
   machine by gigabytes;
