@@ -493,7 +493,9 @@ def test_the_projection_leaves_a_programs_frozen_objects_frozen(
             assert not gc.isenabled()
         finally:
             gc.enable()
-        assert gc.get_freeze_count() >= frozen
+        # Unfreezing would empty the permanent generation. A few frozen objects may be freed
+        # meanwhile by another thread of the process (pytest-xdist's), each one fewer in the count.
+        assert gc.get_freeze_count() >= frozen - 100
     finally:
         gc.unfreeze()
 
