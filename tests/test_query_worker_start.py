@@ -21,6 +21,9 @@ import httpx
 import pytest
 from tests._serve import Server
 
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+from _hostile import assert_clean_failure, run_cli
+
 pytestmark = pytest.mark.slow
 
 # Runs in every Python process started with PYTHONPATH pointing at it: each forked child records
@@ -46,16 +49,18 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ag:ArmedGroup }"
 
 
-def _hanging_forks(tmp_path: Path, hang: int) -> tuple[dict[str, str], Path]:
-    """An environment whose Python processes hang their first ``hang`` forked children; the file
-    that lists every forked child's process id."""
+def _hanging_forks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hang: int) -> Path:
+    """Make the Python processes this test starts hang their first ``hang`` forked children;
+    return the file that lists every forked child's process id."""
     hooks = tmp_path / "hooks"
     hooks.mkdir()
     (hooks / "sitecustomize.py").write_text(_SITECUSTOMIZE)
     log = tmp_path / "forks.log"
-    env = dict(os.environ, AG_TEST_FORK_LOG=str(log), AG_TEST_HANG_FORKS=str(hang))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hooks), env.get("PYTHONPATH")]))
-    return env, log
+    monkeypatch.setenv("AG_TEST_FORK_LOG", str(log))
+    monkeypatch.setenv("AG_TEST_HANG_FORKS", str(hang))
+    paths = [str(hooks), os.environ.get("PYTHONPATH")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, paths)))
+    return log
 
 
 def _alive(pid: int) -> bool:
@@ -77,9 +82,9 @@ def _kill_all(pids: list[int]) -> None:
 
 
 def test_a_query_whose_first_worker_hangs_is_answered_by_the_next(
-    tmp_path: Path, bundled_store: Path
+    tmp_path: Path, bundled_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env, log = _hanging_forks(tmp_path, hang=1)
+    log = _hanging_forks(tmp_path, monkeypatch, hang=1)
     script = f"""
 import json, actorgraph
 kg = actorgraph.load(store={str(bundled_store)!r})
@@ -90,7 +95,6 @@ print(json.dumps([with_timeout, without]))
     try:
         done = subprocess.run(
             [sys.executable, "-c", script],
-            env=env,
             capture_output=True,
             text=True,
             timeout=300,
@@ -108,30 +112,14 @@ print(json.dumps([with_timeout, without]))
 
 
 def test_a_query_for_which_no_worker_starts_fails_with_a_clear_message(
-    tmp_path: Path, bundled_store: Path
+    tmp_path: Path, bundled_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env, log = _hanging_forks(tmp_path, hang=99)
+    log = _hanging_forks(tmp_path, monkeypatch, hang=99)
     try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "actorgraph.cli",
-                "query",
-                _COUNT,
-                "--store",
-                str(bundled_store),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 4, done.stderr  # QueryError
+        done = run_cli("query", _COUNT, "--store", bundled_store)
+        assert_clean_failure(done, 4)  # QueryError, no traceback, an error line
         assert "could not read the store" in done.stderr
         assert "run the query again" in done.stderr
-        assert "Traceback" not in done.stderr
         assert done.stdout == ""
         forked = _forked(log)
         assert len(forked) == 3
@@ -144,9 +132,7 @@ def test_a_query_for_which_no_worker_starts_fails_with_a_clear_message(
 def test_the_endpoint_replaces_a_worker_that_hangs_at_its_start(
     tmp_path: Path, bundled_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env, log = _hanging_forks(tmp_path, hang=1)
-    for name in ("AG_TEST_FORK_LOG", "AG_TEST_HANG_FORKS", "PYTHONPATH"):
-        monkeypatch.setenv(name, env[name])
+    log = _hanging_forks(tmp_path, monkeypatch, hang=1)
     server = Server("--store", str(bundled_store))
     try:
         answer = httpx.post(

@@ -38,7 +38,7 @@ def folded_events(
     known: Any,
     index: Mapping[Any, int],
     details: list[dict[str, Any]],
-    node_where: Sequence[tuple[float, float] | None] = (),
+    node_where: Sequence[tuple[float, float] | None],
 ) -> list[dict[str, Any]]:
     """The events that folded edges stand for, with names to find them by.
 
@@ -76,11 +76,7 @@ def folded_events(
         )
         if time is not None:
             event["time"] = time
-        where = (
-            node_where[index[curie]]
-            if curie in index and index[curie] < len(node_where)
-            else coordinates(info)
-        )
+        where = node_where[index[curie]] if curie in index else coordinates(info)
         if where is not None:
             event["where"] = where
         out.append(event)
