@@ -222,6 +222,11 @@ def test_on_disk_store(
         code, out, _ = run(capsysbinary, "query", CLAIMS, "--store", str(store), "--format", "csv")
         assert code == 0
         assert out == kg.query(CLAIMS).serialize("csv")
+    # An empty answer is an answer (it once ended in an internal error: a closed store was taken
+    # for an endpoint, and the endpoint's empty-default-graph hint was looked up at None).
+    nothing = 'SELECT ?e WHERE { ?e rdfs:label "no such name" }'
+    code, out, err = run(capsysbinary, "query", nothing, "--store", str(store))
+    assert (code, out, err) == (0, b"e\n-\n(0 rows)\n", "")
 
 
 def test_endpoint_and_store_together_are_a_usage_error(

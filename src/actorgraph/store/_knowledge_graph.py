@@ -68,6 +68,8 @@ class KnowledgeGraph:
     def store(self) -> ox.Store:
         """The Oxigraph store (not available for a remote endpoint)."""
         if self._store is None:
+            if not self.is_remote:
+                raise UsageError(f"the store {self.path} was closed; load it again")
             raise UsageError(
                 f"this knowledge graph is the remote endpoint {self.endpoint}; "
                 "only SPARQL queries are possible (kg.query)"
@@ -76,14 +78,14 @@ class KnowledgeGraph:
 
     @property
     def is_remote(self) -> bool:
-        """Whether queries go to a remote SPARQL endpoint."""
-        return self._store is None
+        """Whether queries go to a remote SPARQL endpoint (a closed local store is not remote)."""
+        return self.endpoint is not None
 
     def __len__(self) -> int:
-        if self._store is None:
+        if self.is_remote:
             result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
             return int(next(iter(result))[0])
-        return len(self._store)
+        return len(self.store)
 
     def graphs(self) -> dict[str, int]:
         """Each named graph (CURIE) with its number of triples."""
@@ -266,8 +268,7 @@ class KnowledgeGraph:
         ...     (curie(str(r.attack)), curie(str(r.group))) for r in rows}
         True
         """
-        if self._store is None:
-            assert self.endpoint is not None
+        if self.endpoint is not None:
             from actorgraph.store._remote import query_endpoint  # noqa: PLC0415 - httpx, on first use
 
             return query_endpoint(
@@ -279,7 +280,7 @@ class KnowledgeGraph:
                 limit=limit,
             )
         return run_local(
-            self._store,
+            self.store,
             sparql,
             params=params,
             timeout=timeout,
