@@ -14,7 +14,11 @@ the actors view was built before, measured in the same run:
 - floors: Oxigraph counting every quad of the store (``COUNT(*)`` in SPARQL, in Rust), its dump of
   every quad (N-Quads into ``/dev/null``), the same quads read as pyoxigraph objects, and NetworkX
   building the full view from its prepared node and edge lists;
-- every saved query on the store (no parameters): its rows and time.
+- every saved query on the store (no parameters): its rows and time;
+- then ``viz``, ``profile`` and ``query`` again with results kept beside the store (the default;
+  every step above ran with ``ACTORGRAPH_KEEP_DERIVED=0``): ``_first``, the first call on the
+  store, which derives and keeps; ``_again``, a later call, which reads back (``actors_again``
+  reads the actors view that ``viz_first`` kept).
 
 ``scale`` (part 3): N synthetic UCDP rows (``write_ucdp_rows``, seeded; for each of ``--rows``)
 imported into an on-disk store: rows per second, the process's peak memory, the store's size on
@@ -29,6 +33,7 @@ the CPU time of its process (all threads): on shared cores, steadier than its wa
     python benchmarks/store_bench.py scale --rows 100000,400000
     python benchmarks/store_bench.py journey --rows 2000 --workdir /tmp/x   # a quick try
     python benchmarks/store_bench.py journey --store DIR                    # a store imported before
+    python benchmarks/store_bench.py journey --store DIR --steps viz,profile # some steps only
 
 Prints Markdown tables (and ``--json PATH`` the raw figures). The machine may be shared: compare the
 ratios of one run. Results: ``BENCHMARKS.md``.
@@ -39,6 +44,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -272,29 +278,50 @@ def _uptime() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
 
 
-def journey(rows: int, work: Path, budget: float, store: Path | None = None) -> dict[str, Any]:
+def journey(
+    rows: int, work: Path, budget: float, store: Path | None = None, only: list[str] | None = None
+) -> dict[str, Any]:
+    # Here, not at the top: every step's process loads this file, and its wall time would count
+    # the import of actorgraph twice.
+    from actorgraph._derived import DERIVED_DIR, KEEP_ENV
+
     results: dict[str, Any] = {"rows": rows, "load_before": _uptime()}
     if store is None:
         csv_path, store = work / "gtd.csv", work / "store"
         write_rows(csv_path, rows)
         results["import"] = _step("import", "gtd", str(csv_path), str(store), budget=budget)
     html = work / "page.html"
-    steps = {
+    commands = {
         "viz": lambda: _command("viz", "--store", str(store), "-o", str(html), budget=budget),
         "actors": lambda: _step("actors", str(store), budget=budget),
         "profile": lambda: _command("profile", "TTP", "--store", str(store), budget=budget),
         "query": lambda: _command(
             "query", "--saved", "attacks-by-group-and-year", "--store", str(store), budget=budget
         ),
+    }
+    steps = {
+        **commands,
         "full": lambda: _step("full", str(store), budget=budget),
         "actors_before": lambda: _step("actors-before", str(store), budget=budget),
         "scan": lambda: _step("scan", str(store), budget=budget),
         "saved": lambda: _step("saved", str(store), budget=budget * 3),
     }
-    for name, step in steps.items():
-        print(f"journey: {name}", file=sys.stderr)
-        results[name] = {**step(), "load_after": _uptime()}
-        _report(name, results[name])
+    # First every step derived from the store, nothing kept (as before results were kept); then
+    # the four commands with keeping on (the default): the first call on the store derives and
+    # keeps, a second reads back (`viz` keeps the actors view that `actors` then reads).
+    if only:
+        steps = {name: step for name, step in steps.items() if name in only}
+        commands = {name: step for name, step in commands.items() if name in only}
+    shutil.rmtree(store / DERIVED_DIR, ignore_errors=True)
+    rounds = [("", "0", steps), ("_first", "1", commands), ("_again", "1", commands)]
+    for suffix, keep, chosen in rounds:
+        os.environ[KEEP_ENV] = keep
+        for name, step in chosen.items():
+            if suffix == "_first" and name == "actors":
+                continue  # viz_first kept it: this would be actors_again
+            print(f"journey: {name}{suffix}", file=sys.stderr)
+            results[name + suffix] = {**step(), "load_after": _uptime()}
+            _report(name + suffix, results[name + suffix])
     results["load_after"] = _uptime()
     return results
 
@@ -351,11 +378,15 @@ def main() -> None:
     parser.add_argument(
         "--store", type=Path, default=None, help="journey: an imported store to use (no import)"
     )
+    parser.add_argument(
+        "--steps", default=None, help="journey: only these steps (e.g. viz,actors,profile,query)"
+    )
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="actorgraph-store-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.run == "journey":
-        results = journey(int(args.rows or 100_000), work, args.budget, args.store)
+        only = args.steps.split(",") if args.steps else None
+        results = journey(int(args.rows or 100_000), work, args.budget, args.store, only)
     else:
         sizes = [int(n) for n in (args.rows or "100000,400000").split(",")]
         results = scale(sizes, work, args.budget)

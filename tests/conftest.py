@@ -7,12 +7,24 @@ so test modules in subdirectories (``tests/hostile/``) import the helpers beside
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import actorgraph
 from _stores import copy_store
+from actorgraph._derived import KEEP_ENV
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _derive_afresh() -> Iterator[None]:
+    """Every test derives views and profiles from the store (the CLI's subprocesses too): a result
+    kept by an earlier call on a shared store would otherwise stand in for the derivation a test
+    means to exercise. tests/test_derived.py turns the keeping on where it tests it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(KEEP_ENV, "0")
+        yield
 
 
 @pytest.fixture(scope="session")

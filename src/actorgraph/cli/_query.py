@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 import textwrap
 from typing import Any
 
+from actorgraph._derived import kept
 from actorgraph._errors import ActorGraphError, QueryError, UsageError
 from actorgraph.sparql._saved import SavedQuery, check_param, read_saved_query, saved_queries
 from actorgraph.vocab._namespaces import curie
@@ -171,19 +173,49 @@ def run(args: argparse.Namespace) -> int:
         args.store = args.endpoint
     kg = open_graph(args)
     try:
-        result = kg.query(
-            text,
-            params=_params(args),
-            timeout=args.timeout,
-            allow_remote=args.allow_remote,
-            limit=args.limit,
+        # A local on-disk store's answer is kept until the store changes (actorgraph._derived),
+        # unless the query may answer differently on the same data (remote data, NOW(), RAND()).
+        answer = kept(
+            None if kg.is_remote or args.allow_remote or _varies(text) else kg.path,
+            "query",
+            [text, _params(args), args.format, args.limit],
+            derive=lambda: _answer(kg, text, args),
+            encode=dataclasses.asdict,
+            decode=lambda data: _Answer(**data),
         )
-        if not kg.is_remote:
-            _hint_entity_params(kg, _params(args))
     except QueryError as exc:
         raise _located(exc, text, args) from None
     finally:
         kg.close()
+    for note in answer.before:
+        print(note, file=sys.stderr)
+    write_stdout(answer.out.encode("utf-8"))
+    for note in answer.after:
+        print(note, file=sys.stderr)
+    if kg.is_remote and answer.empty and not _names_graphs(text):
+        _hint_default_graph(args.endpoint, args.timeout)
+    return 0
+
+
+@dataclasses.dataclass
+class _Answer:
+    """What ``query`` prints: notes on standard error before and after the answer."""
+
+    out: str
+    before: list[str]
+    after: list[str]
+    empty: bool
+
+
+def _answer(kg: Any, text: str, args: argparse.Namespace) -> _Answer:
+    result = kg.query(
+        text,
+        params=_params(args),
+        timeout=args.timeout,
+        allow_remote=args.allow_remote,
+        limit=args.limit,
+    )
+    before = [] if kg.is_remote else _entity_param_notes(kg, _params(args))
     fmt = args.format or ("turtle" if result.type == "CONSTRUCT" else "table")
     if fmt == "csv-excel":
         # CSV for a spreadsheet: cells a spreadsheet would run as formulas are neutralised.
@@ -191,29 +223,33 @@ def run(args: argparse.Namespace) -> int:
 
         if result.type != "SELECT":
             raise UsageError("--format csv-excel is for SELECT results")
-        write_stdout(spreadsheet_csv(result.serialize("csv")))
+        out = spreadsheet_csv(result.serialize("csv")).decode("utf-8")
     elif fmt == "table":
         if result.type == "CONSTRUCT":
             raise UsageError(
                 "a CONSTRUCT/DESCRIBE result is a graph: use --format turtle, nt or jsonld"
             )
-        print(format_table(result))
+        out = format_table(result)
     else:
-        write_stdout(result.serialize(fmt))
+        out = result.serialize(fmt).decode("utf-8")
+    after = []
     if result.endpoint_cap is not None:
         from actorgraph.store._client import excerpt  # noqa: PLC0415 - httpx, only for endpoints
 
-        print(
+        after.append(
             f"actorgraph: warning: the endpoint cut the result at its row cap "
             f"({excerpt(result.endpoint_cap.encode('utf-8'), 80)}): more rows match than shown; "
-            "narrow the query, or page through it with LIMIT and OFFSET",
-            file=sys.stderr,
+            "narrow the query, or page through it with LIMIT and OFFSET"
         )
     elif result.truncated:
-        print(f"actorgraph: stopped at --limit {args.limit} rows; more rows match", file=sys.stderr)
-    if kg.is_remote and _is_empty(result) and not _names_graphs(text):
-        _hint_default_graph(args.endpoint, args.timeout)
-    return 0
+        after.append(f"actorgraph: stopped at --limit {args.limit} rows; more rows match")
+    return _Answer(out=out, before=before, after=after, empty=_is_empty(result))
+
+
+def _varies(text: str) -> bool:
+    """Whether a query may answer differently on the same data: it asks for the time, random
+    numbers or new identifiers."""
+    return re.search(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", text, re.IGNORECASE) is not None
 
 
 def _is_empty(result: Any) -> bool:
@@ -240,12 +276,13 @@ def _hint_default_graph(endpoint: str, timeout: float | None) -> None:
         print(f"actorgraph: warning: {hint}", file=sys.stderr)
 
 
-def _hint_entity_params(kg: Any, params: dict[str, str]) -> None:
-    """Say so when a parameter bound as text is the name of an entity (``group=TTP``)."""
+def _entity_param_notes(kg: Any, params: dict[str, str]) -> list[str]:
+    """Notes for each parameter bound as text that is the name of an entity (``group=TTP``)."""
     import pyoxigraph as ox  # noqa: PLC0415
 
     from actorgraph.sparql._parameters import parse_param  # noqa: PLC0415
 
+    notes = []
     for name, value in params.items():
         term = parse_param(value)
         if not isinstance(term, ox.Literal) or term.datatype.value.rsplit("#", 1)[-1] != "string":
@@ -253,11 +290,11 @@ def _hint_entity_params(kg: Any, params: dict[str, str]) -> None:
         found = kg.names.lookup(value)
         if len(found) == 1:
             node = next(iter(found))
-            print(
+            notes.append(
                 f"actorgraph: note: --param {name}={value} is bound as text; "
-                f"for {kg.names.label(node)} use --param {name}={node}",
-                file=sys.stderr,
+                f"for {kg.names.label(node)} use --param {name}={node}"
             )
+    return notes
 
 
 def format_table(result: Any, *, width: int = 60) -> str:

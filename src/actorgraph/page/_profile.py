@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
+from actorgraph._derived import kept
 from actorgraph.vocab._dates import date_bounds
 from actorgraph.vocab._namespaces import curie, expand
 from actorgraph.vocab._ontology import ontology
@@ -314,6 +315,29 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
     ('agd:iskp', 'Islamic State – Khorasan Province')
     """
     day = _as_of_day(as_of) if as_of is not None else None
+    # On an on-disk store a profile is kept until the store changes (actorgraph._derived): derived,
+    # it resolves the name among every label and counts the actor's attacks (TTP on 100,000
+    # imported GTD rows: 2.1 s).
+    return kept(
+        getattr(kg, "path", None),
+        "profile",
+        [name, day],
+        derive=lambda: _derive(kg, name, day),
+        encode=Profile.to_dict,
+        decode=_from_dict,
+    )
+
+
+def _from_dict(data: dict[str, Any]) -> Profile:
+    """The profile :meth:`Profile.to_dict` gave."""
+    sections = {
+        title: [ProfileLine(**line) for line in lines] for title, lines in data["sections"].items()
+    }
+    return Profile(**{**data, "sections": sections})
+
+
+def _derive(kg: KnowledgeGraph, name: str, day: str | None) -> Profile:
+    """:func:`profile`, derived from the graph."""
     node = kg.resolve(name)
     iri = expand(node)
     params = {"x": iri}

@@ -1,0 +1,164 @@
+"""Results derived from an on-disk store, kept beside it until the store changes.
+
+The actors view of a store holding 100,000 imported events takes seconds to derive (it reads every
+event that ties two actors); the same view read back from a file takes a tenth of a second. So the
+results that read much of a store to tell little (the actors view, an actor's profile) are kept in
+``DIR/derived/``, one JSON file each, and a later call with the same arguments on the same store
+reads the file instead of the store (:func:`kept`).
+
+**The same store** is judged by the store's own files: the name, size and modification time of
+every file in ``DIR/oxigraph`` (RocksDB's text logs aside). Every write RocksDB makes, whoever
+makes it (actorgraph, the Oxigraph server, a script with pyoxigraph), appends to its write-ahead log
+or adds a table file, and so changes that list; opening the store read-only and reading it changes
+nothing (tests/test_derived.py checks both). A result is kept under the digest of that list, of
+actorgraph's version (another version may derive differently) and of what was asked. A changed store
+finds no file under its new digest and derives afresh; the next result kept removes the files of
+other digests. A result derived while the list changed (a write in the same process) is not kept.
+
+**The same result**: only plain JSON is kept (``str``, ``int``, ``float``, ``bool``, ``None``, lists
+and dicts with string keys, each of exactly that type), so what is read back is what was derived,
+value for value and in order; a result holding anything else (a tuple, a date) is not kept. A file
+that cannot be read or parsed, or that answers another question, counts as not kept; a folder that
+cannot be written keeps nothing. Nothing is kept for an in-memory store or an endpoint, and nothing
+when the environment sets ``ACTORGRAPH_KEEP_DERIVED=0``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from actorgraph._files import OutputError, write_file
+from actorgraph._version import __version__
+
+__all__ = ["DERIVED_DIR", "KEEP_ENV", "MAX_BYTES", "MAX_KEPT", "kept", "store_digest"]
+
+T = TypeVar("T")
+
+#: The folder beside the store's ``oxigraph`` folder where results are kept.
+DERIVED_DIR = "derived"
+#: Set to ``0`` to derive every result afresh and keep none.
+KEEP_ENV = "ACTORGRAPH_KEEP_DERIVED"
+#: The most results kept for one state of a store, and the most bytes they may take together (the
+#: least recently used go first; a larger result is not kept): an actors view of a large store is
+#: large (7 MB at 100,000 imported GTD rows), every filter makes another, and a query's answer may
+#: list the whole store.
+MAX_KEPT = 32
+MAX_BYTES = 1 << 30
+#: Bumped when what a kept file holds changes shape.
+_FORMAT = 1
+
+
+def store_digest(path: Path) -> str | None:
+    """The digest of the on-disk store at ``path`` as its files stand (``None``: no store there)."""
+    folder = path / "oxigraph"
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    listed = []
+    for name in names:
+        if name.startswith("LOG"):  # RocksDB's text logs: written on opening, not by writes
+            continue
+        with contextlib.suppress(FileNotFoundError):  # a file being replaced
+            info = os.stat(folder / name)
+            listed.append(f"{name}\t{info.st_size}\t{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(listed).encode()).hexdigest()[:32]
+
+
+def kept(
+    path: Path | None,
+    kind: str,
+    key: Any,
+    *,
+    derive: Callable[[], T],
+    encode: Callable[[T], Any],
+    decode: Callable[[Any], T],
+) -> T:
+    """``derive()``, or the result kept for ``kind`` and ``key`` on this state of the store.
+
+    ``encode`` turns a result into plain JSON data and ``decode`` back; ``key`` (plain JSON data)
+    says what was asked. With no store (``path`` None), a key that is not plain JSON data or
+    ``ACTORGRAPH_KEEP_DERIVED=0``, this is ``derive()``.
+    """
+    if path is None or os.environ.get(KEEP_ENV, "1") == "0":
+        return derive()
+    try:
+        question = json.dumps([_FORMAT, __version__, kind, key], sort_keys=True)
+    except (TypeError, ValueError):
+        return derive()
+    before = store_digest(path)
+    if before is None:
+        return derive()
+    folder = path / DERIVED_DIR
+    name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.json"
+    found = _read(folder / name, question)
+    if found is not None:
+        return decode(found[0])
+    result = derive()
+    data = encode(result)
+    if _plain(data) and store_digest(path) == before:
+        text = json.dumps({"question": question, "result": data}, ensure_ascii=False).encode()
+        if len(text) <= MAX_BYTES:
+            _keep(folder, name, before, text)
+    return result
+
+
+def _read(file: Path, question: str) -> tuple[Any] | None:
+    try:
+        with open(file, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("question") != question or "result" not in doc:
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(file)  # the newest used is the last to go (MAX_KEPT)
+    return (doc["result"],)
+
+
+def _keep(folder: Path, name: str, digest: str, text: bytes) -> None:
+    try:
+        folder.mkdir(exist_ok=True)
+        write_file(folder / name, text)
+        ours = []
+        for entry in os.scandir(folder):
+            if not entry.name.startswith(digest):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)  # kept for another state of the store
+            else:
+                info = entry.stat()
+                ours.append((info.st_mtime_ns, info.st_size, entry.path))
+        count = size = 0
+        for _, bytes_, file in sorted(ours, reverse=True):  # the most recently used first
+            count, size = count + 1, size + bytes_
+            if count > MAX_KEPT or size > MAX_BYTES:
+                with contextlib.suppress(OSError):
+                    os.unlink(file)
+    except (OSError, OutputError):
+        return  # a folder that cannot be written keeps nothing; the result stands
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is JSON data of exactly JSON's types (so it reads back the same)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            if any(type(k) is not str for k in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind not in _SCALARS:
+            return False
+    return True

@@ -1,0 +1,310 @@
+"""Results kept beside an on-disk store (actorgraph._derived): a later call on the same store gives
+what deriving gave, value for value, without reading the store again; any write to the store, by
+actorgraph or by another program, makes the next call derive afresh."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+import actorgraph
+from actorgraph import _derived
+from actorgraph._derived import DERIVED_DIR, KEEP_ENV, store_digest
+from actorgraph.cli._main import main
+from actorgraph.importers import import_file
+from actorgraph.network import _to_networkx
+
+try:
+    from _stores import copy_store
+except ImportError:  # tests/ imported as a package
+    from tests._stores import copy_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEST_GRAPH = "https://w3id.org/actorgraph/graph/import/test/derived"
+# A new armed group allied with TTP: a node of the actors view and a line of TTP's profile.
+NEW_ALLY = f"""
+PREFIX ag: <https://w3id.org/actorgraph/ontology#>
+PREFIX agd: <https://w3id.org/actorgraph/data/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{
+  agd:derived-test-group a ag:ArmedGroup ; rdfs:label "A group added by a test" ;
+      ag:alliedWith agd:ttp .
+}} }}
+"""
+# Each test derives views of the bundled data and an import (1-2 s each).
+pytestmark = pytest.mark.slow
+
+UCDP_ROWS = (
+    "id,type_of_violence,side_a,side_b,date_start,date_end,best,low,high,latitude,longitude\n"
+    "9101,2,TTP,Lashkar-e-Islam,2016-03-01,2016-03-02,3,3,4,34.1,71.2\n"
+)
+
+
+@pytest.fixture(scope="module")
+def imported_template(
+    bundled_store_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The bundled data and the GTD sample in a closed on-disk store (copied, never opened)."""
+    path = copy_store(bundled_store_template, tmp_path_factory.mktemp("derived") / "kg")
+    with actorgraph.load(store=path) as kg:
+        import_file(kg, "gtd", FIXTURES / "gtd_sample.csv")
+    return path
+
+
+@pytest.fixture
+def store(imported_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of that store of this test's own, with keeping turned on (conftest turns it off)."""
+    monkeypatch.setenv(KEEP_ENV, "1")
+    return copy_store(imported_template, tmp_path / "kg")
+
+
+def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
+    """The same graph, value for value and in order: repr tells 1 from 1.0 and True, a list from
+    a tuple."""
+    assert repr(list(a.nodes(data=True))) == repr(list(b.nodes(data=True)))
+    assert repr(list(a.edges(keys=True, data=True))) == repr(list(b.edges(keys=True, data=True)))
+    assert repr(a.graph) == repr(b.graph)
+
+
+def _kept(path: Path) -> list[str]:
+    folder = path / DERIVED_DIR
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def _actors(path: Path, **filters: Any) -> nx.MultiDiGraph:
+    with actorgraph.load(store=path, read_only=True) as kg:
+        return kg.to_networkx(view="actors", **filters)
+
+
+def _derived_afresh(path: Path, monkeypatch: pytest.MonkeyPatch, **filters: Any) -> Any:
+    with monkeypatch.context() as mp:
+        mp.setenv(KEEP_ENV, "0")
+        return _actors(path, **filters)
+
+
+def _deriving_fails(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("derived again: the kept result was not used")
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        pytest.param({}, id="whole"),
+        pytest.param({"as_of": "2015"}, id="as-of"),
+        pytest.param({"types": ["ag:ArmedGroup"], "relations": "ag:target"}, id="types"),
+        pytest.param({"focus": "TTP", "hops": 1}, id="focus"),
+    ],
+)
+def test_a_kept_actors_view_is_the_view_derived(
+    store: Path, monkeypatch: pytest.MonkeyPatch, filters: dict[str, Any]
+) -> None:
+    digest = store_digest(store)
+    derived = _actors(store, **filters)
+    assert derived.number_of_edges() > 0
+    assert len(_kept(store)) == 1
+    assert store_digest(store) == digest  # a read-only open and its reading wrote nothing
+    # The second call reads the kept view: deriving it would fail.
+    monkeypatch.setattr(_to_networkx, "read_actors_view", _deriving_fails)
+    _same(derived, _actors(store, **filters))
+
+
+def test_each_question_is_kept_apart(store: Path) -> None:
+    whole, early = _actors(store), _actors(store, as_of="2010")
+    assert len(_kept(store)) == 2
+    assert whole.number_of_edges() != early.number_of_edges()
+    _same(whole, _actors(store))
+    _same(early, _actors(store, as_of="2010"))
+
+
+@pytest.mark.parametrize("as_of", [None, "2015"])
+def test_a_kept_profile_is_the_profile_derived(
+    store: Path, monkeypatch: pytest.MonkeyPatch, as_of: str | None
+) -> None:
+    with actorgraph.load(store=store, read_only=True) as kg:
+        derived = kg.profile("TTP") if as_of is None else actorgraph.profile(kg, "TTP", as_of)
+    assert derived.attacks_by_year and len(_kept(store)) == 1
+
+    def no_queries(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the store was read again")
+
+    monkeypatch.setattr(actorgraph.KnowledgeGraph, "query", no_queries)
+    monkeypatch.setattr(actorgraph.KnowledgeGraph, "resolve", no_queries)
+    with actorgraph.load(store=store, read_only=True) as kg:
+        again = kg.profile("TTP") if as_of is None else actorgraph.profile(kg, "TTP", as_of)
+    assert again == derived
+    assert repr(again) == repr(derived)
+
+
+def _write_with_actorgraph_update(path: Path) -> None:
+    with actorgraph.load(store=path) as kg:
+        kg.store.update(NEW_ALLY)
+
+
+def _write_with_pyoxigraph(path: Path) -> None:
+    """Another program writes the store's files (as the Oxigraph server would)."""
+    other = ox.Store(str(path / "oxigraph"))
+    other.update(NEW_ALLY)
+    other.flush()
+    del other
+    gc.collect()  # RocksDB closes the store with its last reference
+
+
+def _write_with_import(path: Path) -> None:
+    with actorgraph.load(store=path) as kg:
+        kg.store.update(NEW_ALLY)
+        kg.close()
+    csv = path.parent / "ged.csv"
+    csv.write_text(UCDP_ROWS, encoding="utf-8")
+    with actorgraph.load(store=path) as kg:
+        import_file(kg, "ucdp", csv)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [_write_with_actorgraph_update, _write_with_pyoxigraph, _write_with_import],
+    ids=["sparql-update", "another-program", "import"],
+)
+def test_after_a_write_the_view_and_profile_are_derived_afresh(
+    store: Path, monkeypatch: pytest.MonkeyPatch, write: Any
+) -> None:
+    before = _actors(store)
+    with actorgraph.load(store=store, read_only=True) as kg:
+        allies_before = kg.profile("TTP").sections.get("Allies", [])
+    kept = _kept(store)
+    assert len(kept) == 2
+    write(store)
+    after = _actors(store)
+    assert "agd:derived-test-group" in after and "agd:derived-test-group" not in before
+    _same(_derived_afresh(store, monkeypatch), after)
+    with actorgraph.load(store=store, read_only=True) as kg:
+        allies = kg.profile("TTP").sections["Allies"]
+    assert "agd:derived-test-group" in {line.entity for line in allies}
+    assert len(allies) == len(allies_before) + 1
+    # What was kept for the store before the write is gone.
+    assert not set(kept) & set(_kept(store))
+
+
+def test_nothing_is_kept_when_the_environment_says_so(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEEP_ENV, "0")
+    _actors(store)
+    with actorgraph.load(store=store, read_only=True) as kg:
+        kg.profile("TTP")
+    assert _kept(store) == []
+
+
+def test_a_folder_that_cannot_be_written_keeps_nothing(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (store / DERIVED_DIR).write_text("a file where the folder would be", encoding="utf-8")
+    view = _actors(store)
+    _same(_derived_afresh(store, monkeypatch), view)
+    _same(view, _actors(store))
+
+
+def test_a_damaged_or_foreign_kept_file_is_derived_afresh(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = _actors(store)
+    (kept,) = (store / DERIVED_DIR).iterdir()
+    for damage in (b'{"question": "', b'{"question": "another", "result": {}}', b"[]"):
+        kept.write_bytes(damage)
+        _same(view, _actors(store))
+        assert kept.read_bytes() != damage  # kept anew
+
+
+def test_a_result_that_is_not_plain_json_is_not_kept(store: Path) -> None:
+    import datetime as dt
+
+    _actors(store, as_of=dt.date(2015, 6, 30))  # a date in the question
+    assert _kept(store) == []
+
+
+def test_at_most_max_kept_results_are_kept(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_derived, "MAX_KEPT", 2)
+    for year in ("2005", "2010", "2015"):
+        _actors(store, as_of=year)
+    assert len(_kept(store)) == 2
+    # The first is gone, the last two are read back.
+    monkeypatch.setattr(_to_networkx, "read_actors_view", _deriving_fails)
+    _actors(store, as_of="2015")
+    with pytest.raises(AssertionError, match="kept result was not used"):
+        _actors(store, as_of="2005")
+
+
+def test_the_command_line_gives_the_same_page_and_profile_twice(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = []
+    for n in range(2):
+        page = tmp_path / f"page-{n}.html"
+        assert main(["viz", "--store", str(store), "-o", str(page)]) == 0
+        pages.append(page.read_bytes())
+    assert pages[0] == pages[1]
+    capsys.readouterr()
+    profiles = []
+    for _ in range(2):
+        assert main(["profile", "TTP", "--store", str(store), "--format", "json"]) == 0
+        profiles.append(capsys.readouterr().out)
+    assert profiles[0] == profiles[1] and '"attacks_by_year"' in profiles[0]
+    assert len(_kept(store)) == 3  # the page, its actors view and the profile
+
+
+def test_a_kept_query_answer_is_the_answer_derived(
+    store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = [
+        ["--saved", "attacks-by-group-and-year"],
+        ["--saved", "attacks-by-group-and-year", "--format", "csv", "--limit", "3"],
+        ["SELECT ?e WHERE { ?e skos:altLabel ?name }", "--param", "name=TTP"],
+    ]
+    derived = []
+    for args in asked:
+        assert main(["query", *args, "--store", str(store)]) == 0
+        derived.append(capsys.readouterr())
+    assert "stopped at --limit 3 rows" in derived[1].err
+    assert "is bound as text" in derived[2].err
+    assert len(_kept(store)) == 3
+
+    def no_queries(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the store was read again")
+
+    monkeypatch.setattr(actorgraph.KnowledgeGraph, "query", no_queries)
+    for args, first in zip(asked, derived, strict=True):
+        assert main(["query", *args, "--store", str(store)]) == 0
+        assert capsys.readouterr() == first
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (NOW() AS ?t) WHERE {}",
+        "SELECT (rand ( ) AS ?r) WHERE {}",
+        "SELECT (STRUUID() AS ?u) WHERE {}",
+        "SELECT ?b WHERE { BIND(bnode() AS ?b) }",
+    ],
+)
+def test_an_answer_that_may_change_on_the_same_data_is_not_kept(
+    store: Path, capsys: pytest.CaptureFixture[str], query: str
+) -> None:
+    """Time, random numbers and new identifiers or blank nodes differ from run to run."""
+    assert main(["query", query, "--store", str(store)]) == 0
+    assert _kept(store) == []
+
+
+def test_a_result_larger_than_max_bytes_is_not_kept(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_derived, "MAX_BYTES", 100_000)  # the view is larger, the profile not
+    view = _actors(store)
+    with actorgraph.load(store=store, read_only=True) as kg:
+        kg.profile("TTP")
+    (kept,) = _kept(store)
+    assert "-profile-" in kept
+    _same(view, _actors(store))
