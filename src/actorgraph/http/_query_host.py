@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from actorgraph._errors import ActorGraphError, QueryError, QueryMemoryError, QueryTimeout
+from actorgraph._errors import ActorGraphError, QueryError, QueryMemoryError
 from actorgraph.sparql._guard import check_query
 from actorgraph.sparql._parameters import check_params, param_terms
 from actorgraph.sparql._results import QueryResult
@@ -49,6 +49,7 @@ from actorgraph.sparql._runner import (
     not_started_error,
     probe_store,
     result_of_reply,
+    timeout_error,
 )
 
 __all__ = ["QueryHost"]
@@ -169,10 +170,7 @@ class QueryHost:
                 reply = await _recv_to_eof(loop, channel)
                 finished = True
         except TimeoutError:
-            raise QueryTimeout(
-                f"the query ran past its {timeout:g} s limit and was stopped; "
-                "narrow it (LIMIT, more specific patterns) or raise the timeout"
-            ) from None
+            raise timeout_error(timeout) from None
         finally:
             channel.close()
             if not finished:

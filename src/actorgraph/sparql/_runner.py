@@ -40,6 +40,7 @@ __all__ = [
     "probe_store",
     "result_of_reply",
     "run_local",
+    "timeout_error",
 ]
 
 _ERROR_POS_RE = re.compile(r"error at (\d+):(\d+)")
@@ -57,6 +58,14 @@ def probe_store(store: ox.Store) -> None:
     RocksDB snapshot and iterator), so a forked worker that returns from it will not block on a
     lock it inherited held."""
     next(iter(store.quads_for_pattern(None, None, None, None)), None)
+
+
+def timeout_error(timeout: float) -> QueryTimeout:
+    """The error of a query stopped at its time limit (in a worker of ours or the endpoint's)."""
+    return QueryTimeout(
+        f"the query ran past its {timeout:g} s limit and was stopped; "
+        "narrow it (LIMIT, more specific patterns) or raise the timeout"
+    )
 
 
 def not_started_error(attempts: int) -> QueryError:
@@ -294,10 +303,7 @@ def run_local(
                 continue  # stuck before its first read: killed below, and another forked
             receiver.recv()  # _STARTED
             if not receiver.poll(timeout):
-                raise QueryTimeout(
-                    f"the query ran past its {timeout:g} s limit and was stopped; "
-                    "narrow it (LIMIT, more specific patterns) or raise the timeout"
-                )
+                raise timeout_error(timeout)
             reply = receiver.recv()
         except EOFError:
             raise QueryError(
