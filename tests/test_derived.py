@@ -5,6 +5,7 @@ actorgraph or by another program, makes the next call derive afresh."""
 from __future__ import annotations
 
 import gc
+import math
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +214,13 @@ def test_a_damaged_or_foreign_kept_file_is_derived_afresh(
 ) -> None:
     view = _actors(store)
     (kept,) = (store / DERIVED_DIR).iterdir()
-    for damage in (b'{"question": "', b'{"question": "another", "result": {}}', b"[]"):
+    question = kept.read_bytes().split(b"\n", 1)[0]
+    for damage in (
+        b'{"question": "',  # cut short
+        question + b'\n{"graph": {}, "nodes": [',  # the right question, the answer cut short
+        b'{"question": "another", "raw": false}\n{}',  # another question
+        b"[]",
+    ):
         kept.write_bytes(damage)
         _same(view, _actors(store))
         assert kept.read_bytes() != damage  # kept anew
@@ -223,6 +230,21 @@ def test_a_result_that_is_not_plain_json_is_not_kept(store: Path) -> None:
     import datetime as dt
 
     _actors(store, as_of=dt.date(2015, 6, 30))  # a date in the question
+    assert _kept(store) == []
+
+
+def test_a_value_json_cannot_carry_is_not_kept(store: Path) -> None:
+    """NaN has no JSON form (orjson would write null): a view holding one is derived each time."""
+    with actorgraph.load(store=store) as kg:
+        kg.store.update(
+            f"""PREFIX ag: <https://w3id.org/actorgraph/ontology#>
+            PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+            INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{
+              <https://w3id.org/actorgraph/data/ttp> ag:killed "NaN"^^xsd:double }} }}"""
+        )
+    view = _actors(store)
+    killed = view.nodes["agd:ttp"]["killed"]
+    assert any(math.isnan(v) for v in (killed if isinstance(killed, list) else [killed]))
     assert _kept(store) == []
 
 
@@ -239,15 +261,22 @@ def test_at_most_max_kept_results_are_kept(store: Path, monkeypatch: pytest.Monk
 
 
 def test_the_command_line_gives_the_same_page_and_profile_twice(
-    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pages = []
+    pages, said = [], []
     for n in range(2):
         page = tmp_path / f"page-{n}.html"
-        assert main(["viz", "--store", str(store), "-o", str(page)]) == 0
+        argv = ["viz", "--store", str(store), "-o", str(page), "--focus", "TTP", "--hops", "2"]
+        assert main(argv) == 0
         pages.append(page.read_bytes())
+        said.append(capsys.readouterr().out.replace(f"page-{n}.html", "PAGE"))
+        # The second page is read back whole: neither its view nor its names are derived.
+        monkeypatch.setattr(_to_networkx, "read_actors_view", _deriving_fails)
+        monkeypatch.setattr(actorgraph.KnowledgeGraph, "resolve", _deriving_fails)
     assert pages[0] == pages[1]
-    capsys.readouterr()
+    assert said[0] == said[1] and "opens on the" in said[0]
+    monkeypatch.undo()
+    monkeypatch.setenv(KEEP_ENV, "1")
     profiles = []
     for _ in range(2):
         assert main(["profile", "TTP", "--store", str(store), "--format", "json"]) == 0

@@ -3,7 +3,8 @@
 The actors view of a store holding 100,000 imported events takes seconds to derive (it reads every
 event that ties two actors); the same view read back from a file takes a tenth of a second. So the
 results that read much of a store to tell little (the actors view, an actor's profile) are kept in
-``DIR/derived/``, one JSON file each, and a later call with the same arguments on the same store
+``DIR/derived/``, one file each (a line of JSON that names the question, then the result: JSON, or
+bytes as they are, such as a page), and a later call with the same arguments on the same store
 reads the file instead of the store (:func:`kept`).
 
 **The same store** is judged by the store's own files: the name, size and modification time of
@@ -15,9 +16,12 @@ actorgraph's version (another version may derive differently) and of what was as
 finds no file under its new digest and derives afresh; the next result kept removes the files of
 other digests. A result derived while the list changed (a write in the same process) is not kept.
 
-**The same result**: only plain JSON is kept (``str``, ``int``, ``float``, ``bool``, ``None``, lists
-and dicts with string keys, each of exactly that type), so what is read back is what was derived,
-value for value and in order; a result holding anything else (a tuple, a date) is not kept. A file
+**The same result**: bytes are kept as they are; otherwise only plain JSON is kept (``str``, ``int``, ``float``, ``bool``, ``None``, lists
+and dicts with string keys, each of exactly that type; integers of 64 bits, finite floats), so what
+is read back is what was derived, value for value and in order; a result holding anything else (a
+tuple, a date, NaN) is not kept. The files are written and read by orjson (the 82 MB actors view
+of 400,000 imported UCDP rows: written in 0.19 s against 2.1 s by the standard library's json,
+parsed in 0.66 s against 1.29 s), with the collector paused while it parses (1.03 s otherwise). A file
 that cannot be read or parsed, or that answers another question, counts as not kept; a folder that
 cannot be written keeps nothing. Nothing is kept for an in-memory store or an endpoint, and nothing
 when the environment sets ``ACTORGRAPH_KEEP_DERIVED=0``.
@@ -28,12 +32,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
+
 from actorgraph._files import OutputError, write_file
+from actorgraph._gc import collector_paused
 from actorgraph._version import __version__
 
 __all__ = ["DERIVED_DIR", "KEEP_ENV", "MAX_BYTES", "MAX_KEPT", "kept", "store_digest"]
@@ -82,7 +90,8 @@ def kept(
 ) -> T:
     """``derive()``, or the result kept for ``kind`` and ``key`` on this state of the store.
 
-    ``encode`` turns a result into plain JSON data and ``decode`` back; ``key`` (plain JSON data)
+    ``encode`` turns a result into plain JSON data (or into bytes, kept as they are: a page) and
+    ``decode`` back; ``key`` (plain JSON data)
     says what was asked. With no store (``path`` None), a key that is not plain JSON data or
     ``ACTORGRAPH_KEEP_DERIVED=0``, this is ``derive()``.
     """
@@ -96,30 +105,43 @@ def kept(
     if before is None:
         return derive()
     folder = path / DERIVED_DIR
-    name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.json"
+    name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.kept"
     found = _read(folder / name, question)
     if found is not None:
         return decode(found[0])
     result = derive()
     data = encode(result)
-    if _plain(data) and store_digest(path) == before:
-        text = json.dumps({"question": question, "result": data}, ensure_ascii=False).encode()
-        if len(text) <= MAX_BYTES:
-            _keep(folder, name, before, text)
+    raw = isinstance(data, bytes)
+    if (raw or _plain(data)) and store_digest(path) == before:
+        try:
+            payload = data if raw else orjson.dumps(data)
+        except orjson.JSONEncodeError:  # a string that is not valid Unicode (a lone surrogate)
+            return result
+        if len(payload) <= MAX_BYTES:
+            header = orjson.dumps({"question": question, "raw": raw})
+            _keep(folder, name, before, b"".join((header, b"\n", payload)))
     return result
 
 
 def _read(file: Path, question: str) -> tuple[Any] | None:
     try:
-        with open(file, encoding="utf-8") as f:
-            doc = json.load(f)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(doc, dict) or doc.get("question") != question or "result" not in doc:
+        with open(file, "rb") as f:
+            header = orjson.loads(f.readline())
+            if not isinstance(header, dict) or header.get("question") != question:
+                return None
+            # Read at its known size: read() to the end grows its buffer as it goes, which held
+            # a 91 MB page twice (`viz` at 400,000 rows: 227 MB; so 143 MB).
+            payload = f.read(os.fstat(f.fileno()).st_size - f.tell())
+        if header.get("raw") is True:
+            result: Any = payload
+        else:
+            with collector_paused():
+                result = orjson.loads(payload)
+    except (OSError, orjson.JSONDecodeError):
         return None
     with contextlib.suppress(OSError):
         os.utime(file)  # the newest used is the last to go (MAX_KEPT)
-    return (doc["result"],)
+    return (result,)
 
 
 def _keep(folder: Path, name: str, digest: str, text: bytes) -> None:
@@ -144,11 +166,11 @@ def _keep(folder: Path, name: str, digest: str, text: bytes) -> None:
         return  # a folder that cannot be written keeps nothing; the result stands
 
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = (str, bool, type(None))
 
 
 def _plain(value: Any) -> bool:
-    """Whether ``value`` is JSON data of exactly JSON's types (so it reads back the same)."""
+    """Whether ``value`` is JSON data of exactly JSON's types that orjson writes back as it was."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -159,6 +181,12 @@ def _plain(value: Any) -> bool:
             stack.extend(item.values())
         elif kind is list:
             stack.extend(item)
+        elif kind is int:
+            if not -(2**63) <= item < 2**64:
+                return False
+        elif kind is float:
+            if not math.isfinite(item):
+                return False
         elif kind not in _SCALARS:
             return False
     return True

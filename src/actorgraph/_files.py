@@ -49,7 +49,7 @@ def describe_os_error(exc: OSError) -> str:
     return _ADVICE.get(exc.errno or 0, exc.strerror or str(exc))
 
 
-def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
+def write_file(path: str | os.PathLike[str], data: bytes | memoryview) -> Path:
     """Write ``data`` to ``path`` by the rules of this module and return the path written.
 
     Raises
@@ -86,7 +86,7 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
     return given
 
 
-def _write_stream(given: Path, target: Path, data: bytes) -> None:
+def _write_stream(given: Path, target: Path, data: bytes | memoryview) -> None:
     """Write into a FIFO, device or socket as it is (O_APPEND is not used: a device has no end)."""
     try:
         fd = os.open(target, os.O_WRONLY)
@@ -100,7 +100,7 @@ def _write_stream(given: Path, target: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _write_replacing(given: Path, target: Path, data: bytes, mode: int | None) -> None:
+def _write_replacing(given: Path, target: Path, data: bytes | memoryview, mode: int | None) -> None:
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
         # 0o666 through the umask, as open() gives a new file, without reading the umask by
@@ -124,7 +124,7 @@ def _write_replacing(given: Path, target: Path, data: bytes, mode: int | None) -
         raise
 
 
-def write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes | memoryview) -> None:
     """Write every byte to a descriptor; a short write is retried, so a full disk raises."""
     view = memoryview(data)
     while view:

@@ -113,7 +113,7 @@ def filters_from(args: argparse.Namespace) -> dict[str, Any]:
     return filters
 
 
-def write_output(path: str | os.PathLike[str], data: bytes) -> Path:
+def write_output(path: str | os.PathLike[str], data: bytes | memoryview) -> Path:
     """Write an output file by :func:`actorgraph._files.write_file`'s rules."""
     return write_file(path, data)
 

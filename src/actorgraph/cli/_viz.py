@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import Any
+
+import orjson
 
 from actorgraph._derived import kept
 from actorgraph._errors import UsageError
@@ -50,35 +53,59 @@ def add_parser(sub: Any) -> None:
 
 
 def _cmd_viz(args: argparse.Namespace) -> int:
-    from actorgraph.network._filters import focus_nodes  # noqa: PLC0415
-    from actorgraph.page._render import render_html  # noqa: PLC0415
-
     kg = open_graph(args)
     # --focus opens the page on the neighbourhood, with the rest of the graph dimmed around it
     # (and one click away), rather than leaving the rest out.
     filters = {k: v for k, v in filters_from(args).items() if k not in ("focus", "hops")}
+    # On an on-disk store the page is kept until the store changes (actorgraph._derived): laid
+    # out and written, the page of 100,000 imported GTD rows' actors view takes seconds; read
+    # back, without its view, a tenth of that.
+    page = kept(
+        kg.path,
+        "page",
+        [args.view, filters, args.title, args.physics, args.focus, args.hops],
+        derive=lambda: _page(kg, args, filters),
+        encode=_Page.to_bytes,
+        decode=_Page.from_bytes,
+    )
+    path = write_output(args.output, page.html)
+    print(f"wrote {path} ({page.summary}); open it in a browser, no internet needed")
+    return 0
+
+
+@dataclasses.dataclass
+class _Page:
+    html: bytes | memoryview
+    #: What the page shows: "743 nodes, 1,257 edges; opens on …".
+    summary: str
+
+    def to_bytes(self) -> bytes:
+        """The summary as a line of JSON, then the page."""
+        return b"".join((orjson.dumps(self.summary), b"\n", self.html))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> _Page:
+        """The page :meth:`to_bytes` wrote: not copied (a page of 400,000 events is 91 MB)."""
+        end = data.index(b"\n")
+        return cls(html=memoryview(data)[end + 1 :], summary=orjson.loads(data[:end]))
+
+
+def _page(kg: Any, args: argparse.Namespace, filters: dict[str, Any]) -> _Page:
+    from actorgraph.network._filters import focus_nodes  # noqa: PLC0415
+    from actorgraph.page._render import render_html  # noqa: PLC0415
+
     graph = kg.to_networkx(view=args.view, **filters)
     centres = [c for c in focus_nodes(kg, graph, args.focus) if c in graph] if args.focus else []
     if args.focus and not centres:
         raise UsageError(f"--focus {args.focus!r} is not in this view of the graph")
-    options: dict[str, Any] = {
-        "title": args.title,
-        "physics": args.physics or None,
-        "focus": centres,
-        "hops": args.hops,
-    }
-    # On an on-disk store the page is kept with its view until the store changes
-    # (actorgraph._derived): laid out and written, the page of 100,000 imported GTD rows' actors
-    # view takes 3 s; read back, a tenth of that.
-    html = kept(
-        kg.path,
-        "page",
-        [args.view, filters, options],
-        derive=lambda: render_html(graph, None, **options),
-        encode=str,
-        decode=str,
+    html = render_html(
+        graph,
+        None,
+        title=args.title,
+        physics=args.physics or None,
+        focus=centres,
+        hops=args.hops,
     )
-    path = write_output(args.output, html.encode("utf-8"))
     opens_on = ""
     if centres:
         import networkx as nx  # noqa: PLC0415
@@ -90,8 +117,5 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         names = ", ".join(str(graph.nodes[c].get("label") or c) for c in centres)
         hops = f"{args.hops} hop{'' if args.hops == 1 else 's'}"
         opens_on = f"; opens on the {len(near):,} within {hops} of {names}"
-    print(
-        f"wrote {path} ({graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges"
-        f"{opens_on}); open it in a browser, no internet needed"
-    )
-    return 0
+    summary = f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges{opens_on}"
+    return _Page(html=html.encode("utf-8"), summary=summary)
