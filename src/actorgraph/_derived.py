@@ -1,7 +1,7 @@
 """Results derived from an on-disk store, kept beside it until the store changes.
 
 The actors view of a store holding 100,000 imported events takes seconds to derive (it reads every
-event that ties two actors); the same view read back from a file takes a tenth of a second. So the
+event that ties two actors); the same view read back from a file takes a fifth of a second. So the
 results that read much of a store to tell little (the actors view, an actor's profile) are kept in
 ``DIR/derived/``, one file each (a line of JSON that names the question, then the result: JSON, or
 bytes as they are, such as a page), and a later call with the same arguments on the same store

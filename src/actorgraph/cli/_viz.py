@@ -57,9 +57,9 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     # --focus opens the page on the neighbourhood, with the rest of the graph dimmed around it
     # (and one click away), rather than leaving the rest out.
     filters = {k: v for k, v in filters_from(args).items() if k not in ("focus", "hops")}
-    # On an on-disk store the page is kept until the store changes (actorgraph._derived): laid
-    # out and written, the page of 100,000 imported GTD rows' actors view takes seconds; read
-    # back, without its view, a tenth of that.
+    # On an on-disk store the page is kept until the store changes (actorgraph._derived): derived,
+    # the page of 100,000 imported GTD rows' actors view took 7.8 s; read back, without its view,
+    # 0.44 s (BENCHMARKS.md).
     page = kept(
         kg.path,
         "page",

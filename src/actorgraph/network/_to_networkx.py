@@ -127,7 +127,7 @@ def to_networkx(
     if view == "full":
         return derive()  # at its target by reading; kept, 111 MB of JSON at 100k rows (design.md)
     # On an on-disk store the actors view is kept until the store changes (actorgraph._derived):
-    # derived, it reads every event that ties two actors (3.2 s at 100,000 imported GTD rows).
+    # derived, it reads every event that ties two actors (3-4 s at 100,000 imported GTD rows).
     return kept(
         getattr(kg, "path", None),
         "actors-view",
