@@ -16,15 +16,15 @@ actorgraph's version (another version may derive differently) and of what was as
 finds no file under its new digest and derives afresh; the next result kept removes the files of
 other digests. A result derived while the list changed (a write in the same process) is not kept.
 
-**The same result**: bytes are kept as they are; otherwise only plain JSON is kept (``str``, ``int``, ``float``, ``bool``, ``None``, lists
-and dicts with string keys, each of exactly that type; integers of 64 bits, finite floats), so what
-is read back is what was derived, value for value and in order; a result holding anything else (a
-tuple, a date, NaN) is not kept. The files are written and read by orjson (the 82 MB actors view
-of 400,000 imported UCDP rows: written in 0.19 s against 2.1 s by the standard library's json,
-parsed in 0.66 s against 1.29 s), with the collector paused while it parses (1.03 s otherwise). A file
-that cannot be read or parsed, or that answers another question, counts as not kept; a folder that
-cannot be written keeps nothing. Nothing is kept for an in-memory store or an endpoint, and nothing
-when the environment sets ``ACTORGRAPH_KEEP_DERIVED=0``.
+**The same result**: bytes are kept as they are; anything else only as plain JSON (``str``,
+``int``, ``float``, ``bool``, ``None``, lists and dicts with string keys, each of exactly that type;
+integers of 64 bits, finite floats), so what is read back is what was derived, value for value and
+in order; a result holding anything else (a tuple, a date, NaN) is not kept. The files are written
+and read by orjson (the 82 MB actors view of 400,000 imported UCDP rows: written in 0.19 s against
+2.1 s by the standard library's json, parsed in 0.66 s against 1.29 s), with the collector paused
+while it parses (1.03 s otherwise). A file that cannot be read or parsed, or that answers another
+question, counts as not kept; a folder that cannot be written keeps nothing. Nothing is kept for an
+in-memory store or an endpoint, and nothing when the environment sets ``ACTORGRAPH_KEEP_DERIVED=0``.
 """
 
 from __future__ import annotations
@@ -91,9 +91,8 @@ def kept(
     """``derive()``, or the result kept for ``kind`` and ``key`` on this state of the store.
 
     ``encode`` turns a result into plain JSON data (or into bytes, kept as they are: a page) and
-    ``decode`` back; ``key`` (plain JSON data)
-    says what was asked. With no store (``path`` None), a key that is not plain JSON data or
-    ``ACTORGRAPH_KEEP_DERIVED=0``, this is ``derive()``.
+    ``decode`` back; ``key`` (plain JSON data) says what was asked. With no store (``path`` None),
+    a key that is not plain JSON data or ``ACTORGRAPH_KEEP_DERIVED=0``, this is ``derive()``.
     """
     if path is None or os.environ.get(KEEP_ENV, "1") == "0":
         return derive()
