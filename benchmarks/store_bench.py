@@ -283,7 +283,7 @@ def journey(
 ) -> dict[str, Any]:
     # Here, not at the top: every step's process loads this file, and its wall time would count
     # the import of actorgraph twice.
-    from actorgraph._derived import DERIVED_DIR, KEEP_ENV
+    from actorgraph._derived import KEEP_ENV, kept_folder
 
     results: dict[str, Any] = {"rows": rows, "load_before": _uptime()}
     if store is None:
@@ -312,7 +312,9 @@ def journey(
     if only:
         steps = {name: step for name, step in steps.items() if name in only}
         commands = {name: step for name, step in commands.items() if name in only}
-    shutil.rmtree(store / DERIVED_DIR, ignore_errors=True)
+    folder = kept_folder(store)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
     rounds = [("", "0", steps), ("_first", "1", commands), ("_again", "1", commands)]
     for suffix, keep, chosen in rounds:
         os.environ[KEEP_ENV] = keep

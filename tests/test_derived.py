@@ -15,7 +15,7 @@ import pytest
 
 import actorgraph
 from actorgraph import _derived
-from actorgraph._derived import DERIVED_DIR, KEEP_ENV, store_digest
+from actorgraph._derived import KEEP_ENV, kept_folder, store_digest
 from actorgraph.cli._main import main
 from actorgraph.importers import import_file
 from actorgraph.network import _to_networkx
@@ -59,8 +59,10 @@ def imported_template(
 
 @pytest.fixture
 def store(imported_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of that store of this test's own, with keeping turned on (conftest turns it off)."""
+    """A copy of that store of this test's own, with keeping turned on (conftest turns it off) into
+    a cache folder of the test's own."""
     monkeypatch.setenv(KEEP_ENV, "1")
+    monkeypatch.setenv("ACTORGRAPH_CACHE", str(tmp_path / "cache"))
     return copy_store(imported_template, tmp_path / "kg")
 
 
@@ -73,7 +75,8 @@ def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
 
 
 def _kept(path: Path) -> list[str]:
-    folder = path / DERIVED_DIR
+    folder = kept_folder(path)
+    assert folder is not None
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
@@ -112,6 +115,18 @@ def test_a_kept_actors_view_is_the_view_derived(
     # The second call reads the kept view: deriving it would fail.
     monkeypatch.setattr(_to_networkx, "read_actors_view", _deriving_fails)
     _same(derived, _actors(store, **filters))
+
+
+def test_nothing_is_kept_in_the_stores_folder(store: Path) -> None:
+    """A store is shared as a folder: results are kept in the user's cache, where a store's
+    sender cannot put a page or an answer (read back, they are not escaped again)."""
+    before = sorted(p.name for p in store.iterdir())
+    _actors(store)
+    with actorgraph.load(store=store, read_only=True) as kg:
+        kg.profile("TTP")
+    assert main(["viz", "--store", str(store), "-o", str(store.parent / "page.html")]) == 0
+    assert sorted(p.name for p in store.iterdir()) == before
+    assert len(_kept(store)) == 3
 
 
 def test_each_question_is_kept_apart(store: Path) -> None:
@@ -203,7 +218,10 @@ def test_nothing_is_kept_when_the_environment_says_so(
 def test_a_folder_that_cannot_be_written_keeps_nothing(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (store / DERIVED_DIR).write_text("a file where the folder would be", encoding="utf-8")
+    folder = kept_folder(store)
+    assert folder is not None
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the folder would be", encoding="utf-8")
     view = _actors(store)
     _same(_derived_afresh(store, monkeypatch), view)
     _same(view, _actors(store))
@@ -213,7 +231,9 @@ def test_a_damaged_or_foreign_kept_file_is_derived_afresh(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     view = _actors(store)
-    (kept,) = (store / DERIVED_DIR).iterdir()
+    folder = kept_folder(store)
+    assert folder is not None
+    (kept,) = folder.iterdir()
     question = kept.read_bytes().split(b"\n", 1)[0]
     for damage in (
         b'{"question": "',  # cut short
@@ -267,16 +287,15 @@ def test_the_command_line_gives_the_same_page_and_profile_twice(
     for n in range(2):
         page = tmp_path / f"page-{n}.html"
         argv = ["viz", "--store", str(store), "-o", str(page), "--focus", "TTP", "--hops", "2"]
-        assert main(argv) == 0
+        with monkeypatch.context() as mp:
+            if n == 1:  # read back whole: neither the view nor a name is derived
+                mp.setattr(_to_networkx, "read_actors_view", _deriving_fails)
+                mp.setattr(actorgraph.KnowledgeGraph, "resolve", _deriving_fails)
+            assert main(argv) == 0
         pages.append(page.read_bytes())
         said.append(capsys.readouterr().out.replace(f"page-{n}.html", "PAGE"))
-        # The second page is read back whole: neither its view nor its names are derived.
-        monkeypatch.setattr(_to_networkx, "read_actors_view", _deriving_fails)
-        monkeypatch.setattr(actorgraph.KnowledgeGraph, "resolve", _deriving_fails)
     assert pages[0] == pages[1]
     assert said[0] == said[1] and "opens on the" in said[0]
-    monkeypatch.undo()
-    monkeypatch.setenv(KEEP_ENV, "1")
     profiles = []
     for _ in range(2):
         assert main(["profile", "TTP", "--store", str(store), "--format", "json"]) == 0
@@ -325,6 +344,23 @@ def test_an_answer_that_may_change_on_the_same_data_is_not_kept(
     """Time, random numbers and new identifiers or blank nodes differ from run to run."""
     assert main(["query", query, "--store", str(store)]) == 0
     assert _kept(store) == []
+
+
+def test_the_least_recently_used_results_go_first_across_stores(
+    store: Path, imported_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = copy_store(imported_template, tmp_path / "other")
+    with actorgraph.load(store=store, read_only=True) as kg:
+        kg.profile("TTP")
+    (first,) = _kept(store)
+    folder = kept_folder(store)
+    assert folder is not None
+    size = (folder / first).stat().st_size
+    monkeypatch.setattr(_derived, "MAX_BYTES", size * 3 // 2)  # room for one profile, not two
+    with actorgraph.load(store=other, read_only=True) as kg:
+        kg.profile("TTP")
+    assert _kept(store) == []
+    assert len(_kept(other)) == 1
 
 
 def test_a_result_larger_than_max_bytes_is_not_kept(

@@ -1,20 +1,29 @@
-"""Results derived from an on-disk store, kept beside it until the store changes.
+"""Results derived from an on-disk store, kept until the store changes.
 
 The actors view of a store holding 100,000 imported events takes seconds to derive (it reads every
 event that ties two actors); the same view read back from a file takes a fifth of a second. So the
-results that read much of a store to tell little (the actors view, an actor's profile) are kept in
-``DIR/derived/``, one file each (a line of JSON that names the question, then the result: JSON, or
-bytes as they are, such as a page), and a later call with the same arguments on the same store
-reads the file instead of the store (:func:`kept`).
+results that read much of a store to tell little (the actors view, an actor's profile, a page, a
+query's answer) are kept in the user's cache folder (:func:`cache_folder`: ``$ACTORGRAPH_CACHE``,
+else ``$XDG_CACHE_HOME/actorgraph``, else ``~/.cache/actorgraph``), under ``derived/`` and a folder
+for each store (by its absolute path), one file each (a line of JSON that names the question, then
+the result: JSON, or bytes as they are, such as a page), and a later call with the same arguments
+on the same store reads the file instead of the store (:func:`kept`).
+
+**Not in the store's folder**, although that would travel with it: a store is a thing people share
+(a copied folder, a network drive), and a page or an answer read back is not escaped again, so a
+shared folder could carry a page with a script of its sender's in it. The user's own cache is
+trusted as the compiled bundled data beside it is; a store read-only to its user still gets results
+kept.
 
 **The same store** is judged by the store's own files: the name, size and modification time of
 every file in ``DIR/oxigraph`` (RocksDB's text logs aside). Every write RocksDB makes, whoever
 makes it (actorgraph, the Oxigraph server, a script with pyoxigraph), appends to its write-ahead log
 or adds a table file, and so changes that list; opening the store read-only and reading it changes
 nothing (tests/test_derived.py checks both). A result is kept under the digest of that list, of
-actorgraph's version (another version may derive differently) and of what was asked. A changed store
-finds no file under its new digest and derives afresh; the next result kept removes the files of
-other digests. A result derived while the list changed (a write in the same process) is not kept.
+actorgraph's version and code (another may derive differently) and of what was asked. A changed
+store finds no file under its new digest and derives afresh; the next result kept removes the files
+of its other digests. A result derived while the list changed (a write in the same process) is not
+kept.
 
 **The same result**: bytes are kept as they are; anything else only as plain JSON (``str``,
 ``int``, ``float``, ``bool``, ``None``, lists and dicts with string keys, each of exactly that type;
@@ -24,12 +33,14 @@ and read by orjson (the 82 MB actors view of 400,000 imported UCDP rows: written
 2.1 s by the standard library's json, parsed in 0.66 s against 1.29 s), with the collector paused
 while it parses (1.03 s otherwise). A file that cannot be read or parsed, or that answers another
 question, counts as not kept; a folder that cannot be written keeps nothing. Nothing is kept for an
-in-memory store or an endpoint, and nothing when the environment sets ``ACTORGRAPH_KEEP_DERIVED=0``.
+in-memory store or an endpoint, and nothing when the environment sets ``ACTORGRAPH_KEEP_DERIVED=0``
+(or ``ACTORGRAPH_CACHE=off``, which turns off every cache of actorgraph's).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -44,22 +55,57 @@ from actorgraph._files import OutputError, write_file
 from actorgraph._gc import collector_paused
 from actorgraph._version import __version__
 
-__all__ = ["DERIVED_DIR", "KEEP_ENV", "MAX_BYTES", "MAX_KEPT", "kept", "store_digest"]
+__all__ = [
+    "KEEP_ENV",
+    "MAX_BYTES",
+    "MAX_KEPT",
+    "cache_folder",
+    "code_digest",
+    "kept",
+    "kept_folder",
+    "store_digest",
+]
 
 T = TypeVar("T")
 
-#: The folder beside the store's ``oxigraph`` folder where results are kept.
-DERIVED_DIR = "derived"
 #: Set to ``0`` to derive every result afresh and keep none.
 KEEP_ENV = "ACTORGRAPH_KEEP_DERIVED"
-#: The most results kept for one state of a store, and the most bytes they may take together (the
-#: least recently used go first; a larger result is not kept): an actors view of a large store is
-#: large (7 MB at 100,000 imported GTD rows), every filter makes another, and a query's answer may
-#: list the whole store.
+#: The most results kept for one state of a store, and the most bytes the kept results of every
+#: store may take together (the least recently used go first; a larger result is not kept): an
+#: actors view of a large store is large (7 MB at 100,000 imported GTD rows, 77 MB at 400,000),
+#: every filter makes another, and a query's answer may list the whole store.
 MAX_KEPT = 32
 MAX_BYTES = 1 << 30
 #: Bumped when what a kept file holds changes shape.
 _FORMAT = 1
+
+
+def cache_folder() -> Path | None:
+    """The user's cache folder for actorgraph (``None``: ``ACTORGRAPH_CACHE=off``)."""
+    setting = os.environ.get("ACTORGRAPH_CACHE", "")
+    if setting.lower() in ("off", "0", "no"):
+        return None
+    if setting:
+        return Path(setting)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "actorgraph"
+
+
+@functools.cache
+def code_digest() -> str:
+    """The digest of actorgraph's own modules: a result derived by other code is not read back."""
+    code = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
+        code.update(module.read_bytes())
+    return code.hexdigest()[:16]
+
+
+def kept_folder(path: Path) -> Path | None:
+    """Where the results of the store at ``path`` are kept (``None``: no cache folder)."""
+    base = cache_folder()
+    if base is None:
+        return None
+    store = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+    return base / "derived" / store
 
 
 def store_digest(path: Path) -> str | None:
@@ -97,13 +143,13 @@ def kept(
     if path is None or os.environ.get(KEEP_ENV, "1") == "0":
         return derive()
     try:
-        question = json.dumps([_FORMAT, __version__, kind, key], sort_keys=True)
+        question = json.dumps([_FORMAT, __version__, code_digest(), kind, key], sort_keys=True)
     except (TypeError, ValueError):
         return derive()
     before = store_digest(path)
-    if before is None:
+    folder = kept_folder(path)
+    if before is None or folder is None:
         return derive()
-    folder = path / DERIVED_DIR
     name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.kept"
     found = _read(folder / name, question)
     if found is not None:
@@ -145,20 +191,28 @@ def _read(file: Path, question: str) -> tuple[Any] | None:
 
 def _keep(folder: Path, name: str, digest: str, text: bytes) -> None:
     try:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         write_file(folder / name, text)
-        ours = []
         for entry in os.scandir(folder):
             if not entry.name.startswith(digest):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)  # kept for another state of the store
-            else:
+        ours: list[tuple[int, int, str]] = []
+        others: list[tuple[int, int, str]] = []
+        for store in os.scandir(folder.parent):
+            for entry in os.scandir(store.path) if store.is_dir() else ():
                 info = entry.stat()
-                ours.append((info.st_mtime_ns, info.st_size, entry.path))
-        count = size = 0
-        for _, bytes_, file in sorted(ours, reverse=True):  # the most recently used first
-            count, size = count + 1, size + bytes_
-            if count > MAX_KEPT or size > MAX_BYTES:
+                (ours if store.path == str(folder) else others).append(
+                    (info.st_mtime_ns, info.st_size, entry.path)
+                )
+        ours.sort(reverse=True)  # the most recently used first
+        for _, _, file in ours[MAX_KEPT:]:
+            with contextlib.suppress(OSError):
+                os.unlink(file)
+        size = 0
+        for _, bytes_, file in sorted(ours[:MAX_KEPT] + others, reverse=True):
+            size += bytes_
+            if size > MAX_BYTES:
                 with contextlib.suppress(OSError):
                     os.unlink(file)
     except (OSError, OutputError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from actorgraph._derived import cache_folder
 from actorgraph._errors import ActorGraphError
 from actorgraph._version import __version__
 from actorgraph.curation._compile import compile_triples
@@ -85,14 +85,9 @@ def bundled_quads() -> tuple[ox.Quad, ...]:
 
 
 def _cache_path() -> Path | None:
-    setting = os.environ.get("ACTORGRAPH_CACHE", "")
-    if setting.lower() in ("off", "0", "no"):
+    base = cache_folder()
+    if base is None:
         return None
-    base = (
-        Path(setting)
-        if setting
-        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "actorgraph"
-    )
     code = hashlib.sha256()
     here = Path(__file__).resolve().parents[1]
     for module in sorted([*(here / "curation").glob("*.py"), *(here / "vocab").glob("*.py")]):
