@@ -173,13 +173,14 @@ def run(args: argparse.Namespace) -> int:
         args.store = args.endpoint
     kg = open_graph(args)
     try:
+        params = _params(args)
         # A local on-disk store's answer is kept until the store changes (actorgraph._derived),
         # unless the query may answer differently on the same data (remote data, NOW(), RAND()).
         answer = kept(
             None if kg.is_remote or args.allow_remote or _varies(text) else kg.path,
             "query",
-            [text, _params(args), args.format, args.limit],
-            derive=lambda: _answer(kg, text, args),
+            [text, params, args.format, args.limit],
+            derive=lambda: _answer(kg, text, params, args),
             encode=dataclasses.asdict,
             decode=lambda data: _Answer(**data),
         )
@@ -207,15 +208,15 @@ class _Answer:
     empty: bool
 
 
-def _answer(kg: Any, text: str, args: argparse.Namespace) -> _Answer:
+def _answer(kg: Any, text: str, params: dict[str, str], args: argparse.Namespace) -> _Answer:
     result = kg.query(
         text,
-        params=_params(args),
+        params=params,
         timeout=args.timeout,
         allow_remote=args.allow_remote,
         limit=args.limit,
     )
-    before = [] if kg.is_remote else _entity_param_notes(kg, _params(args))
+    before = [] if kg.is_remote else _entity_param_notes(kg, params)
     fmt = args.format or ("turtle" if result.type == "CONSTRUCT" else "table")
     if fmt == "csv-excel":
         # CSV for a spreadsheet: cells a spreadsheet would run as formulas are neutralised.
