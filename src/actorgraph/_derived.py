@@ -45,7 +45,7 @@ import hashlib
 import json
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,6 +61,7 @@ __all__ = [
     "MAX_KEPT",
     "cache_folder",
     "code_digest",
+    "files_digest",
     "kept",
     "kept_folder",
     "store_digest",
@@ -90,13 +91,18 @@ def cache_folder() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "actorgraph"
 
 
+def files_digest(files: Iterable[Path]) -> str:
+    """The SHA-256 of the files' bytes, one after another (hex)."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
 @functools.cache
 def code_digest() -> str:
     """The digest of actorgraph's own modules: a result derived by other code is not read back."""
-    code = hashlib.sha256()
-    for module in sorted(Path(__file__).parent.rglob("*.py")):
-        code.update(module.read_bytes())
-    return code.hexdigest()[:16]
+    return files_digest(sorted(Path(__file__).parent.rglob("*.py")))[:16]
 
 
 def kept_folder(path: Path) -> Path | None:
@@ -180,6 +186,8 @@ def _read(file: Path, question: str) -> tuple[Any] | None:
         if header.get("raw") is True:
             result: Any = payload
         else:
+            # Scoped to the parse: millions of small objects and no cycles (the 82 MB view of
+            # 400,000 rows parsed in 0.66 s paused, 1.03 s not; the module's text).
             with collector_paused():
                 result = orjson.loads(payload)
     except (OSError, orjson.JSONDecodeError):
@@ -193,18 +201,17 @@ def _keep(folder: Path, name: str, digest: str, text: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_file(folder / name, text)
-        for entry in os.scandir(folder):
-            if not entry.name.startswith(digest):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)  # kept for another state of the store
         ours: list[tuple[int, int, str]] = []
         others: list[tuple[int, int, str]] = []
         for store in os.scandir(folder.parent):
+            mine = store.path == str(folder)
             for entry in os.scandir(store.path) if store.is_dir() else ():
+                if mine and not entry.name.startswith(digest):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)  # kept for another state of the store
+                    continue
                 info = entry.stat()
-                (ours if store.path == str(folder) else others).append(
-                    (info.st_mtime_ns, info.st_size, entry.path)
-                )
+                (ours if mine else others).append((info.st_mtime_ns, info.st_size, entry.path))
         ours.sort(reverse=True)  # the most recently used first
         for _, _, file in ours[MAX_KEPT:]:
             with contextlib.suppress(OSError):

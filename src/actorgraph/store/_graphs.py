@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from actorgraph._derived import cache_folder
+from actorgraph._derived import cache_folder, files_digest
 from actorgraph._errors import ActorGraphError
 from actorgraph._version import __version__
 from actorgraph.curation._compile import compile_triples
@@ -88,12 +88,10 @@ def _cache_path() -> Path | None:
     base = cache_folder()
     if base is None:
         return None
-    code = hashlib.sha256()
     here = Path(__file__).resolve().parents[1]
-    for module in sorted([*(here / "curation").glob("*.py"), *(here / "vocab").glob("*.py")]):
-        code.update(module.read_bytes())
-    code.update(Path(__file__).read_bytes())
-    return base / f"curated-{bundled_data_version()}-{code.hexdigest()[:12]}.nq"
+    modules = sorted([*(here / "curation").glob("*.py"), *(here / "vocab").glob("*.py")])
+    code = files_digest([*modules, Path(__file__)])
+    return base / f"curated-{bundled_data_version()}-{code[:12]}.nq"
 
 
 def expand_graph(name: str) -> str:
