@@ -15,10 +15,10 @@ the actors view was built before, measured in the same run:
   every quad (N-Quads into ``/dev/null``), the same quads read as pyoxigraph objects, and NetworkX
   building the full view from its prepared node and edge lists;
 - every saved query on the store (no parameters): its rows and time;
-- then ``viz``, ``profile`` and ``query`` again with results kept beside the store (the default;
-  every step above ran with ``ACTORGRAPH_KEEP_DERIVED=0``): ``_first``, the first call on the
-  store, which derives and keeps; ``_again``, a later call, which reads back (``actors_again``
-  reads the actors view that ``viz_first`` kept).
+- then ``viz``, ``actors``, ``profile`` and ``query`` again with results kept (the default, in the
+  user's cache folder; every step above ran with ``ACTORGRAPH_KEEP_DERIVED=0``): ``_first``, the
+  first call on the store, which derives and keeps; ``_again``, a later call, which reads back
+  (``actors_again`` reads the actors view that ``viz_first`` kept).
 
 ``scale`` (part 3): N synthetic UCDP rows (``write_ucdp_rows``, seeded; for each of ``--rows``)
 imported into an on-disk store: rows per second, the process's peak memory, the store's size on
