@@ -211,6 +211,46 @@ def test_after_a_write_the_view_and_profile_are_derived_afresh(
     assert not set(kept) & set(_kept(store))
 
 
+def test_a_reader_opened_before_another_program_wrote_keeps_nothing(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store opened read-only reads its files as they were when it was opened; another program
+    (an Oxigraph server) may write them meanwhile, as actorgraph's own writers, which wait for its
+    readers, do not. What that reader derives is of the old state: it must not be kept as the new
+    state's, or every later reader would be given it."""
+    kept_view = _actors(store)  # kept for the state the reader opens
+    kept = _kept(store)
+    with actorgraph.load(store=store, read_only=True) as reader:
+        opened = reader.opened_state
+        assert opened == store_digest(store)
+        _write_with_pyoxigraph(store)
+        assert store_digest(store) != opened
+        old = reader.to_networkx(view="actors")
+        profile = reader.profile("TTP").to_dict()
+        old_full = reader.to_networkx(view="full")
+    # The reader saw the state it opened: the view kept for it, and a profile derived from it;
+    # neither has the new group. Nothing it derived was kept for the files as they are now.
+    _same(old, kept_view)
+    assert "agd:derived-test-group" not in old and "agd:derived-test-group" not in old_full
+    allies = {line["entity"] for line in profile["sections"]["Allies"]}
+    assert "agd:derived-test-group" not in allies
+    assert _kept(store) == kept
+    # A reader opened after the write is given the new state, kept or derived alike.
+    new = _actors(store)
+    assert "agd:derived-test-group" in new
+    _same(_derived_afresh(store, monkeypatch), new)
+    assert "agd:derived-test-group" in _actors(store)
+
+
+def test_a_store_opened_for_writing_reads_its_files_as_they_stand(store: Path) -> None:
+    """Only a read-only open has a state of its own (KnowledgeGraph.opened_state)."""
+    with actorgraph.load(store=store) as kg:
+        assert kg.opened_state is None
+        with actorgraph.load(store=store, read_only=True) as shared:  # the same open store
+            assert shared.opened_state is None
+    assert actorgraph.load().opened_state is None
+
+
 def test_nothing_is_kept_when_the_environment_says_so(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,7 +23,11 @@ nothing (tests/test_derived.py checks both). A result is kept under the digest o
 actorgraph's version and code (another may derive differently) and of what was asked. A changed
 store finds no file under its new digest and derives afresh; the next result kept removes the files
 of its other digests. A result derived while the list changed (a write in the same process) is not
-kept.
+kept. A store opened read-only goes on reading its files as they were when it was opened, whatever
+another program writes meanwhile (RocksDB's read-only open; actorgraph's own writers wait for its
+readers, an Oxigraph server or a script does not): such a knowledge graph reads back the results
+kept for the state it opened (``KnowledgeGraph.opened_state``), and keeps its own only while the
+files are still in that state, so that what it read is never kept as a newer state's.
 
 **The same result**: bytes are kept as they are; anything else only as plain JSON (``str``,
 ``int``, ``float``, ``bool``, ``None``, lists and dicts with string keys, each of exactly that type;
@@ -132,7 +136,7 @@ def store_digest(path: Path) -> str | None:
 
 
 def kept(
-    path: Path | None,
+    kg: Any,
     kind: str,
     key: Any,
     *,
@@ -140,21 +144,29 @@ def kept(
     encode: Callable[[T], Any],
     decode: Callable[[Any], T],
 ) -> T:
-    """``derive()``, or the result kept for ``kind`` and ``key`` on this state of the store.
+    """``derive()``, or the result kept for ``kind`` and ``key`` on this state of ``kg``'s store.
 
-    ``encode`` turns a result into plain JSON data (or into bytes, kept as they are: a page) and
-    ``decode`` back; ``key`` (plain JSON data) says what was asked. With no store (``path`` None),
-    a key that is not plain JSON data or ``ACTORGRAPH_KEEP_DERIVED=0``, this is ``derive()``.
+    ``kg`` is what the result is derived from: a knowledge graph over an on-disk store (its
+    ``path``), or anything else (``None``, an in-memory store, an endpoint), for which nothing is
+    kept. ``encode`` turns a result into plain JSON data (or into bytes, kept as they are: a page)
+    and ``decode`` back; ``key`` (plain JSON data) says what was asked. With no store, a key that
+    is not plain JSON data or ``ACTORGRAPH_KEEP_DERIVED=0``, this is ``derive()``. A store opened
+    read-only whose files have changed since (its ``opened_state``) reads them as they were: it
+    is given what was kept for that state, and keeps nothing (its result is not the new state's).
     """
+    path: Path | None = getattr(kg, "path", None)
     if path is None or os.environ.get(KEEP_ENV, "1") == "0":
         return derive()
     try:
         question = json.dumps([_FORMAT, __version__, code_digest(), kind, key], sort_keys=True)
     except (TypeError, ValueError):
         return derive()
-    before = store_digest(path)
+    # The state of the files this knowledge graph reads: as they stand, or for a store opened
+    # read-only, as they were when it was opened ("": they changed while it was opened).
+    opened = getattr(kg, "opened_state", None)
+    before = store_digest(path) if opened is None else opened
     folder = kept_folder(path)
-    if before is None or folder is None:
+    if not before or folder is None:
         return derive()
     name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.kept"
     found = _read(folder / name, question)

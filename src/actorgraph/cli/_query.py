@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         # A local on-disk store's answer is kept until the store changes (actorgraph._derived),
         # unless the query may answer differently on the same data (remote data, NOW(), RAND()).
         answer = kept(
-            None if kg.is_remote or args.allow_remote or _varies(text) else kg.path,
+            None if kg.is_remote or args.allow_remote or _varies(text) else kg,
             "query",
             [text, params, args.format, args.limit],
             derive=lambda: _answer(kg, text, params, args),

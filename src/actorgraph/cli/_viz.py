@@ -61,7 +61,7 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     # the page of 100,000 imported GTD rows' actors view took 7.8 s; read back, without its view,
     # 0.44 s (BENCHMARKS.md).
     page = kept(
-        kg.path,
+        kg,
         "page",
         [args.view, filters, args.title, args.physics, args.focus, args.hops],
         derive=lambda: _page(kg, args, filters),

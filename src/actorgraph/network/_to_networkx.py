@@ -129,7 +129,7 @@ def to_networkx(
     # On an on-disk store the actors view is kept until the store changes (actorgraph._derived):
     # derived, it reads every event that ties two actors (3-4 s at 100,000 imported GTD rows).
     return kept(
-        getattr(kg, "path", None),
+        kg,
         "actors-view",
         filters,
         derive=derive,

@@ -319,7 +319,7 @@ def profile(kg: KnowledgeGraph, name: str, as_of: Any = None) -> Profile:
     # it resolves the name among every label and counts the actor's attacks (TTP on 100,000
     # imported GTD rows: 2.1 s).
     return kept(
-        getattr(kg, "path", None),
+        kg,
         "profile",
         [name, day],
         derive=lambda: _derive(kg, name, day),

@@ -32,6 +32,9 @@ from actorgraph.store._lock import unlock_store
 from actorgraph.store._replace import LoadingInPlace, compact_store, swap_in
 from actorgraph.store._undo import checkpointed
 
+#: Where a read-only open records its files' state (:attr:`KnowledgeGraph.opened_state`).
+OPENED_STATE = "opened_state"
+
 
 class KnowledgeGraph:
     """The knowledge graph: ask it with SPARQL, project it to NetworkX, draw it as a page.
@@ -75,6 +78,21 @@ class KnowledgeGraph:
                 "only SPARQL queries are possible (kg.query)"
             )
         return self._store
+
+    @property
+    def opened_state(self) -> str | None:
+        """The state of the files a store opened read-only reads: a digest of them as they were
+        when it was opened (``""`` if they changed while it was opened); ``None`` for a store
+        opened for writing (it reads its files as they stand), in memory, or an endpoint.
+
+        Another program may write the files meanwhile (an Oxigraph server, a pyoxigraph script)
+        and the store does not see it: results kept for the store (``actorgraph._derived``) are
+        read back or kept by this knowledge graph only while its files are in this state.
+        """
+        if not self._read_only or self._lock is None:
+            return None
+        state = self._lock.extra.get(OPENED_STATE)
+        return state if isinstance(state, str) else None
 
     @property
     def is_remote(self) -> bool:

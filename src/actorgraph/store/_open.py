@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
 
+from actorgraph._derived import store_digest
 from actorgraph._errors import StoreLockedError, UsageError
 from actorgraph.curation._model import CuratedData
 from actorgraph.curation._reader import read_curated
@@ -32,7 +33,7 @@ from actorgraph.store._graphs import (
 from actorgraph.store._graphs import (
     bundled_quads as cached_bundled_quads,
 )
-from actorgraph.store._knowledge_graph import KnowledgeGraph
+from actorgraph.store._knowledge_graph import OPENED_STATE, KnowledgeGraph
 from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
 from actorgraph.store._replace import compact_store, drop_unfinished, unfinished_graphs
 from actorgraph.store._undo import STORE_DIR, needs_restore, restore
@@ -235,12 +236,18 @@ def _open_read_only(path: Path) -> KnowledgeGraph:
             f"the store {path} was being written by a process that was killed; open it once for "
             "writing (without read_only) to bring it back to its state before that write"
         )
+    # A read-only store reads its files as they were when it was opened, even if another program
+    # (an Oxigraph server, a pyoxigraph script) writes them meanwhile: results derived from it
+    # are kept for that state alone (KnowledgeGraph.opened_state), known only if the files did
+    # not change while it was opened.
+    before = store_digest(path)
     try:
         store = ox.Store.read_only(str(path / STORE_DIR))
     except OSError as exc:
         unlock_store(lock)
         raise UsageError(f"cannot open the store {path}: {exc}") from None
     lock.store = store
+    lock.extra[OPENED_STATE] = before if before and store_digest(path) == before else ""
     kg = KnowledgeGraph(store, path=path, lock=lock)
     kg._read_only = True
     problem = None
