@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gc
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -290,6 +292,37 @@ def test_a_damaged_or_foreign_kept_file_is_derived_afresh(
         kept.write_bytes(damage)
         _same(view, _actors(store))
         assert kept.read_bytes() != damage  # kept anew
+
+
+def test_kept_results_are_the_users_alone(store: Path) -> None:
+    """The folders made for kept results are the user's alone: kept answers come from the user's
+    stores, which may be private, and are written out as they were kept."""
+    _actors(store)
+    folder = kept_folder(store)
+    assert folder is not None
+    for place in (folder, folder.parent):
+        assert stat.S_IMODE(place.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
+@pytest.mark.parametrize("place", ["store-folder", "derived"])
+def test_a_result_planted_in_a_folder_others_may_write_is_not_read(
+    store: Path, monkeypatch: pytest.MonkeyPatch, place: str
+) -> None:
+    """Someone who may write the cache folder (a cache set in a shared place) plants a profile:
+    it is read back while the folder is the user's alone, and not once others may write there."""
+    real = _profile(store)
+    folder = kept_folder(store)
+    assert folder is not None
+    (kept,) = folder.iterdir()
+    question, payload = kept.read_bytes().split(b"\n", 1)
+    planted = payload.replace(b"Tehrik-i-Taliban Pakistan", b"PLANTED")
+    assert planted != payload
+    kept.write_bytes(question + b"\n" + planted)
+    assert _profile(store)["label"] == "PLANTED"  # the folder is private: kept files are trusted
+    (folder if place == "store-folder" else folder.parent).chmod(0o777)
+    assert _profile(store) == real
+    assert kept.read_bytes().endswith(planted)  # neither read nor written over
 
 
 def test_a_result_that_is_not_plain_json_is_not_kept(store: Path) -> None:
