@@ -8,6 +8,7 @@ tests hold it to what the strict load did: the same quads, the same errors, noth
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,3 +182,37 @@ def test_the_compiled_bundled_data_is_cached_and_a_damaged_cache_is_compiled_aga
     assert run() == first  # a damaged cache is compiled again
     env["ACTORGRAPH_CACHE"] = "off"
     assert run() == first
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX owners and modes")
+def test_a_compiled_cache_others_may_write_is_not_loaded(tmp_path: Path) -> None:
+    """A fact planted in the compiled bundled data of a cache folder that others may write (a
+    cache set in a shared place) reaches the curated graph only while the folder is the user's
+    alone; the folder actorgraph makes is."""
+    import os
+    import stat
+    import subprocess
+
+    ask = (
+        "import actorgraph; kg = actorgraph.load(); "
+        "print(bool(kg.query('ASK { <http://example.org/planted> ?p ?o }').askAnswer))"
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, "ACTORGRAPH_CACHE": str(cache)}
+
+    def planted() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", ask], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    assert planted() == "False"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    (compiled,) = cache.glob("curated-*.nq")
+    fact = '<http://example.org/planted> <http://example.org/p> "x" <https://w3id.org/actorgraph/graph/curated> .\n'
+    compiled.write_text(compiled.read_text(encoding="utf-8") + fact, encoding="utf-8")
+    assert planted() == "True"  # the user's own folder: its cache is trusted
+    cache.chmod(0o777)
+    assert planted() == "False"
+    assert compiled.read_text(encoding="utf-8").endswith(fact)  # neither read nor written over

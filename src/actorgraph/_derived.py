@@ -70,6 +70,8 @@ __all__ = [
     "files_digest",
     "kept",
     "kept_folder",
+    "private",
+    "private_folder",
     "store_digest",
 ]
 
@@ -170,7 +172,7 @@ def kept(
     folder = kept_folder(path)
     if not before or folder is None:
         return derive()
-    if not _private(folder):
+    if not private(folder.parent, folder):
         return derive()
     name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.kept"
     found = _read(folder / name, question)
@@ -190,14 +192,18 @@ def kept(
     return result
 
 
-def _private(folder: Path) -> bool:
-    """Whether the kept results in ``folder`` can only be the user's own: it and ``derived/`` above
-    it, where they exist, belong to the user and no one else may write them (a kept page or answer
-    is written out as it was kept). The folders this module makes are the user's alone (0o700), as
-    the results in them are read from the user's stores."""
-    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: the user's profile folder
+def private(*places: Path) -> bool:
+    """Whether each of ``places`` that exists belongs to the user and no one else may write it.
+
+    What actorgraph reads back from its cache folder it trusts: a kept page or answer is written
+    out as it was kept, the compiled bundled data is loaded as the curated graph. So it reads
+    them only from folders and files that none but the user could have written; the folders it
+    makes are the user's alone (:func:`private_folder`). Always true where there are no POSIX
+    owners (Windows: the user's own profile folder).
+    """
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows
         return True
-    for place in (folder.parent, folder):
+    for place in places:
         try:
             info = os.stat(place)
         except FileNotFoundError:
@@ -207,6 +213,13 @@ def _private(folder: Path) -> bool:
         if info.st_uid != os.getuid() or info.st_mode & 0o022:
             return False
     return True
+
+
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` (and its parents) if missing, itself readable by the user alone (0o700);
+    the parents as ``mkdir`` makes them. Raises OSError."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
 
 
 def _read(file: Path, question: str) -> tuple[Any] | None:
@@ -234,9 +247,8 @@ def _read(file: Path, question: str) -> tuple[Any] | None:
 
 def _keep(folder: Path, name: str, digest: str, text: bytes) -> None:
     try:
-        folder.parent.parent.mkdir(parents=True, exist_ok=True)
-        folder.parent.mkdir(mode=0o700, exist_ok=True)
-        folder.mkdir(mode=0o700, exist_ok=True)
+        private_folder(folder.parent)
+        private_folder(folder)
         write_file(folder / name, text)
         ours: list[tuple[int, int, str]] = []
         others: list[tuple[int, int, str]] = []

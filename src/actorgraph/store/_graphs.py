@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from actorgraph._derived import cache_folder, files_digest
+from actorgraph._derived import cache_folder, files_digest, private, private_folder
 from actorgraph._errors import ActorGraphError
 from actorgraph._version import __version__
 from actorgraph.curation._compile import compile_triples
@@ -64,9 +64,12 @@ def bundled_quads() -> tuple[ox.Quad, ...]:
     (``$ACTORGRAPH_CACHE``, else ``$XDG_CACHE_HOME/actorgraph``, else ``~/.cache/actorgraph``), named by
     the fingerprint of the data, the ontology, the version and the code that compiles them, so a
     changed file or compiler never reads a stale cache. ``ACTORGRAPH_CACHE=off`` turns it off; a cache
-    that cannot be written is skipped.
+    that cannot be written is skipped, and one that is not the user's or that others may write is
+    neither read nor written (``actorgraph._derived.private``).
     """
     path = _cache_path()
+    if path is not None and not private(path.parent, path):
+        path = None  # a cache folder others may write could give the curated graph facts of theirs
     if path is not None and path.is_file():
         try:
             return tuple(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
@@ -77,7 +80,7 @@ def bundled_quads() -> tuple[ox.Quad, ...]:
         try:
             from actorgraph._files import write_file  # noqa: PLC0415
 
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
             write_file(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
         except (OSError, ActorGraphError):
             pass
