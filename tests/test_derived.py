@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -452,3 +453,51 @@ def test_a_result_larger_than_max_bytes_is_not_kept(
     (kept,) = _kept(store)
     assert "-profile-" in kept
     _same(view, _actors(store))
+
+
+def test_another_library_version_or_page_file_derives_afresh(
+    store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A result derived by another version of a library (an upgraded SPARQL engine) or with other
+    page files (a checkout being edited) is not read back, although actorgraph's version is the
+    same."""
+    try:
+        _check_other_code_derives_afresh(store, monkeypatch, tmp_path)
+    finally:
+        _derived.code_digest.cache_clear()  # not the patched versions' digest for later tests
+
+
+def _check_other_code_derives_afresh(
+    store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _actors(store)
+    derivations = []
+    read = _to_networkx.read_actors_view
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        derivations.append(1)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(_to_networkx, "read_actors_view", counted)
+    _actors(store)
+    assert derivations == []  # read back
+    version = _derived.metadata.version
+    monkeypatch.setattr(
+        _derived.metadata,
+        "version",
+        lambda name: "99.0" if name == "pyoxigraph" else version(name),
+    )
+    _derived.code_digest.cache_clear()
+    _actors(store)
+    assert derivations == [1]
+    monkeypatch.undo()
+    monkeypatch.setattr(_to_networkx, "read_actors_view", counted)
+    monkeypatch.setenv(KEEP_ENV, "1")
+    monkeypatch.setenv("ACTORGRAPH_CACHE", str(tmp_path / "cache"))
+    page = tmp_path / "viz"
+    shutil.copytree(_derived.resource_dir("viz"), page)
+    (page / "viewer.css").write_text("/* edited */\n", encoding="utf-8")
+    monkeypatch.setattr(_derived, "resource_dir", lambda kind: page)
+    _derived.code_digest.cache_clear()
+    _actors(store)
+    assert derivations == [1, 1]

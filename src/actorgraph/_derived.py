@@ -20,7 +20,8 @@ every file in ``DIR/oxigraph`` (RocksDB's text logs aside). Every write RocksDB 
 makes it (actorgraph, the Oxigraph server, a script with pyoxigraph), appends to its write-ahead log
 or adds a table file, and so changes that list; opening the store read-only and reading it changes
 nothing (tests/test_derived.py checks both). A result is kept under the digest of that list, of
-actorgraph's version and code (another may derive differently) and of what was asked. A changed
+actorgraph's version and code, the page's files and the versions of the libraries that derive it
+(another may derive differently: :func:`code_digest`) and of what was asked. A changed
 store finds no file under its new digest and derives afresh; the next result kept removes the files
 of its other digests. A result derived while the list changed (a write in the same process) is not
 kept. A store opened read-only goes on reading its files as they were when it was opened, whatever
@@ -52,6 +53,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,10 +61,12 @@ import orjson
 
 from actorgraph._files import OutputError, write_file
 from actorgraph._gc import collector_paused
+from actorgraph._resources import resource_dir
 from actorgraph._version import __version__
 
 __all__ = [
     "KEEP_ENV",
+    "LIBRARIES",
     "MAX_BYTES",
     "MAX_KEPT",
     "cache_folder",
@@ -107,10 +111,27 @@ def files_digest(files: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
+#: The libraries a kept result is derived with (a query's answer by Oxigraph's engine, a page with
+#: pyvis's vis-network and igraph's layout, ...): another version of one may derive another result.
+LIBRARIES = ("pyoxigraph", "rdflib", "networkx", "pyvis", "igraph", "orjson")
+
+
 @functools.cache
 def code_digest() -> str:
-    """The digest of actorgraph's own modules: a result derived by other code is not read back."""
-    return files_digest(sorted(Path(__file__).parent.rglob("*.py")))[:16]
+    """The digest of what derives a result besides the store: actorgraph's own modules, the page's
+    files (``viz/``: scripts, styles, the map) and the versions of :data:`LIBRARIES`. A result
+    derived by other code is not read back, even when actorgraph's version is the same (a checkout
+    being edited, a library upgraded on its own)."""
+    here = Path(__file__).parent
+    page = resource_dir("viz")
+    files = [*sorted(here.rglob("*.py")), *sorted(p for p in page.rglob("*") if p.is_file())]
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} ?")
+    return hashlib.sha256(f"{files_digest(files)} {' '.join(versions)}".encode()).hexdigest()[:16]
 
 
 def kept_folder(path: Path) -> Path | None:
