@@ -268,8 +268,8 @@ def _read(file: Path, question: str) -> tuple[Any] | None:
 
 def _keep(folder: Path, name: str, digest: str, text: bytes) -> None:
     try:
-        private_folder(folder.parent)
-        private_folder(folder)
+        for place in (folder.parent.parent, folder.parent, folder):  # the cache folder down
+            private_folder(place)
         write_file(folder / name, text)
         ours: list[tuple[int, int, str]] = []
         others: list[tuple[int, int, str]] = []
