@@ -308,7 +308,7 @@ def test_kept_results_are_the_users_alone(store: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
-@pytest.mark.parametrize("place", ["store-folder", "derived"])
+@pytest.mark.parametrize("place", ["store-folder", "derived", "group"])
 def test_a_result_planted_in_a_folder_others_may_write_is_not_read(
     store: Path, monkeypatch: pytest.MonkeyPatch, place: str
 ) -> None:
@@ -323,7 +323,19 @@ def test_a_result_planted_in_a_folder_others_may_write_is_not_read(
     assert planted != payload
     kept.write_bytes(question + b"\n" + planted)
     assert _profile(store)["label"] == "PLANTED"  # the folder is private: kept files are trusted
-    (folder if place == "store-folder" else folder.parent).chmod(0o777)
+    if place == "group":
+        # Writable by the user's own primary group (umask 002 with a private group): trusted;
+        # by another group: not.
+        folder.chmod(0o770)
+        assert _profile(store)["label"] == "PLANTED"
+        # (root may give a folder any group; another user one of its own other groups)
+        groups = [65534] if os.getuid() == 0 else os.getgroups()
+        others = next((g for g in groups if g != os.getgid()), None)
+        if others is None:
+            pytest.skip("the user belongs to no group but its primary one")
+        os.chown(folder, -1, others)
+    else:
+        (folder if place == "store-folder" else folder.parent).chmod(0o777)
     assert _profile(store) == real
     assert kept.read_bytes().endswith(planted)  # neither read nor written over
 

@@ -214,7 +214,8 @@ def kept(
 
 
 def private(*places: Path) -> bool:
-    """Whether each of ``places`` that exists belongs to the user and no one else may write it.
+    """Whether each of ``places`` that exists belongs to the user and no one else may write it
+    (others may not; its group only if that is the user's primary group).
 
     What actorgraph reads back from its cache folder it trusts: a kept page or answer is written
     out as it was kept, the compiled bundled data is loaded as the curated graph. So it reads
@@ -231,7 +232,11 @@ def private(*places: Path) -> bool:
             continue
         except OSError:
             return False
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        if info.st_uid != os.getuid() or info.st_mode & 0o002:
+            return False
+        # Writable by its group only where that group is the user's own: with the user's private
+        # group as the primary one (Debian, Ubuntu, Fedora), umask 002 makes every folder so.
+        if info.st_mode & 0o020 and info.st_gid != os.getgid():
             return False
     return True
 
