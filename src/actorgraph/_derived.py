@@ -191,9 +191,7 @@ def kept(
     opened = getattr(kg, "opened_state", None)
     before = store_digest(path) if opened is None else opened
     folder = kept_folder(path)
-    if not before or folder is None:
-        return derive()
-    if not private(folder.parent, folder):
+    if not before or folder is None or not private(folder.parent, folder):
         return derive()
     name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.kept"
     found = _read(folder / name, question)

@@ -32,9 +32,6 @@ from actorgraph.store._lock import unlock_store
 from actorgraph.store._replace import LoadingInPlace, compact_store, swap_in
 from actorgraph.store._undo import checkpointed
 
-#: Where a read-only open records its files' state (:attr:`KnowledgeGraph.opened_state`).
-OPENED_STATE = "opened_state"
-
 
 class KnowledgeGraph:
     """The knowledge graph: ask it with SPARQL, project it to NetworkX, draw it as a page.
@@ -91,8 +88,8 @@ class KnowledgeGraph:
         """
         if not self._read_only or self._lock is None:
             return None
-        state = self._lock.extra.get(OPENED_STATE)
-        return state if isinstance(state, str) else None
+        state: str | None = self._lock.opened_state
+        return state
 
     @property
     def is_remote(self) -> bool:

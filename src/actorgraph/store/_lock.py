@@ -30,6 +30,9 @@ class OpenStore:
     read_only: bool
     store: Any = None
     users: int = 1
+    #: For a read-only open: the digest of the store's files when it was opened ("" if they changed
+    #: meanwhile; KnowledgeGraph.opened_state).
+    opened_state: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

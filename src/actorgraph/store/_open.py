@@ -33,7 +33,7 @@ from actorgraph.store._graphs import (
 from actorgraph.store._graphs import (
     bundled_quads as cached_bundled_quads,
 )
-from actorgraph.store._knowledge_graph import OPENED_STATE, KnowledgeGraph
+from actorgraph.store._knowledge_graph import KnowledgeGraph
 from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
 from actorgraph.store._replace import compact_store, drop_unfinished, unfinished_graphs
 from actorgraph.store._undo import STORE_DIR, needs_restore, restore
@@ -247,7 +247,7 @@ def _open_read_only(path: Path) -> KnowledgeGraph:
         unlock_store(lock)
         raise UsageError(f"cannot open the store {path}: {exc}") from None
     lock.store = store
-    lock.extra[OPENED_STATE] = before if before and store_digest(path) == before else ""
+    lock.opened_state = before if before and store_digest(path) == before else ""
     kg = KnowledgeGraph(store, path=path, lock=lock)
     kg._read_only = True
     problem = None
