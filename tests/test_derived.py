@@ -496,18 +496,15 @@ def _check_other_code_derives_afresh(
     _actors(store)
     assert derivations == []  # read back
     version = _derived.metadata.version
-    monkeypatch.setattr(
-        _derived.metadata,
-        "version",
-        lambda name: "99.0" if name == "pyoxigraph" else version(name),
-    )
-    _derived.code_digest.cache_clear()
-    _actors(store)
+    with monkeypatch.context() as mp:
+        mp.setattr(
+            _derived.metadata,
+            "version",
+            lambda name: "99.0" if name == "pyoxigraph" else version(name),
+        )
+        _derived.code_digest.cache_clear()
+        _actors(store)
     assert derivations == [1]
-    monkeypatch.undo()
-    monkeypatch.setattr(_to_networkx, "read_actors_view", counted)
-    monkeypatch.setenv(KEEP_ENV, "1")
-    monkeypatch.setenv("ACTORGRAPH_CACHE", str(tmp_path / "cache"))
     page = tmp_path / "viz"
     shutil.copytree(_derived.resource_dir("viz"), page)
     (page / "viewer.css").write_text("/* edited */\n", encoding="utf-8")
