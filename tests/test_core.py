@@ -41,14 +41,26 @@ def test_public_names_are_exactly_the_documented_ones() -> None:
     }  # fmt: skip
     assert set(actorgraph.__all__) == documented | networkx_side
     assert actorgraph.__all__ == sorted(actorgraph.__all__)
+    assert set(actorgraph.__all__) <= set(dir(actorgraph))  # before their first use too
     for name in sorted(set(actorgraph.__all__) - {"__version__"}):
-        value = getattr(actorgraph, name)  # the NetworkX side is imported on first use
+        value = getattr(actorgraph, name)  # all but the errors are imported on first use
         assert callable(value), name
         assert value.__module__.startswith("actorgraph."), name
         assert (value.__doc__ or "").strip(), f"{name} has no docstring"
     assert isinstance(actorgraph.__version__, str) and actorgraph.__version__[0].isdigit()
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         _ = actorgraph.nothing_here  # type: ignore[attr-defined]
+
+
+def test_importing_actorgraph_imports_neither_rdflib_nor_oxigraph() -> None:
+    """They take most of the time of a command that reads a kept result back (tests/test_derived.py),
+    and are imported when first needed."""
+    code = "import sys, actorgraph; print(sorted({'rdflib', 'pyoxigraph', 'networkx'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    code = "import sys, actorgraph; actorgraph.load; print('rdflib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
 
 
 def test_load_puts_ontology_and_curated_data_in_their_named_graphs(

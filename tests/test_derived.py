@@ -5,10 +5,13 @@ actorgraph or by another program, makes the next call derive afresh."""
 from __future__ import annotations
 
 import gc
+import json
 import math
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -398,6 +401,70 @@ def test_the_command_line_gives_the_same_page_and_profile_twice(
     assert len(_kept(store)) == 3  # the page, its actors view and the profile
 
 
+# Run in a process of its own: the command prints its output, then which libraries it imported.
+_COMMAND = """
+import json, sys
+from actorgraph.cli._main import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+libraries = sorted(m for m in ("rdflib", "pyoxigraph", "networkx") if m in sys.modules)
+print(json.dumps([code, libraries]), file=sys.stderr)
+"""
+
+
+def _command(*argv: str) -> tuple[int, list[str], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _COMMAND, *argv], capture_output=True, text=True, check=True
+    )
+    code, libraries = json.loads(done.stderr.splitlines()[-1])
+    return code, libraries, done.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["profile", "TTP", "--format", "json"],
+        ["query", "--saved", "attacks-by-group-and-year", "--format", "csv"],
+        ["viz", "--focus", "TTP", "-o", "PAGE"],
+    ],
+    ids=["profile", "query", "viz"],
+)
+def test_a_kept_result_is_read_back_without_opening_the_store(
+    store: Path, tmp_path: Path, argv: list[str]
+) -> None:
+    """Read back, a command neither opens the store nor imports what would read it (rdflib,
+    Oxigraph: most of its time), and prints what it printed when it derived the result."""
+    said = []
+    for n in range(2):
+        page = tmp_path / f"page-{n}.html"
+        code, libraries, out = _command(
+            *[str(page) if a == "PAGE" else a for a in argv], "--store", str(store)
+        )
+        assert code == 0
+        said.append(out.replace(str(page), "PAGE"))
+        if n == 0:
+            assert "pyoxigraph" in libraries and "rdflib" in libraries
+        else:
+            assert libraries == []
+    assert said[0] == said[1] and said[0]
+    if argv[0] == "viz":
+        assert (tmp_path / "page-0.html").read_bytes() == (tmp_path / "page-1.html").read_bytes()
+
+
+def test_a_command_reads_back_nothing_kept_before_another_program_wrote(store: Path) -> None:
+    """What is read back without opening the store is judged by its files as they stand."""
+    argv = ["profile", "TTP", "--store", str(store), "--format", "json"]
+    before = json.loads(_command(*argv)[2])
+    assert _command(*argv)[1] == []  # read back
+    _write_with_pyoxigraph(store)
+    code, libraries, out = _command(*argv)
+    assert code == 0 and "rdflib" in libraries  # derived
+    allies = [
+        {line["entity"] for line in p["sections"]["Allies"]} for p in (before, json.loads(out))
+    ]
+    assert allies[1] - allies[0] == {"agd:derived-test-group"}
+
+
 def test_a_kept_query_answer_is_the_answer_derived(
     store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -472,9 +539,9 @@ def test_a_result_larger_than_max_bytes_is_not_kept(
 def test_another_library_version_or_page_file_derives_afresh(
     store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A result derived by another version of a library (an upgraded SPARQL engine) or with other
-    page files (a checkout being edited) is not read back, although actorgraph's version is the
-    same."""
+    """A result derived by another version of a library (an upgraded SPARQL engine), with other
+    page files or other bundled data (a checkout being edited) is not read back, although
+    actorgraph's version is the same."""
     try:
         _check_other_code_derives_afresh(store, monkeypatch, tmp_path)
     finally:
@@ -505,10 +572,18 @@ def _check_other_code_derives_afresh(
         _derived.code_digest.cache_clear()
         _actors(store)
     assert derivations == [1]
-    page = tmp_path / "viz"
-    shutil.copytree(_derived.resource_dir("viz"), page)
-    (page / "viewer.css").write_text("/* edited */\n", encoding="utf-8")
-    monkeypatch.setattr(_derived, "resource_dir", lambda kind: page)
-    _derived.code_digest.cache_clear()
-    _actors(store)
-    assert derivations == [1, 1]
+    # An edited page file, then an edited curated file (a store is brought up to the bundled
+    # data when opened, but a command that reads a result back does not open it).
+    shipped = _derived.resource_dir
+    edited: dict[str, Path] = {}
+    for kind, file in [("viz", "viewer.css"), ("data", "curated/group-ttp.yaml")]:
+        edited[kind] = tmp_path / kind
+        shutil.copytree(shipped(kind), edited[kind])
+        with open(edited[kind] / file, "a", encoding="utf-8") as handle:
+            handle.write("\n# edited\n")
+        monkeypatch.setattr(
+            _derived, "resource_dir", lambda kind: edited.get(kind) or shipped(kind)
+        )
+        _derived.code_digest.cache_clear()
+        _actors(store)
+    assert derivations == [1, 1, 1]

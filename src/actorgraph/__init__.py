@@ -25,9 +25,6 @@ from actorgraph._errors import (
     UsageError,
 )
 from actorgraph._version import __version__
-from actorgraph.sparql._results import QueryResult
-from actorgraph.store._knowledge_graph import KnowledgeGraph
-from actorgraph.store._open import load, resolve
 
 if TYPE_CHECKING:
     from actorgraph.network._analytics import (
@@ -50,20 +47,28 @@ if TYPE_CHECKING:
     from actorgraph.page._notebook import Page, show
     from actorgraph.page._profile import Profile, profile
     from actorgraph.page._render import render_html
+    from actorgraph.sparql._results import QueryResult
+    from actorgraph.store._knowledge_graph import KnowledgeGraph
+    from actorgraph.store._open import load, resolve
 
-# The NetworkX side is imported on first use, so that `import actorgraph` stays light.
+# Everything but the errors is imported on first use: rdflib alone takes 0.2 s to import, and a
+# command that reads a kept result back (`actorgraph profile NAME --store DIR`) needs none of it.
 _LAZY = {
     "centrality": "actorgraph.network._analytics",
     "communities": "actorgraph.network._analytics",
     "ego_network": "actorgraph.network._analytics",
     "from_networkx": "actorgraph.network._from_networkx",
+    "KnowledgeGraph": "actorgraph.store._knowledge_graph",
+    "load": "actorgraph.store._open",
     "Page": "actorgraph.page._notebook",
     "Profile": "actorgraph.page._profile",
     "profile": "actorgraph.page._profile",
+    "QueryResult": "actorgraph.sparql._results",
     "read_gexf": "actorgraph.network._export",
     "read_graphml": "actorgraph.network._export",
     "read_node_link": "actorgraph.network._export",
     "render_html": "actorgraph.page._render",
+    "resolve": "actorgraph.store._open",
     "shortest_path_claims": "actorgraph.network._analytics",
     "show": "actorgraph.page._notebook",
     "timeline": "actorgraph.network._analytics",
@@ -83,6 +88,11 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    # The names imported on first use too (completion in a notebook or an editor).
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [

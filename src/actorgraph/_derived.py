@@ -28,7 +28,9 @@ kept. A store opened read-only goes on reading its files as they were when it wa
 another program writes meanwhile (RocksDB's read-only open; actorgraph's own writers wait for its
 readers, an Oxigraph server or a script does not): such a knowledge graph reads back the results
 kept for the state it opened (``KnowledgeGraph.opened_state``), and keeps its own only while the
-files are still in that state, so that what it read is never kept as a newer state's.
+files are still in that state, so that what it read is never kept as a newer state's. A command
+that only wants a result read back looks for it before it opens the store (:func:`read_back`: the
+files' digest as they stand; opening takes most of the time such a command takes).
 
 **The same result**: bytes are kept as they are; anything else only as plain JSON (``str``,
 ``int``, ``float``, ``bool``, ``None``, lists and dicts with string keys, each of exactly that type;
@@ -76,6 +78,7 @@ __all__ = [
     "kept_folder",
     "private",
     "private_folder",
+    "read_back",
     "store_digest",
 ]
 
@@ -119,12 +122,16 @@ LIBRARIES = ("pyoxigraph", "rdflib", "networkx", "pyvis", "igraph", "orjson")
 @functools.cache
 def code_digest() -> str:
     """The digest of what derives a result besides the store: actorgraph's own modules, the page's
-    files (``viz/``: scripts, styles, the map) and the versions of :data:`LIBRARIES`. A result
-    derived by other code is not read back, even when actorgraph's version is the same (a checkout
-    being edited, a library upgraded on its own)."""
+    files (``viz/``: scripts, styles, the map), the ontology and the bundled curated data, and the
+    versions of :data:`LIBRARIES`. A result derived by other code is not read back, even when
+    actorgraph's version is the same (a checkout being edited, a library upgraded on its own).
+    The bundled data is in the store too, brought up to date when the store is opened; a result
+    read back without opening the store (:func:`read_back`) has only this to tell it is stale."""
     here = Path(__file__).parent
-    page = resource_dir("viz")
-    files = [*sorted(here.rglob("*.py")), *sorted(p for p in page.rglob("*") if p.is_file())]
+    folders = [resource_dir(name) for name in ("viz", "ontology", "data")]
+    files = [*sorted(here.rglob("*.py"))]
+    for folder in folders:
+        files += sorted(p for p in folder.rglob("*") if p.is_file())
     versions = []
     for name in LIBRARIES:
         try:
@@ -180,20 +187,16 @@ def kept(
     is given what was kept for that state, and keeps nothing (its result is not the new state's).
     """
     path: Path | None = getattr(kg, "path", None)
-    if path is None or os.environ.get(KEEP_ENV, "1") == "0":
-        return derive()
-    try:
-        question = json.dumps([_FORMAT, __version__, code_digest(), kind, key], sort_keys=True)
-    except (TypeError, ValueError):
+    if path is None:
         return derive()
     # The state of the files this knowledge graph reads: as they stand, or for a store opened
     # read-only, as they were when it was opened ("": they changed while it was opened).
     opened = getattr(kg, "opened_state", None)
     before = store_digest(path) if opened is None else opened
-    folder = kept_folder(path)
-    if not before or folder is None or not private(folder.parent, folder):
+    place = _place(path, before, kind, key)
+    if before is None or place is None:
         return derive()
-    name = f"{before}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.kept"
+    folder, name, question = place
     found = _read(folder / name, question)
     if found is not None:
         return decode(found[0])
@@ -209,6 +212,41 @@ def kept(
             header = orjson.dumps({"question": question, "raw": raw})
             _keep(folder, name, before, b"".join((header, b"\n", payload)))
     return result
+
+
+def read_back(path: Path, kind: str, key: Any, decode: Callable[[Any], T]) -> T | None:
+    """The result :func:`kept` holds for ``kind`` and ``key`` on the on-disk store at ``path`` in
+    the state its files are in now, read without opening the store (``None``: none is kept).
+
+    For a command that would open a store only to read a kept result back: opening imports rdflib
+    and Oxigraph and takes a lock, about 0.3 s of a 0.5 s `actorgraph profile` (BENCHMARKS.md).
+    A result is kept only under a state its store held for the whole derivation, with the code
+    that reads it back, so what is read is what opening the store and deriving would give; a
+    writer that has not yet changed a file is not waited for (its write comes after this read).
+    """
+    place = _place(path, store_digest(path), kind, key)
+    if place is None:
+        return None
+    folder, name, question = place
+    found = _read(folder / name, question)
+    return None if found is None else decode(found[0])
+
+
+def _place(path: Path, state: str | None, kind: str, key: Any) -> tuple[Path, str, str] | None:
+    """Where the result for ``kind`` and ``key`` on the store at ``path`` in ``state`` is kept:
+    its folder, its file's name and the question its first line names (``None``: nothing is
+    kept: no state, keeping turned off, a key that is not JSON, no private cache folder)."""
+    if not state or os.environ.get(KEEP_ENV, "1") == "0":
+        return None
+    try:
+        question = json.dumps([_FORMAT, __version__, code_digest(), kind, key], sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    folder = kept_folder(path)
+    if folder is None or not private(folder.parent, folder):
+        return None
+    name = f"{state}-{kind}-{hashlib.sha256(question.encode()).hexdigest()[:32]}.kept"
+    return folder, name, question
 
 
 def private(*places: Path) -> bool:

@@ -9,13 +9,14 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from actorgraph._files import OutputError, describe_os_error, write_all, write_file
 
 ISSUES_URL = "https://github.com/actorgraph/actorgraph/issues"
 
 Command = Callable[[argparse.Namespace], int]
+T = TypeVar("T")
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -62,6 +63,19 @@ def open_graph(args: argparse.Namespace) -> Any:
     from actorgraph.store._open import load_for_reading  # noqa: PLC0415 - keeps --help fast
 
     return load_for_reading(store=args.store, data=args.data)
+
+
+def read_back_kept(
+    args: argparse.Namespace, kind: str, key: Any, decode: Callable[[Any], T]
+) -> T | None:
+    """The result kept for ``kind`` and ``key`` on the on-disk store ``--store`` names, read back
+    without opening the store (``actorgraph._derived.read_back``); ``None`` when none is kept or
+    the flags name no on-disk store alone (none, an endpoint, ``--data`` layered over it)."""
+    if args.store is None or args.data or str(args.store).startswith(("http://", "https://")):
+        return None
+    from actorgraph._derived import read_back  # noqa: PLC0415 - keeps --help fast
+
+    return read_back(Path(args.store), kind, key, decode)
 
 
 def add_filter_flags(parser: argparse.ArgumentParser, *, default_view: str = "actors") -> None:

@@ -12,7 +12,6 @@ from typing import Any
 from actorgraph._derived import kept
 from actorgraph._errors import ActorGraphError, QueryError, UsageError
 from actorgraph.sparql._saved import SavedQuery, check_param, read_saved_query, saved_queries
-from actorgraph.vocab._namespaces import curie
 
 __all__ = ["add_parser", "format_saved_list", "format_table"]
 
@@ -151,7 +150,7 @@ def _params(args: argparse.Namespace) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the ``query`` verb."""
-    from actorgraph.cli._options import open_graph, write_stdout  # noqa: PLC0415
+    from actorgraph.cli._options import open_graph, read_back_kept, write_stdout  # noqa: PLC0415
 
     if args.list:
         if args.text or args.file or args.saved:
@@ -171,29 +170,36 @@ def run(args: argparse.Namespace) -> int:
         if not args.endpoint.startswith(("http://", "https://")):
             raise UsageError(f"--endpoint {args.endpoint!r}: expected an http:// or https:// URL")
         args.store = args.endpoint
-    kg = open_graph(args)
-    try:
-        params = _params(args)
-        # A local on-disk store's answer is kept until the store changes (actorgraph._derived),
-        # unless the query may answer differently on the same data (remote data, NOW(), RAND()).
-        answer = kept(
-            None if kg.is_remote or args.allow_remote or _varies(text) else kg,
-            "query",
-            [text, params, args.format, args.limit],
-            derive=lambda: _answer(kg, text, params, args),
-            encode=dataclasses.asdict,
-            decode=lambda data: _Answer(**data),
-        )
-    except QueryError as exc:
-        raise _located(exc, text, args) from None
-    finally:
-        kg.close()
+    params = _params(args)
+    key = [text, params, args.format, args.limit]
+    # A local on-disk store's answer is kept until the store changes (actorgraph._derived), and
+    # read back without opening the store, unless the query may answer differently on the same
+    # data (remote data, NOW(), RAND()).
+    keep = not (args.allow_remote or _varies(text))
+    answer = read_back_kept(args, "query", key, _Answer.from_dict) if keep else None
+    remote = False
+    if answer is None:
+        kg = open_graph(args)
+        remote = kg.is_remote
+        try:
+            answer = kept(
+                kg if keep and not remote else None,
+                "query",
+                key,
+                derive=lambda: _answer(kg, text, params, args),
+                encode=dataclasses.asdict,
+                decode=_Answer.from_dict,
+            )
+        except QueryError as exc:
+            raise _located(exc, text, args) from None
+        finally:
+            kg.close()
     for note in answer.before:
         print(note, file=sys.stderr)
     write_stdout(answer.out.encode("utf-8"))
     for note in answer.after:
         print(note, file=sys.stderr)
-    if kg.is_remote and answer.empty and not _names_graphs(text):
+    if remote and answer.empty and not _names_graphs(text):
         _hint_default_graph(args.endpoint, args.timeout)
     return 0
 
@@ -206,6 +212,11 @@ class _Answer:
     before: list[str]
     after: list[str]
     empty: bool
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> _Answer:
+        """The answer ``dataclasses.asdict`` kept."""
+        return cls(**data)
 
 
 def _answer(kg: Any, text: str, params: dict[str, str], args: argparse.Namespace) -> _Answer:
@@ -314,6 +325,8 @@ def format_table(result: Any, *, width: int = 60) -> str:
 
 def _cell(term: Any, width: int) -> str:
     from rdflib import URIRef  # noqa: PLC0415
+
+    from actorgraph.vocab._namespaces import curie  # noqa: PLC0415 - rdflib: 0.2 s to import
 
     text = curie(str(term)) if isinstance(term, URIRef) else str(term)
     text = " ".join(text.split())

@@ -15,6 +15,7 @@ from actorgraph.cli._options import (
     add_store_flags,
     filters_from,
     open_graph,
+    read_back_kept,
     verb_parser,
     write_output,
 )
@@ -53,21 +54,24 @@ def add_parser(sub: Any) -> None:
 
 
 def _cmd_viz(args: argparse.Namespace) -> int:
-    kg = open_graph(args)
     # --focus opens the page on the neighbourhood, with the rest of the graph dimmed around it
     # (and one click away), rather than leaving the rest out.
     filters = {k: v for k, v in filters_from(args).items() if k not in ("focus", "hops")}
-    # On an on-disk store the page is kept until the store changes (actorgraph._derived): derived,
-    # the page of 100,000 imported GTD rows' actors view took 7.8 s; read back, without its view,
-    # 0.44 s (BENCHMARKS.md).
-    page = kept(
-        kg,
-        "page",
-        [args.view, filters, args.title, args.physics, args.focus, args.hops],
-        derive=lambda: _page(kg, args, filters),
-        encode=_Page.to_bytes,
-        decode=_Page.from_bytes,
-    )
+    key = [args.view, filters, args.title, args.physics, args.focus, args.hops]
+    # On an on-disk store the page is kept until the store changes (actorgraph._derived), and
+    # read back without opening the store: derived, the page of 100,000 imported GTD rows'
+    # actors view took 7.8 s; read back, 0.44 s, and without opening the store less (BENCHMARKS.md).
+    page = read_back_kept(args, "page", key, _Page.from_bytes)
+    if page is None:
+        with open_graph(args) as kg:
+            page = kept(
+                kg,
+                "page",
+                key,
+                derive=lambda: _page(kg, args, filters),
+                encode=_Page.to_bytes,
+                decode=_Page.from_bytes,
+            )
     path = write_output(args.output, page.html)
     print(f"wrote {path} ({page.summary}); open it in a browser, no internet needed")
     return 0
