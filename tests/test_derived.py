@@ -465,6 +465,33 @@ def test_a_command_reads_back_nothing_kept_before_another_program_wrote(store: P
     assert allies[1] - allies[0] == {"agd:derived-test-group"}
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["profile", "TTP"],
+        ["viz", "-o", "PAGE"],
+        ["query", "SELECT * WHERE { ?s a ?o } LIMIT 1"],
+        ["export", "--format", "graphml", "-o", "PAGE"],
+        ["network", "ego", "TTP"],
+        ["info"],
+    ],
+    ids=["profile", "viz", "query", "export", "network", "info"],
+)
+def test_a_command_called_in_process_leaves_the_store_closed(
+    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """A program that calls the command line's main() reads a store another program wrote after
+    an earlier command: the earlier command closed the store it opened, so the next one opens
+    it afresh rather than sharing a store still reading the old files."""
+    page = str(tmp_path / "out")
+    assert main([*(page if a == "PAGE" else a for a in argv), "--store", str(store)]) == 0
+    _write_with_pyoxigraph(store)
+    capsys.readouterr()
+    assert main(["profile", "TTP", "--store", str(store), "--format", "json"]) == 0
+    allies = {line["entity"] for line in json.loads(capsys.readouterr().out)["sections"]["Allies"]}
+    assert "agd:derived-test-group" in allies
+
+
 def test_a_kept_query_answer_is_the_answer_derived(
     store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

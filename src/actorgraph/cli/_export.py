@@ -66,9 +66,9 @@ def add_parser(sub: Any) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    kg = open_graph(args)
     if args.format in _RDF_FORMATS:
-        data = kg.serialize(args.format, graphs=args.graph)
+        with open_graph(args) as kg:
+            data = kg.serialize(args.format, graphs=args.graph)
         if args.output is None:
             write_stdout(data)
             return 0
@@ -77,7 +77,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 0
     from actorgraph.network._export import write_network  # noqa: PLC0415
 
-    graph = kg.to_networkx(view=args.view, **filters_from(args))
+    with open_graph(args) as kg:
+        graph = kg.to_networkx(view=args.view, **filters_from(args))
     output = Path(args.output or f"actorgraph{_SUFFIXES[args.format]}")
     write_network(graph, output, args.format)
     print(

@@ -28,22 +28,22 @@ def add_parser(sub: Any) -> None:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    kg = open_graph(args)
-    print(f"actorgraph {__version__}: {kg!r}")
-    print(f"{len(kg):,} triples")
-    print("\ngraphs:")
-    for graph, count in kg.graphs().items():
-        print(f"  {graph:<40} {count:>10,} triples")
-    rows = kg.query(
-        """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
-             GRAPH ?g { ?e a ?type } FILTER(?g != agg:ontology && ?type != rdf:Statement)
-           } GROUP BY ?type ORDER BY DESC(?n) ?type"""
-    )
-    from actorgraph.vocab._namespaces import curie  # noqa: PLC0415
+    with open_graph(args) as kg:
+        print(f"actorgraph {__version__}: {kg!r}")
+        print(f"{len(kg):,} triples")
+        print("\ngraphs:")
+        for graph, count in kg.graphs().items():
+            print(f"  {graph:<40} {count:>10,} triples")
+        rows = kg.query(
+            """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
+                 GRAPH ?g { ?e a ?type } FILTER(?g != agg:ontology && ?type != rdf:Statement)
+               } GROUP BY ?type ORDER BY DESC(?n) ?type"""
+        )
+        from actorgraph.vocab._namespaces import curie  # noqa: PLC0415
 
-    print("\nentities by type:")
-    for row in rows:
-        print(f"  {curie(str(row[0])):<40} {int(row[1]):>10,}")
-    (claims,) = next(iter(kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a rdf:Statement }")))
-    print(f"\n{int(claims):,} sourced claims (statements)")
+        print("\nentities by type:")
+        for row in rows:
+            print(f"  {curie(str(row[0])):<40} {int(row[1]):>10,}")
+        (claims,) = next(iter(kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a rdf:Statement }")))
+        print(f"\n{int(claims):,} sourced claims (statements)")
     return 0

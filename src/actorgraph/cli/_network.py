@@ -81,11 +81,13 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=_cmd_timeline)
 
 
-def _graph(args: argparse.Namespace) -> tuple[Any, Any]:
+def _graph(args: argparse.Namespace, *names: str) -> tuple[Any, list[str]]:
+    """The view the flags ask for, and the node each of ``names`` means in it."""
     from actorgraph.cli._options import filters_from, open_graph  # noqa: PLC0415
 
-    kg = open_graph(args)
-    return kg, kg.to_networkx(view=args.view, **filters_from(args))
+    with open_graph(args) as kg:
+        G = kg.to_networkx(view=args.view, **filters_from(args))
+        return G, [_resolve(kg, G, name) for name in names]
 
 
 def _resolve(kg: Any, G: Any, name: str) -> str:
@@ -128,7 +130,7 @@ def _cell(value: Any) -> str:
 def _cmd_centrality(args: argparse.Namespace) -> int:
     from actorgraph.network._analytics import centrality  # noqa: PLC0415
 
-    _, G = _graph(args)
+    G, _ = _graph(args)
     rows = centrality(G, args.measure, top=args.top)
     _print_rows(rows, ["rank", "node", "label", "type", *args.measure], args.format)
     return 0
@@ -137,7 +139,7 @@ def _cmd_centrality(args: argparse.Namespace) -> int:
 def _cmd_communities(args: argparse.Namespace) -> int:
     from actorgraph.network._analytics import communities  # noqa: PLC0415
 
-    _, G = _graph(args)
+    G, _ = _graph(args)
     groups = communities(G, seed=args.seed, resolution=args.resolution)
     rows = [
         {
@@ -162,8 +164,7 @@ def _cmd_communities(args: argparse.Namespace) -> int:
 def _cmd_path(args: argparse.Namespace) -> int:
     from actorgraph.network._analytics import format_path, shortest_path_claims  # noqa: PLC0415
 
-    kg, G = _graph(args)
-    a, b = _resolve(kg, G, args.source), _resolve(kg, G, args.target)
+    G, (a, b) = _graph(args, args.source, args.target)
     steps = shortest_path_claims(G, a, b)
     if args.format == "table":
         sys.stdout.write(format_path(steps) + "\n")
@@ -185,8 +186,8 @@ def _claims(step: dict[str, Any]) -> list[str]:
 def _cmd_ego(args: argparse.Namespace) -> int:
     from actorgraph.network._analytics import ego_network  # noqa: PLC0415
 
-    kg, G = _graph(args)
-    ego = ego_network(G, _resolve(kg, G, args.name), radius=args.radius)
+    G, (name,) = _graph(args, args.name)
+    ego = ego_network(G, name, radius=args.radius)
     rows = [
         {
             "subject": u,
@@ -209,7 +210,7 @@ def _cmd_ego(args: argparse.Namespace) -> int:
 def _cmd_timeline(args: argparse.Namespace) -> int:
     from actorgraph.network._analytics import timeline  # noqa: PLC0415
 
-    kg, G = _graph(args)
-    rows = timeline(G, _resolve(kg, G, args.name))
+    G, (name,) = _graph(args, args.name)
+    rows = timeline(G, name)
     _print_rows(rows, ["date", "event", "label", "role", "sources"], args.format)
     return 0
