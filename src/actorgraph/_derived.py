@@ -219,7 +219,7 @@ def read_back(path: Path, kind: str, key: Any, decode: Callable[[Any], T]) -> T 
     the state its files are in now, read without opening the store (``None``: none is kept).
 
     For a command that would open a store only to read a kept result back: opening imports rdflib
-    and Oxigraph and takes a lock, about 0.3 s of a 0.5 s `actorgraph profile` (BENCHMARKS.md).
+    and Oxigraph and takes a lock, half of a 0.54 s `actorgraph profile` (BENCHMARKS.md).
     A result is kept only under a state its store held for the whole derivation, with the code
     that reads it back, so what is read is what opening the store and deriving would give; a
     writer that has not yet changed a file is not waited for (its write comes after this read).

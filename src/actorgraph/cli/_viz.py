@@ -59,8 +59,8 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     filters = {k: v for k, v in filters_from(args).items() if k not in ("focus", "hops")}
     key = [args.view, filters, args.title, args.physics, args.focus, args.hops]
     # On an on-disk store the page is kept until the store changes (actorgraph._derived), and
-    # read back without opening the store: derived, the page of 100,000 imported GTD rows'
-    # actors view took 7.8 s; read back, 0.44 s, and without opening the store less (BENCHMARKS.md).
+    # read back without opening the store: the page of 100,000 imported GTD rows' actors view took
+    # 8.4 s derived, 0.30 s read back (BENCHMARKS.md, session 15).
     page = read_back_kept(args, "page", key, _Page.from_bytes)
     if page is None:
         with open_graph(args) as kg:
