@@ -4,19 +4,14 @@ actorgraph or by another program, makes the next call derive afresh."""
 
 from __future__ import annotations
 
-import gc
-import json
 import math
 import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pyoxigraph as ox
 import pytest
 
 import actorgraph
@@ -27,22 +22,27 @@ from actorgraph.importers import import_file
 from actorgraph.network import _to_networkx
 
 try:
+    from _kept_stores import (
+        NEW_ALLY,
+        TEST_GRAPH,
+        imported_template,
+        kept_files,
+        store,
+        write_with_pyoxigraph,
+    )
     from _stores import copy_store
 except ImportError:  # tests/ imported as a package
+    from tests._kept_stores import (
+        NEW_ALLY,
+        TEST_GRAPH,
+        imported_template,  # noqa: F401 - a fixture
+        kept_files,
+        store,  # noqa: F401 - a fixture
+        write_with_pyoxigraph,
+    )
     from tests._stores import copy_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TEST_GRAPH = "https://w3id.org/actorgraph/graph/import/test/derived"
-# A new armed group allied with TTP: a node of the actors view and a line of TTP's profile.
-NEW_ALLY = f"""
-PREFIX ag: <https://w3id.org/actorgraph/ontology#>
-PREFIX agd: <https://w3id.org/actorgraph/data/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-INSERT DATA {{ GRAPH <{TEST_GRAPH}> {{
-  agd:derived-test-group a ag:ArmedGroup ; rdfs:label "A group added by a test" ;
-      ag:alliedWith agd:ttp .
-}} }}
-"""
 # Each test derives views of the bundled data and an import (1-2 s each).
 pytestmark = pytest.mark.slow
 
@@ -52,38 +52,12 @@ UCDP_ROWS = (
 )
 
 
-@pytest.fixture(scope="module")
-def imported_template(
-    bundled_store_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """The bundled data and the GTD sample in a closed on-disk store (copied, never opened)."""
-    path = copy_store(bundled_store_template, tmp_path_factory.mktemp("derived") / "kg")
-    with actorgraph.load(store=path) as kg:
-        import_file(kg, "gtd", FIXTURES / "gtd_sample.csv")
-    return path
-
-
-@pytest.fixture
-def store(imported_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of that store of this test's own, with keeping turned on (conftest turns it off) into
-    a cache folder of the test's own."""
-    monkeypatch.setenv(KEEP_ENV, "1")
-    monkeypatch.setenv("ACTORGRAPH_CACHE", str(tmp_path / "cache"))
-    return copy_store(imported_template, tmp_path / "kg")
-
-
 def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
     """The same graph, value for value and in order: repr tells 1 from 1.0 and True, a list from
     a tuple."""
     assert repr(list(a.nodes(data=True))) == repr(list(b.nodes(data=True)))
     assert repr(list(a.edges(keys=True, data=True))) == repr(list(b.edges(keys=True, data=True)))
     assert repr(a.graph) == repr(b.graph)
-
-
-def _kept(path: Path) -> list[str]:
-    folder = kept_folder(path)
-    assert folder is not None
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def _actors(path: Path, **filters: Any) -> nx.MultiDiGraph:
@@ -116,7 +90,7 @@ def test_a_kept_actors_view_is_the_view_derived(
     digest = store_digest(store)
     derived = _actors(store, **filters)
     assert derived.number_of_edges() > 0
-    assert len(_kept(store)) == 1
+    assert len(kept_files(store)) == 1
     assert store_digest(store) == digest  # a read-only open and its reading wrote nothing
     # The second call reads the kept view: deriving it would fail.
     monkeypatch.setattr(_to_networkx, "read_actors_view", _deriving_fails)
@@ -132,12 +106,12 @@ def test_nothing_is_kept_in_the_stores_folder(store: Path) -> None:
         kg.profile("TTP")
     assert main(["viz", "--store", str(store), "-o", str(store.parent / "page.html")]) == 0
     assert sorted(p.name for p in store.iterdir()) == before
-    assert len(_kept(store)) == 3
+    assert len(kept_files(store)) == 3
 
 
 def test_each_question_is_kept_apart(store: Path) -> None:
     whole, early = _actors(store), _actors(store, as_of="2010")
-    assert len(_kept(store)) == 2
+    assert len(kept_files(store)) == 2
     assert whole.number_of_edges() != early.number_of_edges()
     _same(whole, _actors(store))
     _same(early, _actors(store, as_of="2010"))
@@ -149,7 +123,7 @@ def test_a_kept_profile_is_the_profile_derived(
 ) -> None:
     with actorgraph.load(store=store, read_only=True) as kg:
         derived = kg.profile("TTP") if as_of is None else actorgraph.profile(kg, "TTP", as_of)
-    assert derived.attacks_by_year and len(_kept(store)) == 1
+    assert derived.attacks_by_year and len(kept_files(store)) == 1
 
     def no_queries(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the store was read again")
@@ -167,15 +141,6 @@ def _write_with_actorgraph_update(path: Path) -> None:
         kg.store.update(NEW_ALLY)
 
 
-def _write_with_pyoxigraph(path: Path) -> None:
-    """Another program writes the store's files (as the Oxigraph server would)."""
-    other = ox.Store(str(path / "oxigraph"))
-    other.update(NEW_ALLY)
-    other.flush()
-    del other
-    gc.collect()  # RocksDB closes the store with its last reference
-
-
 def _write_with_import(path: Path) -> None:
     """A UCDP row: an event between TTP and Lashkar-e-Islam, and their dyad."""
     csv = path.parent / "ged.csv"
@@ -191,14 +156,14 @@ def _profile(path: Path) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "write",
-    [_write_with_actorgraph_update, _write_with_pyoxigraph, _write_with_import],
+    [_write_with_actorgraph_update, write_with_pyoxigraph, _write_with_import],
     ids=["sparql-update", "another-program", "import"],
 )
 def test_after_a_write_the_view_and_profile_are_derived_afresh(
     store: Path, monkeypatch: pytest.MonkeyPatch, write: Any
 ) -> None:
     before, profile_before = _actors(store), _profile(store)
-    kept = _kept(store)
+    kept = kept_files(store)
     assert len(kept) == 2
     write(store)
     after, profile_after = _actors(store), _profile(store)
@@ -214,7 +179,7 @@ def test_after_a_write_the_view_and_profile_are_derived_afresh(
         allies = {line["entity"] for line in profile_after["sections"]["Allies"]}
         assert "agd:derived-test-group" in allies
     # What was kept for the store before the write is gone.
-    assert not set(kept) & set(_kept(store))
+    assert not set(kept) & set(kept_files(store))
 
 
 def test_a_reader_opened_before_another_program_wrote_keeps_nothing(
@@ -225,11 +190,11 @@ def test_a_reader_opened_before_another_program_wrote_keeps_nothing(
     readers, do not. What that reader derives is of the old state: it must not be kept as the new
     state's, or every later reader would be given it."""
     kept_view = _actors(store)  # kept for the state the reader opens
-    kept = _kept(store)
+    kept = kept_files(store)
     with actorgraph.load(store=store, read_only=True) as reader:
         opened = reader.opened_state
         assert opened == store_digest(store)
-        _write_with_pyoxigraph(store)
+        write_with_pyoxigraph(store)
         assert store_digest(store) != opened
         old = reader.to_networkx(view="actors")
         profile = reader.profile("TTP").to_dict()
@@ -240,7 +205,7 @@ def test_a_reader_opened_before_another_program_wrote_keeps_nothing(
     assert "agd:derived-test-group" not in old and "agd:derived-test-group" not in old_full
     allies = {line["entity"] for line in profile["sections"]["Allies"]}
     assert "agd:derived-test-group" not in allies
-    assert _kept(store) == kept
+    assert kept_files(store) == kept
     # A reader opened after the write is given the new state, kept or derived alike.
     new = _actors(store)
     assert "agd:derived-test-group" in new
@@ -264,7 +229,7 @@ def test_nothing_is_kept_when_the_environment_says_so(
     _actors(store)
     with actorgraph.load(store=store, read_only=True) as kg:
         kg.profile("TTP")
-    assert _kept(store) == []
+    assert kept_files(store) == []
 
 
 def test_a_folder_that_cannot_be_written_keeps_nothing(
@@ -347,7 +312,7 @@ def test_a_result_that_is_not_plain_json_is_not_kept(store: Path) -> None:
     import datetime as dt
 
     _actors(store, as_of=dt.date(2015, 6, 30))  # a date in the question
-    assert _kept(store) == []
+    assert kept_files(store) == []
 
 
 def test_a_value_json_cannot_carry_is_not_kept(store: Path) -> None:
@@ -362,176 +327,19 @@ def test_a_value_json_cannot_carry_is_not_kept(store: Path) -> None:
     view = _actors(store)
     killed = view.nodes["agd:ttp"]["killed"]
     assert any(math.isnan(v) for v in (killed if isinstance(killed, list) else [killed]))
-    assert _kept(store) == []
+    assert kept_files(store) == []
 
 
 def test_at_most_max_kept_results_are_kept(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_derived, "MAX_KEPT", 2)
     for year in ("2005", "2010", "2015"):
         _actors(store, as_of=year)
-    assert len(_kept(store)) == 2
+    assert len(kept_files(store)) == 2
     # The first is gone, the last two are read back.
     monkeypatch.setattr(_to_networkx, "read_actors_view", _deriving_fails)
     _actors(store, as_of="2015")
     with pytest.raises(AssertionError, match="kept result was not used"):
         _actors(store, as_of="2005")
-
-
-def test_the_command_line_gives_the_same_page_and_profile_twice(
-    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    pages, said = [], []
-    for n in range(2):
-        page = tmp_path / f"page-{n}.html"
-        argv = ["viz", "--store", str(store), "-o", str(page), "--focus", "TTP", "--hops", "2"]
-        with monkeypatch.context() as mp:
-            if n == 1:  # read back whole: neither the view nor a name is derived
-                mp.setattr(_to_networkx, "read_actors_view", _deriving_fails)
-                mp.setattr(actorgraph.KnowledgeGraph, "resolve", _deriving_fails)
-            assert main(argv) == 0
-        pages.append(page.read_bytes())
-        said.append(capsys.readouterr().out.replace(f"page-{n}.html", "PAGE"))
-    assert pages[0] == pages[1]
-    assert said[0] == said[1] and "opens on the" in said[0]
-    profiles = []
-    for _ in range(2):
-        assert main(["profile", "TTP", "--store", str(store), "--format", "json"]) == 0
-        profiles.append(capsys.readouterr().out)
-    assert profiles[0] == profiles[1] and '"attacks_by_year"' in profiles[0]
-    assert len(_kept(store)) == 3  # the page, its actors view and the profile
-
-
-# Run in a process of its own: the command prints its output, then which libraries it imported.
-_COMMAND = """
-import json, sys
-from actorgraph.cli._main import main
-code = main(sys.argv[1:])
-sys.stdout.flush()
-libraries = sorted(m for m in ("rdflib", "pyoxigraph", "networkx") if m in sys.modules)
-print(json.dumps([code, libraries]), file=sys.stderr)
-"""
-
-
-def _command(*argv: str) -> tuple[int, list[str], str]:
-    done = subprocess.run(
-        [sys.executable, "-c", _COMMAND, *argv], capture_output=True, text=True, check=True
-    )
-    code, libraries = json.loads(done.stderr.splitlines()[-1])
-    return code, libraries, done.stdout
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["profile", "TTP", "--format", "json"],
-        ["query", "--saved", "attacks-by-group-and-year", "--format", "csv"],
-        ["viz", "--focus", "TTP", "-o", "PAGE"],
-    ],
-    ids=["profile", "query", "viz"],
-)
-def test_a_kept_result_is_read_back_without_opening_the_store(
-    store: Path, tmp_path: Path, argv: list[str]
-) -> None:
-    """Read back, a command neither opens the store nor imports what would read it (rdflib,
-    Oxigraph: most of its time), and prints what it printed when it derived the result."""
-    said = []
-    for n in range(2):
-        page = tmp_path / f"page-{n}.html"
-        code, libraries, out = _command(
-            *[str(page) if a == "PAGE" else a for a in argv], "--store", str(store)
-        )
-        assert code == 0
-        said.append(out.replace(str(page), "PAGE"))
-        if n == 0:
-            assert "pyoxigraph" in libraries and "rdflib" in libraries
-        else:
-            assert libraries == []
-    assert said[0] == said[1] and said[0]
-    if argv[0] == "viz":
-        assert (tmp_path / "page-0.html").read_bytes() == (tmp_path / "page-1.html").read_bytes()
-
-
-def test_a_command_reads_back_nothing_kept_before_another_program_wrote(store: Path) -> None:
-    """What is read back without opening the store is judged by its files as they stand."""
-    argv = ["profile", "TTP", "--store", str(store), "--format", "json"]
-    before = json.loads(_command(*argv)[2])
-    assert _command(*argv)[1] == []  # read back
-    _write_with_pyoxigraph(store)
-    code, libraries, out = _command(*argv)
-    assert code == 0 and "rdflib" in libraries  # derived
-    allies = [
-        {line["entity"] for line in p["sections"]["Allies"]} for p in (before, json.loads(out))
-    ]
-    assert allies[1] - allies[0] == {"agd:derived-test-group"}
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["profile", "TTP"],
-        ["viz", "-o", "PAGE"],
-        ["query", "SELECT * WHERE { ?s a ?o } LIMIT 1"],
-        ["export", "--format", "graphml", "-o", "PAGE"],
-        ["network", "ego", "TTP"],
-        ["info"],
-    ],
-    ids=["profile", "viz", "query", "export", "network", "info"],
-)
-def test_a_command_called_in_process_leaves_the_store_closed(
-    store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
-) -> None:
-    """A program that calls the command line's main() reads a store another program wrote after
-    an earlier command: the earlier command closed the store it opened, so the next one opens
-    it afresh rather than sharing a store still reading the old files."""
-    page = str(tmp_path / "out")
-    assert main([*(page if a == "PAGE" else a for a in argv), "--store", str(store)]) == 0
-    _write_with_pyoxigraph(store)
-    capsys.readouterr()
-    assert main(["profile", "TTP", "--store", str(store), "--format", "json"]) == 0
-    allies = {line["entity"] for line in json.loads(capsys.readouterr().out)["sections"]["Allies"]}
-    assert "agd:derived-test-group" in allies
-
-
-def test_a_kept_query_answer_is_the_answer_derived(
-    store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    asked = [
-        ["--saved", "attacks-by-group-and-year"],
-        ["--saved", "attacks-by-group-and-year", "--format", "csv", "--limit", "3"],
-        ["SELECT ?e WHERE { ?e skos:altLabel ?name }", "--param", "name=TTP"],
-    ]
-    derived = []
-    for args in asked:
-        assert main(["query", *args, "--store", str(store)]) == 0
-        derived.append(capsys.readouterr())
-    assert "stopped at --limit 3 rows" in derived[1].err
-    assert "is bound as text" in derived[2].err
-    assert len(_kept(store)) == 3
-
-    def no_queries(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("the store was read again")
-
-    monkeypatch.setattr(actorgraph.KnowledgeGraph, "query", no_queries)
-    for args, first in zip(asked, derived, strict=True):
-        assert main(["query", *args, "--store", str(store)]) == 0
-        assert capsys.readouterr() == first
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT (NOW() AS ?t) WHERE {}",
-        "SELECT (rand ( ) AS ?r) WHERE {}",
-        "SELECT (STRUUID() AS ?u) WHERE {}",
-        "SELECT ?b WHERE { BIND(bnode() AS ?b) }",
-    ],
-)
-def test_an_answer_that_may_change_on_the_same_data_is_not_kept(
-    store: Path, capsys: pytest.CaptureFixture[str], query: str
-) -> None:
-    """Time, random numbers and new identifiers or blank nodes differ from run to run."""
-    assert main(["query", query, "--store", str(store)]) == 0
-    assert _kept(store) == []
 
 
 def test_the_least_recently_used_results_go_first_across_stores(
@@ -540,15 +348,15 @@ def test_the_least_recently_used_results_go_first_across_stores(
     other = copy_store(imported_template, tmp_path / "other")
     with actorgraph.load(store=store, read_only=True) as kg:
         kg.profile("TTP")
-    (first,) = _kept(store)
+    (first,) = kept_files(store)
     folder = kept_folder(store)
     assert folder is not None
     size = (folder / first).stat().st_size
     monkeypatch.setattr(_derived, "MAX_BYTES", size * 3 // 2)  # room for one profile, not two
     with actorgraph.load(store=other, read_only=True) as kg:
         kg.profile("TTP")
-    assert _kept(store) == []
-    assert len(_kept(other)) == 1
+    assert kept_files(store) == []
+    assert len(kept_files(other)) == 1
 
 
 def test_a_result_larger_than_max_bytes_is_not_kept(
@@ -558,7 +366,7 @@ def test_a_result_larger_than_max_bytes_is_not_kept(
     view = _actors(store)
     with actorgraph.load(store=store, read_only=True) as kg:
         kg.profile("TTP")
-    (kept,) = _kept(store)
+    (kept,) = kept_files(store)
     assert "-profile-" in kept
     _same(view, _actors(store))
 
