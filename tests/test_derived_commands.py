@@ -5,6 +5,7 @@ is not kept; a command called in-process leaves the store closed."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,11 @@ from typing import Any
 import pytest
 
 import actorgraph
+from actorgraph import _derived, _resources
+from actorgraph._derived import read_back
 from actorgraph.cli._main import main
 from actorgraph.network import _to_networkx
+from actorgraph.page._profile_result import KIND, from_dict, kept_key
 
 try:
     from _kept_stores import (
@@ -194,3 +198,32 @@ def test_an_answer_that_may_change_on_the_same_data_is_not_kept(
     """Time, random numbers and new identifiers or blank nodes differ from run to run."""
     assert main(["query", query, "--store", str(store)]) == 0
     assert kept_files(store) == []
+
+
+def test_a_result_is_not_read_back_for_other_bundled_data(
+    store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A store is brought up to the bundled data when it is opened; read back without opening it,
+    a result has its key alone to tell: with a curated file edited (a checkout), the profile kept
+    before is not read back."""
+    with actorgraph.load(store=store, read_only=True) as kg:
+        derived = kg.profile("TTP")
+    key = kept_key("TTP", None)
+    assert read_back(store, KIND, key, from_dict) == derived
+    data = tmp_path / "data"
+    shutil.copytree(_resources.resource_dir("data"), data)
+    with open(data / "curated" / "group-ttp.yaml", "a", encoding="utf-8") as handle:
+        handle.write("\n# edited\n")
+    shipped = _resources.resource_dir
+    try:
+        with monkeypatch.context() as mp:
+            mp.setattr(
+                _resources, "resource_dir", lambda kind: data if kind == "data" else shipped(kind)
+            )
+            _resources.bundled_data_version.cache_clear()
+            _derived.code_digest.cache_clear()
+            assert read_back(store, KIND, key, from_dict) is None
+    finally:  # not the edited data's fingerprint for later tests
+        _resources.bundled_data_version.cache_clear()
+        _derived.code_digest.cache_clear()
+    assert read_back(store, KIND, key, from_dict) == derived

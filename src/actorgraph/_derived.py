@@ -63,7 +63,7 @@ import orjson
 
 from actorgraph._files import OutputError, write_file
 from actorgraph._gc import collector_paused
-from actorgraph._resources import resource_dir
+from actorgraph._resources import bundled_data_version, resource_dir
 from actorgraph._version import __version__
 
 __all__ = [
@@ -122,17 +122,16 @@ LIBRARIES = ("pyoxigraph", "rdflib", "networkx", "pyvis", "igraph", "orjson")
 @functools.cache
 def code_digest() -> str:
     """The digest of what derives a result besides the store: actorgraph's own modules, the page's
-    files (``viz/``: scripts, styles, the map), the ontology and the bundled curated data, and the
-    versions of :data:`LIBRARIES`. A result derived by other code is not read back, even when
-    actorgraph's version is the same (a checkout being edited, a library upgraded on its own).
-    The bundled data is in the store too, brought up to date when the store is opened; a result
-    read back without opening the store (:func:`read_back`) has only this to tell it is stale."""
+    files (``viz/``: scripts, styles, the map), the versions of :data:`LIBRARIES` and the bundled
+    data's fingerprint (``bundled_data_version``: the ontology and the curated files). A result
+    derived by other code is not read back, even when actorgraph's version is the same (a checkout
+    being edited, a library upgraded on its own). The bundled data is in the store too, brought up
+    to date when the store is opened; a result read back without opening the store
+    (:func:`read_back`) has only this to tell it is stale."""
     here = Path(__file__).parent
-    folders = [resource_dir(name) for name in ("viz", "ontology", "data")]
-    files = [*sorted(here.rglob("*.py"))]
-    for folder in folders:
-        files += sorted(p for p in folder.rglob("*") if p.is_file())
-    versions = []
+    page = resource_dir("viz")
+    files = [*sorted(here.rglob("*.py")), *sorted(p for p in page.rglob("*") if p.is_file())]
+    versions = [f"data {bundled_data_version()}"]
     for name in LIBRARIES:
         try:
             versions.append(f"{name} {metadata.version(name)}")

@@ -7,10 +7,14 @@ current directory.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["resource_dir"]
+from actorgraph._version import __version__
+
+__all__ = ["bundled_data_version", "bundled_files", "ontology_path", "resource_dir"]
 
 _KINDS = ("ontology", "data", "viz", "queries")
 
@@ -35,3 +39,25 @@ def resource_dir(kind: str) -> Path:
         f"actorgraph's {kind}/ directory is missing from {packaged} and {source_tree}; "
         "reinstall the package (pip install --force-reinstall actorgraph)"
     )
+
+
+def ontology_path() -> Path:
+    """The ontology's Turtle file."""
+    return resource_dir("ontology") / "actorgraph.ttl"
+
+
+def bundled_files() -> list[Path]:
+    """The curated files that ship with actorgraph, in a stable order."""
+    return sorted((resource_dir("data") / "curated").glob("*.yaml"))
+
+
+@functools.cache
+def bundled_data_version() -> str:
+    """A fingerprint of the package version, the ontology and the bundled curated files: what an
+    on-disk store records of the bundled data it holds (it is brought up to date when it differs),
+    and part of the key of a result kept for a store (``actorgraph._derived.code_digest``)."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in [ontology_path(), *bundled_files()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -11,7 +11,6 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from actorgraph._resources import resource_dir
 from actorgraph.vocab._dates import PartialDate
 from actorgraph.vocab._namespaces import AG, AGST, PREFIXES, SCHEMA
 
@@ -145,11 +144,6 @@ def statement_id(
     """
     text = "\n".join(term.n3() for term in (subject, predicate, obj, source))
     return AGST[hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]]
-
-
-def bundled_files() -> list[Path]:
-    """The curated files that ship with actorgraph, in a stable order."""
-    return sorted((resource_dir("data") / "curated").glob("*.yaml"))
 
 
 def compact_iri(iri: URIRef) -> str:

@@ -17,6 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from actorgraph._errors import DataError, DataErrors
+from actorgraph._resources import bundled_files
 from actorgraph.curation._checks import CONTROL_RE, Checker, check_cycles, check_pinpoints
 from actorgraph.curation._model import (
     CLAIM_KEYS,
@@ -31,7 +32,6 @@ from actorgraph.curation._model import (
     CuratedData,
     Entity,
     Source,
-    bundled_files,
     compact_iri,
 )
 from actorgraph.curation._yaml import YamlMapping, read_yaml

@@ -15,8 +15,9 @@ from rdflib.term import Node
 
 from actorgraph._errors import DataError, DataErrors
 from actorgraph._gc import collector_paused
+from actorgraph._resources import bundled_files
 from actorgraph.curation._compile import compile_triples
-from actorgraph.curation._model import CuratedData, bundled_files
+from actorgraph.curation._model import CuratedData
 from actorgraph.curation._reader import read_curated
 from actorgraph.curation._shacl_core import (
     DataIndex,

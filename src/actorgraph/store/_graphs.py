@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,12 +12,11 @@ from rdflib import URIRef
 
 from actorgraph._derived import cache_folder, files_digest, private, private_folder
 from actorgraph._errors import ActorGraphError
-from actorgraph._version import __version__
+from actorgraph._resources import bundled_data_version
 from actorgraph.curation._compile import compile_triples
-from actorgraph.curation._model import CuratedData, bundled_files
+from actorgraph.curation._model import CuratedData
 from actorgraph.curation._reader import read_curated
 from actorgraph.vocab._namespaces import AGG
-from actorgraph.vocab._ontology import ontology_path
 from actorgraph.vocab._terms import to_ox
 
 if TYPE_CHECKING:
@@ -37,16 +35,6 @@ LOADING = ox.NamedNode(str(AGG["meta/loading"]))
 def to_quads(triples: Iterable[tuple[Any, Any, Any]], graph: URIRef) -> list[ox.Quad]:
     g = ox.NamedNode(str(graph))
     return [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]  # type: ignore[arg-type]
-
-
-@functools.cache
-def bundled_data_version() -> str:
-    """A fingerprint of the package version, the ontology and the bundled curated files."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in [ontology_path(), *bundled_files()]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 @functools.cache

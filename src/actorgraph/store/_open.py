@@ -18,17 +18,16 @@ from actorgraph._errors import StoreLockedError, UsageError
 from actorgraph.curation._model import CuratedData
 from actorgraph.curation._reader import read_curated
 from actorgraph.vocab._namespaces import AGG
-from actorgraph.vocab._ontology import ontology_path
 
 if TYPE_CHECKING:
     pass
+from actorgraph._resources import bundled_data_version, ontology_path
 from actorgraph.store._graphs import (
     CURATED_GRAPH,
     DATA_VERSION,
     META_GRAPH,
     ONTOLOGY_GRAPH,
     bundled_data,
-    bundled_data_version,
 )
 from actorgraph.store._graphs import (
     bundled_quads as cached_bundled_quads,

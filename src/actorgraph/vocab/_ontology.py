@@ -11,7 +11,7 @@ from typing import TypeVar
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from actorgraph._resources import resource_dir
+from actorgraph._resources import ontology_path, resource_dir
 from actorgraph.vocab._namespaces import AG, SCHEMA, curie, expand
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "PropertyInfo",
     "most_specific_type",
     "ontology",
-    "ontology_path",
     "shapes_path",
     "subclasses_of",
 ]
@@ -40,11 +39,6 @@ class PropertyInfo:
     iri: URIRef
     label: str
     kind: str
-
-
-def ontology_path() -> Path:
-    """The ontology's Turtle file."""
-    return resource_dir("ontology") / "actorgraph.ttl"
 
 
 def shapes_path() -> Path:
