@@ -38,6 +38,7 @@ LAYERS = [
     "actorgraph.http",
     "actorgraph",
     "actorgraph.cli",
+    "actorgraph.__main__",  # python -m actorgraph: runs the command line
 ]
 
 
@@ -112,7 +113,7 @@ def package_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "actorgraph"
-    if parts[1].startswith("_"):
+    if parts[1].startswith("_") and not parts[1].startswith("__"):
         return "actorgraph._base"
     return ".".join(parts[:2])
 

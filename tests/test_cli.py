@@ -55,6 +55,21 @@ def test_version_and_help_teach() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("module", ["actorgraph", "actorgraph.cli"])
+def test_python_dash_m_runs_the_same_command_line(module: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", module, "query", "--saved", "no-such-query"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    script = run("query", "--saved", "no-such-query")
+    assert (result.returncode, result.stderr) == (script.returncode, script.stderr)
+    assert script.returncode not in (0, 1) and "no-such-query" in script.stderr
+
+
+@pytest.mark.slow
 def test_query_answers_which_attacks_were_claimed_by_whom_and_according_to_whom() -> None:
     result = run("query", CLAIMS_QUERY)
     assert result.returncode == 0, result.stderr
