@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import assume, given
@@ -61,6 +62,37 @@ def test_a_label_matching_no_key_pattern_shares_no_key(label: str, name: str) ->
     pattern = key_pattern(name)
     if pattern is None or not re.search(pattern, label, re.IGNORECASE):
         assert not name_keys(name) & name_keys(label), (name, label)
+
+
+def _rules_one_by_one(name: str) -> str:
+    """normalize_name's rules, each a step of its own as its docstring states them."""
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
+    )
+    text = text.casefold().replace("\u2019", "").replace("'", "")
+    text = re.sub(
+        "[\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d_/]", " ", text
+    )
+    text = re.sub(r"[^\w\s]", " ", text)
+    folds = {"tehreek": "tehrik", "tahrik": "tehrik", "tahreek": "tehrik", "e": "i"}
+    folds |= {"khurasan": "khorasan", "khurasani": "khorasani"}
+    return " ".join(folds.get(w, w) for w in re.split(r"\s+", text.strip()) if w)
+
+
+# Marks, dashes, spaces of every kind, punctuation, letters of other scripts, and the folded words.
+_ANY_NAME = st.lists(
+    st.one_of(
+        _WORDS,
+        st.text(min_size=1, max_size=4),
+        st.sampled_from(["\u0301", "\u064b", "\u2013", "\u00a0", "\u3000", "\x1c", "\u2019", "_/"]),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@given(_ANY_NAME)
+def test_normalize_name_applies_its_rules_to_any_text(name: str) -> None:
+    assert normalize_name(name) == _rules_one_by_one(name)
 
 
 def test_folded_words_in_a_plain_name() -> None:

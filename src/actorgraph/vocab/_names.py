@@ -13,9 +13,9 @@ __all__ = ["key_pattern", "name_keys", "normalize_name"]
 
 # Every dash and hyphen a source may use, folded to a space.
 _DASHES = "\u002d\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
-_DASH_RE = re.compile(f"[{_DASHES}_/]")
-_PUNCT_RE = re.compile(r"[^\w\s]", re.UNICODE)
-_SPACE_RE = re.compile(r"\s+")
+# A dash, an underscore or a slash, or any other character that is no letter, digit or space: each
+# becomes a space (one pass for both).
+_GAP_RE = re.compile(f"[{_DASHES}_/]|[^\\w\\s]")
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 
 # Transliteration variants folded to one spelling (whole words only).
@@ -42,17 +42,27 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("ISIS–K") == normalize_name("isis-k")
     True
     """
-    if name.isascii():  # most names: nothing to decompose, no combining marks to drop
-        text = name
-    else:
-        text = unicodedata.normalize("NFKD", name)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # Most names are ASCII: nothing to decompose, no combining marks to drop.
+    text = name if name.isascii() else unicodedata.normalize("NFKD", name).translate(_WITHOUT_MARKS)
     text = text.casefold()
     text = text.replace("\u2019", "").replace("'", "")
-    text = _DASH_RE.sub(" ", text)
-    text = _PUNCT_RE.sub(" ", text)
-    words = [_WORD_FOLDS.get(word, word) for word in _SPACE_RE.split(text.strip()) if word]
+    # str.split() splits where re's \s matches (str.isspace) and drops the empty words.
+    words = [_WORD_FOLDS.get(word, word) for word in _GAP_RE.sub(" ", text).split()]
     return " ".join(words)
+
+
+class _MarksDropped(dict[int, int | None]):
+    """A ``str.translate`` table that drops combining marks and keeps every other character,
+    filled as characters are first met (a few dozen in practice): half the time of testing each
+    character of a name in Python."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _MarksDropped()
 
 
 def name_keys(name: str) -> set[str]:
