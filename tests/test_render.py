@@ -89,12 +89,14 @@ def test_path_none_only_returns(tmp_path: Path, monkeypatch: Any) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_non_finite_numbers_become_text() -> None:
+def test_non_finite_numbers_and_integers_beyond_64_bits_become_text() -> None:
     g = fixture_graph()
-    g.nodes["agd:ttp"]["statements"] = [{"claim": "x", "killed": float("nan")}]
+    g.nodes["agd:ttp"]["statements"] = [
+        {"claim": "x", "killed": float("nan"), "wounded": 10**30, "year": 2014, "share": 0.25}
+    ]
     meta = _meta(render_html(g))
     assert meta["details"][_node_index(meta, "agd:ttp")]["statements"] == [
-        {"claim": "x", "killed": "nan"}
+        {"claim": "x", "killed": "nan", "wounded": str(10**30), "year": 2014, "share": 0.25}
     ]
 
 

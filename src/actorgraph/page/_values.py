@@ -20,7 +20,10 @@ def json_statements(value: Any) -> list[dict[str, Any]]:
 
 
 def _json_value(value: Any) -> bool | int | float | str:
-    if isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
+    """A number JSON carries as a number (finite, an integer of 64 bits at most), else text."""
+    if isinstance(value, bool) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    if isinstance(value, int) and -(2**63) <= value < 2**64:
         return value
     return as_text(value)
 
