@@ -19,21 +19,26 @@ from actorgraph._derived import read_back
 from actorgraph.cli._main import main
 from actorgraph.network import _to_networkx
 from actorgraph.page._profile_result import KIND, from_dict, kept_key
+from actorgraph.store._undo import PARTIAL_DIR, STORE_DIR, UNDO_DIR
 
 try:
     from _kept_stores import (
+        TEST_GRAPH,
         imported_template,
         kept_files,
         store,
         write_with_pyoxigraph,
     )
+    from _stores import kill_writer
 except ImportError:  # tests/ imported as a package
     from tests._kept_stores import (
+        TEST_GRAPH,
         imported_template,  # noqa: F401 - a fixture
         kept_files,
         store,  # noqa: F401 - a fixture
         write_with_pyoxigraph,
     )
+    from tests._stores import kill_writer
 
 # Each test derives a view, a page or a profile of the bundled data and an import (1-2 s each).
 pytestmark = pytest.mark.slow
@@ -129,6 +134,42 @@ def test_a_command_reads_back_nothing_kept_before_another_program_wrote(store: P
         {line["entity"] for line in p["sections"]["Allies"]} for p in (before, json.loads(out))
     ]
     assert allies[1] - allies[0] == {"agd:derived-test-group"}
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        pytest.param(PARTIAL_DIR, id="while-the-checkpoint-is-taken"),
+        pytest.param(UNDO_DIR, id="while-bulk-loading"),
+    ],
+)
+def test_after_a_killed_writer_a_command_gives_the_store_as_it_was(
+    store: Path, tmp_path: Path, when: str
+) -> None:
+    """A writer killed in the store (a new ally of TTP first in its file, then 300,000 triples)
+    leaves its checkpoint, or the store as it was when killed while taking it: the next commands
+    answer with the store as it was before the write (put back from the checkpoint where one was
+    left), exit 0 and keep that answer."""
+    argv = ["profile", "TTP", "--store", str(store), "--format", "json"]
+    code, _, before = _command(*argv)
+    assert code == 0 and "agd:derived-test-group" not in before
+    agd, ag = "https://w3id.org/actorgraph/data/", "https://w3id.org/actorgraph/ontology#"
+    ally = (
+        f"<{agd}derived-test-group> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        f"<{ag}ArmedGroup> .\n<{agd}derived-test-group> <{ag}alliedWith> <{agd}ttp> .\n"
+    )
+    filler = "".join(f"<{agd}filler-{i}> <{ag}note> <{agd}o{i % 7}> .\n" for i in range(300_000))
+    data = tmp_path / "write.nt"
+    data.write_text(ally + filler, encoding="utf-8")
+    assert kill_writer(store, data, TEST_GRAPH, when) == "killed"
+    # The first command after the kill may restore the store through an open for writing, whose
+    # files change again when it closes: what it derived is then kept under a state already gone,
+    # and the next command derives once more. Every answer is the store as it was.
+    answers = [_command(*argv) for _ in range(3)]
+    assert [(code, out) for code, _, out in answers] == [(0, before)] * 3
+    assert answers[-1][1] == []  # read back
+    if when == UNDO_DIR:  # restored by the first command, which opened it for writing
+        assert sorted(p.name for p in store.iterdir()) == ["actorgraph.lock", STORE_DIR]
 
 
 @pytest.mark.parametrize(

@@ -15,14 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
 import actorgraph
-from _stores import copy_store
+from _stores import copy_store, kill_writer
 from actorgraph.cli import main
 from actorgraph.store._undo import DISCARD_DIR, PARTIAL_DIR, STORE_DIR, UNDO_DIR
 
@@ -66,40 +65,6 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _kill_writer(store: Path, data: Path, graph: str, when: str) -> str:
-    """Start a process that replaces ``graph`` with ``data`` and SIGKILL it once ``when`` (a
-    directory in the store) appears; return what happened (``killed`` or ``finished``).
-
-    The checkpoint is being taken while ``oxigraph.partial`` exists (about 0.2 s); on a machine so
-    busy that the poll misses it, the kill comes as soon as the checkpoint is in place instead."""
-    script = textwrap.dedent(
-        f"""
-        import actorgraph
-        kg = actorgraph.load(store={str(store)!r})
-        kg.replace_graph({graph!r}, {str(data)!r})
-        kg.close()
-        """
-    )
-    child = subprocess.Popen([sys.executable, "-c", script])
-    try:
-        deadline = time.monotonic() + 300
-        while not any((store / d).exists() for d in {when, UNDO_DIR}) and child.poll() is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{when} never appeared")
-            time.sleep(0.001)
-        if child.poll() is not None:
-            return "finished"
-        if when == UNDO_DIR:
-            time.sleep(0.5)  # well into the bulk load
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
-        return "killed"
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-
-
 @pytest.mark.parametrize(
     "graph", [pytest.param(OTHER, id="a-new-graph"), pytest.param(GRAPH, id="over-a-graph")]
 )
@@ -115,7 +80,7 @@ def test_a_killed_writer_is_undone_to_the_quad(
 ) -> None:
     store = tmp_path / "store"
     shutil.copytree(old_store[0], store)
-    assert _kill_writer(store, big_file, graph, when) == "killed"
+    assert kill_writer(store, big_file, graph, when) == "killed"
     assert _state(store) == old_store[1]
     assert sorted(os.listdir(store)) == AT_REST
     # The store takes a write again.
@@ -136,7 +101,7 @@ def killed_store(
     checkpoint beside it."""
     store = tmp_path_factory.mktemp("killed") / "store"
     shutil.copytree(old_store[0], store)
-    assert _kill_writer(store, big_file, OTHER, UNDO_DIR) == "killed"
+    assert kill_writer(store, big_file, OTHER, UNDO_DIR) == "killed"
     assert sorted(os.listdir(store)) == sorted([*AT_REST, UNDO_DIR])
     return store
 
