@@ -4,6 +4,7 @@ read-only)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Iterable, Sequence
@@ -202,16 +203,25 @@ def load_for_reading(
     store: str | os.PathLike[str] | None = None,
     data: Iterable[str | os.PathLike[str]] = (),
 ) -> KnowledgeGraph:
-    """:func:`load` for a caller that only reads: an existing, up-to-date on-disk store is opened
-    read-only (shared with other readers); anything else is loaded as :func:`load` does."""
+    """:func:`load` for a caller that only reads: an existing on-disk store is opened read-only
+    (shared with other readers), after one open for writing if it must first be brought up to date
+    (another version's data, a killed writer's checkpoint); anything else is loaded as :func:`load`
+    does.
+
+    The open for writing is closed before the store is read: a store read while open for writing
+    would hold other readers off for as long as the caller reads, and its files change again when
+    it closes, so that a result derived from it would be kept under a state already gone
+    (``actorgraph._derived``)."""
     data = list(data)
     if store is not None and not data and not str(store).startswith(("http://", "https://")):
         path = Path(store)
         if (path / STORE_DIR).is_dir():
             try:
                 return _open_read_only(path)
-            except UsageError:
-                pass  # new or outdated: one open for writing brings it up to date
+            except UsageError:  # outdated, or left by a killed writer
+                load(store=path).close()
+                with contextlib.suppress(UsageError, StoreLockedError):
+                    return _open_read_only(path)
             except StoreLockedError:
                 pass  # a writer has it: the write-open below says so
     return load(store=store, data=data)
