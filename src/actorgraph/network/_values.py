@@ -3,6 +3,7 @@ CURIEs of IRIs, and the names of attributes."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -121,6 +122,13 @@ def iri_of(name: str) -> str:
         return name
 
 
+@functools.lru_cache(maxsize=1024)
+def _datatype_iri(tag: str) -> str:
+    """:func:`iri_of` a datatype's tag, remembered: a few tags, asked for each literal that the
+    full view checks (444,518 times at 100,000 imported GTD rows, 1.6 of its 24 s under cProfile)."""
+    return iri_of(tag)
+
+
 def uri_of(name: str) -> rdflib.URIRef:
     return rdflib.URIRef(iri_of(name))
 
@@ -137,7 +145,7 @@ def to_term(value: Any, tag: str) -> tuple[str, str | None, str | None]:
             if pattern.fullmatch(lexical):
                 return lexical, datatype, None
         return lexical, XSD_STRING, None
-    datatype = iri_of(tag)
+    datatype = _datatype_iri(tag)
     if datatype == XSD_NS + "decimal" and isinstance(value, float):
         lexical = format(value, "f") if "e" in repr(value) else repr(value)
     return lexical, datatype, None
