@@ -143,11 +143,12 @@ def render_html(
 def _json_for_script(value: Any) -> str:
     """JSON that cannot end its ``<script>`` element or be read as HTML.
 
-    Written by orjson, the same text as the standard library's compact JSON, and escaped in UTF-8
-    before it is decoded (no character's encoding holds another's): the 90 MB of the page of
-    400,000 imported events in 0.94-0.97 s against 2.1-3.4 s, at the same traced peak
-    (BENCHMARKS.md, session 16). The page's numbers are finite and of 64 bits at most
-    (``_values`` makes text of any other), so orjson's ``null`` for NaN is never written.
+    Written by orjson, the text the standard library's compact JSON gives (but for a float's
+    exponent: ``1e-7``, not ``1e-07``), and escaped in UTF-8 before it is decoded (no character's
+    encoding holds another's): the 90 MB of the page of 400,000 imported events in 0.94-0.97 s
+    against 2.1-3.4 s, at the same traced peak (BENCHMARKS.md, session 16). The page's numbers are
+    finite and of 64 bits at most (``_values`` makes text of any other), so orjson's ``null`` for
+    NaN is never written.
     """
     text = (
         orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
