@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -56,14 +57,19 @@ def kill_writer(store: Path, data: Path, graph: str, when: str) -> str:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{when} never appeared")
             time.sleep(0.001)
-        if child.poll() is not None:
-            return "finished"
-        if when == UNDO_DIR:
+        if when == UNDO_DIR and child.poll() is None:
             time.sleep(0.5)  # well into the bulk load
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=60)
-        return "killed"
+        return sigkill(child)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+def sigkill(child: subprocess.Popen[Any]) -> str:
+    """SIGKILL a child process now (``killed``), unless it has already ended (``finished``)."""
+    if child.poll() is not None:
+        return "finished"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+    return "killed"

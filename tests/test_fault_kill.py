@@ -16,7 +16,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from _hostile import run_cli, store_state
+
+from _stores import sigkill
 
 pytestmark = pytest.mark.slow
 
@@ -109,11 +110,7 @@ def _import_and_kill(store: Path, big: Path, tmpdir: Path, percent: int, delay: 
             if match and int(match.group(1)) >= percent:
                 break
         time.sleep(delay)
-        if proc.poll() is not None:
-            return "finished"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        return "killed"
+        return sigkill(proc)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -5,6 +5,7 @@ Times in the page are months, counted as year * 12 + month - 1."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -39,7 +40,14 @@ def month_bounds(value: Any) -> tuple[int, int] | None:
     """The first and last month a date covers at its precision ("2023" is January to December)."""
     if value is None:
         return None
-    match = _DATE_RE.match(as_text(value).strip())
+    return _text_month_bounds(as_text(value).strip())
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_month_bounds(text: str) -> tuple[int, int] | None:
+    # Cached as vocab._dates caches a date's days: the page reads each event's date three times
+    # (813,248 times for the 266,676 events of 400,000 UCDP rows), 12,783 distinct days.
+    match = _DATE_RE.match(text)
     if not match:
         return None
     year = int(match.group(1)) * 12
