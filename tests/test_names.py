@@ -95,6 +95,13 @@ def test_normalize_name_applies_its_rules_to_any_text(name: str) -> None:
     assert normalize_name(name) == _rules_one_by_one(name)
 
 
+def test_a_name_of_every_character_is_normalised_by_the_same_rules() -> None:
+    # More distinct characters than the table of marks remembers (65,536): the rest are still
+    # looked up, and the key is the same.
+    name = "".join(chr(c) for c in range(0x20, 0x30000) if not 0xD800 <= c < 0xE000)
+    assert normalize_name(name) == _rules_one_by_one(name)
+
+
 def test_folded_words_in_a_plain_name() -> None:
     assert name_keys("Tehreek e Taliban Pakistan") == {"tehrik i taliban pakistan"}
     assert name_keys("Islamic State Khurasan") == {"islamic state khorasan"}

@@ -54,12 +54,17 @@ def normalize_name(name: str) -> str:
 class _MarksDropped(dict[int, int | None]):
     """A ``str.translate`` table that drops combining marks and keeps every other character,
     filled as characters are first met (a few dozen in practice): half the time of testing each
-    character of a name in Python."""
+    character of a name in Python. It remembers at most :data:`_MARKS_KEPT` characters, so that
+    names made of every character there is cannot make it grow without end."""
 
     def __missing__(self, code: int) -> int | None:
         kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
+        if len(self) < _MARKS_KEPT:
+            self[code] = kept
         return kept
+
+
+_MARKS_KEPT = 1 << 16
 
 
 _WITHOUT_MARKS = _MarksDropped()
