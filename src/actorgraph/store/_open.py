@@ -9,20 +9,15 @@ import functools
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
 
 from actorgraph._derived import store_digest
 from actorgraph._errors import StoreLockedError, UsageError
+from actorgraph._resources import bundled_data_version, ontology_path
 from actorgraph.curation._model import CuratedData
 from actorgraph.curation._reader import read_curated
-from actorgraph.vocab._namespaces import AGG
-
-if TYPE_CHECKING:
-    pass
-from actorgraph._resources import bundled_data_version, ontology_path
 from actorgraph.store._graphs import (
     CURATED_GRAPH,
     DATA_VERSION,
@@ -37,6 +32,7 @@ from actorgraph.store._knowledge_graph import KnowledgeGraph
 from actorgraph.store._lock import lock_store, open_store_of, share, unlock_store
 from actorgraph.store._replace import compact_store, drop_unfinished, unfinished_graphs
 from actorgraph.store._undo import STORE_DIR, needs_restore, restore
+from actorgraph.vocab._namespaces import AGG
 
 # --------------------------------------------------------------------------------------------
 # Opening
