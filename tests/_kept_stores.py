@@ -58,10 +58,11 @@ def kept_files(path: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def write_with_pyoxigraph(path: Path) -> None:
-    """Another program writes the store's files (as the Oxigraph server would)."""
+def write_with_pyoxigraph(path: Path, update: str = NEW_ALLY) -> None:
+    """Another program writes the store's files (as the Oxigraph server would): by default, a new
+    ally of TTP."""
     other = ox.Store(str(path / "oxigraph"))
-    other.update(NEW_ALLY)
+    other.update(update)
     other.flush()
     del other
     gc.collect()  # RocksDB closes the store with its last reference
